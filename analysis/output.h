@@ -1,0 +1,98 @@
+/* output.h - the run dataset: one HDF5 file per run, layout in docs/output.md.
+ *
+ * Layout version KS_OUTPUT_LAYOUT_VERSION:
+ *   /meta        group; attributes ksim_version, layout_version, seed,
+ *                scenario_name, scenario_path, scenario (the full text),
+ *                kubernetes_version, duration_s, end_time_s, events
+ *   /pods        compound table, one row per pod
+ *   /nodes       compound table, one row per node
+ *   /timeseries  compound table, one row per metrics sample
+ * Every dataset carries a `units` attribute per field.  Object timestamps are
+ * disabled so that the same run gives a byte-identical file.
+ *
+ * Writing is atomic: the file is written under a temporary name in the same
+ * folder and renamed over path only when complete; on any failure the
+ * temporary file is removed and path is untouched.
+ *
+ * Ownership: ks_output_read returns a new ks_dataset freed with
+ * ks_dataset_destroy (accepts NULL).
+ */
+#ifndef KS_OUTPUT_H
+#define KS_OUTPUT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "analysis/recorder.h"
+#include "sim/cluster.h"
+#include "sim/error.h"
+
+#define KS_OUTPUT_LAYOUT_VERSION 1
+#define KS_NAME_MAX 64
+
+/* What the writer needs besides the cluster and the recorder. */
+typedef struct ks_run_info {
+    const char *ksim_version;
+    const char *scenario_name;
+    const char *scenario_path;
+    const char *scenario_text;
+    size_t scenario_len;
+    const char *kubernetes_version;
+    uint64_t seed;
+    double duration_s;  /* configured run length */
+    double end_time_s;  /* simulated time when the run ended */
+    uint64_t events;    /* events processed */
+    /* Pod names are "<source_names[pod.source]>-<pod.ordinal>". */
+    const char *const *source_names;
+    size_t nsources;
+} ks_run_info;
+
+/* Writes the dataset to path atomically.  If path exists and force is 0,
+ * returns KS_EEXIST and writes nothing.  Returns 0 or a negative ks_err. */
+int ks_output_write(const char *path, int force, const ks_run_info *info,
+                    const ks_cluster *c, const ks_recorder *rec,
+                    ks_error *err);
+
+/* One row of /pods.  Times in seconds; NaN when the event did not happen. */
+typedef struct ks_pod_row {
+    char name[KS_NAME_MAX];
+    double submit;
+    double scheduled;
+    double start;
+    double end;
+    int32_t node;      /* index into /nodes, -1 if never bound */
+    uint32_t attempts; /* scheduling attempts */
+    int64_t cpu_request;    /* millicores */
+    int64_t memory_request; /* bytes */
+} ks_pod_row;
+
+/* One row of /nodes. */
+typedef struct ks_node_row {
+    char name[KS_NAME_MAX];
+    int64_t cpu_allocatable;    /* millicores */
+    int64_t memory_allocatable; /* bytes */
+    int64_t pods_allocatable;   /* count */
+} ks_node_row;
+
+/* A dataset read back (for plot, tests and later report/export). */
+typedef struct ks_dataset {
+    char *ksim_version;
+    char *scenario_name;
+    char *scenario;
+    char *kubernetes_version;
+    int64_t layout_version;
+    uint64_t seed;
+    double duration_s;
+    double end_time_s;
+    ks_pod_row *pods;
+    size_t npods;
+    ks_node_row *nodes;
+    size_t nnodes;
+    ks_sample *samples;
+    size_t nsamples;
+} ks_dataset;
+
+int ks_output_read(const char *path, ks_dataset **out, ks_error *err);
+void ks_dataset_destroy(ks_dataset *ds);
+
+#endif

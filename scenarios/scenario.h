@@ -1,0 +1,79 @@
+/* scenario.h - a ksim scenario: the parsed, validated form of a YAML file.
+ *
+ * The loader (scenarios/loader.c) reads the YAML with libyaml and checks it
+ * strictly: an unknown key, a value of the wrong type, a bad quantity,
+ * duration or distribution is an error carrying FILE:LINE:COL.  The language
+ * is documented in docs/scenario.md.  Later issues extend ks_scenario with
+ * manifests, scheduler configuration, faults and sweeps.
+ *
+ * Ownership: ks_scenario_load_* return a new scenario that the caller frees
+ * with ks_scenario_destroy (accepts NULL); every string and array inside is
+ * owned by the scenario.
+ */
+#ifndef KS_SCENARIO_H
+#define KS_SCENARIO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sim/dist.h"
+#include "sim/engine.h"
+#include "sim/error.h"
+#include "sim/resources.h"
+
+typedef struct ks_label {
+    char *key;
+    char *value;
+} ks_label;
+
+/* spec.cluster.nodePools[i]: count identical nodes named "<name>-<i>". */
+typedef struct ks_node_pool {
+    char *name;
+    int64_t count;
+    int64_t allocatable[KS_RES_COUNT]; /* base units; pods defaults to 110 */
+    ks_label *labels;
+    size_t nlabels;
+} ks_node_pool;
+
+/* spec.workloads[i].generator: pods arriving as a Poisson process. */
+typedef struct ks_generator {
+    char *name;            /* defaults to "gen<i>" */
+    double rate_per_second; /* arrivals.rate, e.g. "5/s" -> 5.0 */
+    ks_time start;          /* first arrival no earlier than this (default 0) */
+    ks_time stop;           /* no arrivals at or after this (default: end of run) */
+    int64_t count;          /* at most this many pods; 0 = no limit */
+    ks_dist duration;       /* seconds the pod runs once started */
+    /* Per resource: has_request[r] says whether the template requests r;
+     * request[r] is in base units (millicores, bytes).  pods is never
+     * requested explicitly. */
+    int has_request[KS_RES_COUNT];
+    ks_dist request[KS_RES_COUNT];
+} ks_generator;
+
+typedef struct ks_scenario {
+    char *path;  /* file name used in error messages */
+    char *text;  /* the whole scenario text, stored in the output */
+    size_t text_len;
+    char *name;  /* metadata.name */
+    uint64_t seed;          /* spec.seed (default 1) */
+    ks_time duration;       /* spec.duration (required, > 0) */
+    ks_time metrics_interval; /* spec.metrics.interval (default 10s) */
+    char *kubernetes_version; /* spec.kubernetesVersion (default "1.36") */
+    ks_node_pool *pools;
+    size_t npools;
+    ks_generator *generators;
+    size_t ngenerators;
+} ks_scenario;
+
+/* Loads and validates the scenario in path.  On failure returns a negative
+ * ks_err, fills err with FILE:LINE:COL and leaves *out NULL. */
+int ks_scenario_load_file(const char *path, ks_scenario **out, ks_error *err);
+
+/* Same for a buffer (need not be NUL-terminated); name is used as the file
+ * name in errors. */
+int ks_scenario_load_buffer(const char *buf, size_t len, const char *name,
+                            ks_scenario **out, ks_error *err);
+
+void ks_scenario_destroy(ks_scenario *sc);
+
+#endif

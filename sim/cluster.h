@@ -1,0 +1,94 @@
+/* cluster.h - the simulated cluster's nodes and pods, as flat arrays.
+ *
+ * Nodes and pods are addressed by dense indices (uint32) into arrays, so the
+ * scheduler's per-node loops walk contiguous memory.  Each node keeps its
+ * allocatable, its requested (actual requests of the pods bound to it) and
+ * its non-zero requested (with the scheduler's defaults for missing
+ * requests), updated incrementally on bind and release: nothing rescans
+ * pods.  Cluster-wide counters (pending, running, allocated) are kept the
+ * same way for the metrics.
+ *
+ * Ownership: the cluster owns its arrays and name strings.
+ */
+#ifndef KS_CLUSTER_H
+#define KS_CLUSTER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sim/engine.h"
+#include "sim/resources.h"
+
+#define KS_NO_NODE UINT32_MAX
+
+typedef struct ks_node {
+    int64_t allocatable[KS_RES_COUNT];
+    int64_t requested[KS_RES_COUNT];         /* actual requests, pods = count */
+    int64_t nonzero_requested[KS_RES_COUNT]; /* with non-zero defaults */
+    char *name;
+    uint32_t pool; /* index of the node pool (or source) it came from */
+} ks_node;
+
+typedef enum ks_pod_phase {
+    KS_POD_PENDING = 0, /* submitted, not bound */
+    KS_POD_RUNNING,     /* bound and running */
+    KS_POD_SUCCEEDED    /* ran to completion; resources released */
+} ks_pod_phase;
+
+typedef struct ks_pod {
+    int64_t request[KS_RES_COUNT];         /* actual; pods = 1 */
+    int64_t nonzero_request[KS_RES_COUNT]; /* scoring view (defaults) */
+    ks_time duration;  /* run time once started */
+    ks_time submit;    /* times in ns; -1 = not yet */
+    ks_time scheduled; /* bind decision */
+    ks_time start;
+    ks_time end;
+    uint32_t node;     /* KS_NO_NODE while pending */
+    uint32_t attempts; /* scheduling attempts (cycles that popped it) */
+    uint32_t source;   /* generator index */
+    uint32_t ordinal;  /* index within its generator, for its name */
+    int32_t priority;
+    uint8_t phase;     /* ks_pod_phase */
+} ks_pod;
+
+typedef struct ks_cluster {
+    ks_node *nodes;
+    size_t nnodes;
+    ks_pod *pods;
+    size_t npods;
+    size_t pods_cap;
+    int64_t total_allocatable[KS_RES_COUNT];
+    int64_t total_requested[KS_RES_COUNT];
+    size_t pending;   /* pods in KS_POD_PENDING */
+    size_t running;   /* pods in KS_POD_RUNNING */
+    size_t succeeded; /* pods in KS_POD_SUCCEEDED */
+} ks_cluster;
+
+ks_cluster *ks_cluster_create(void);
+void ks_cluster_destroy(ks_cluster *c); /* accepts NULL */
+
+/* Adds a node (name copied); returns its index. */
+uint32_t ks_cluster_add_node(ks_cluster *c, const char *name,
+                             const int64_t allocatable[KS_RES_COUNT],
+                             uint32_t pool);
+
+/* Adds a pending pod submitted at now with the given actual requests (a
+ * negative value means "not requested": 0 for fitting, the scheduler's
+ * default for scoring).  Returns its index.  The pods array may move. */
+uint32_t ks_cluster_add_pod(ks_cluster *c, ks_time now,
+                            const int64_t request[KS_RES_COUNT],
+                            ks_time duration, uint32_t source,
+                            uint32_t ordinal);
+
+/* Binds a pending pod to node at now (the caller checked it fits) and marks
+ * it running. */
+void ks_cluster_bind(ks_cluster *c, uint32_t pod, uint32_t node, ks_time now);
+
+/* Marks a running pod succeeded at now and releases its resources. */
+void ks_cluster_complete(ks_cluster *c, uint32_t pod, ks_time now);
+
+/* Checks the invariants (requested == sum over bound pods, no node over
+ * allocatable, counters match phases).  O(pods); for tests and --check. */
+int ks_cluster_check(const ks_cluster *c, char *why, size_t why_size);
+
+#endif

@@ -1,0 +1,29 @@
+/* suites.h - the list of CUnit suites run by tests/run-tests.
+ *
+ * Each test file defines one `void ks_suite_<name>(void)` that adds its suite
+ * with CU_add_suite/CU_add_test.  Add a line here for a new file.
+ */
+#ifndef KS_TEST_SUITES_H
+#define KS_TEST_SUITES_H
+
+#define KS_TEST_SUITES(X)                                                      \
+    X(pes)                                                                     \
+    X(engine)                                                                  \
+    X(rng)                                                                     \
+    X(quantity)                                                                \
+    X(duration)                                                                \
+    X(dist)                                                                    \
+    X(cluster)                                                                 \
+    X(noderesources_fit)                                                       \
+    X(scheduler)                                                               \
+    X(loader)                                                                  \
+    X(output)                                                                  \
+    X(plot)                                                                    \
+    X(quickstart)                                                              \
+    X(cli)
+
+#define KS__SUITE_DECL(name) void ks_suite_##name(void);
+KS_TEST_SUITES(KS__SUITE_DECL)
+#undef KS__SUITE_DECL
+
+#endif
