@@ -20,6 +20,7 @@
 #include "sim/engine.h"
 #include "sim/error.h"
 #include "sim/resources.h"
+#include "workloads/generator.h"
 
 typedef struct ks_label {
     char *key;
@@ -35,20 +36,7 @@ typedef struct ks_node_pool {
     size_t nlabels;
 } ks_node_pool;
 
-/* spec.workloads[i].generator: pods arriving as a Poisson process. */
-typedef struct ks_generator {
-    char *name;            /* defaults to "gen<i>" */
-    double rate_per_second; /* arrivals.rate, e.g. "5/s" -> 5.0 */
-    ks_time start;          /* first arrival no earlier than this (default 0) */
-    ks_time stop;           /* no arrivals at or after this (default: end of run) */
-    int64_t count;          /* at most this many pods; 0 = no limit */
-    ks_dist duration;       /* seconds the pod runs once started */
-    /* Per resource: has_request[r] says whether the template requests r;
-     * request[r] is in base units (millicores, bytes).  pods is never
-     * requested explicitly. */
-    int has_request[KS_RES_COUNT];
-    ks_dist request[KS_RES_COUNT];
-} ks_generator;
+/* spec.workloads[i].generator: struct ks_generator, in workloads/generator.h. */
 
 typedef struct ks_scenario {
     char *path;  /* file name used in error messages */

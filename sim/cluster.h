@@ -54,6 +54,7 @@ typedef struct ks_pod {
 typedef struct ks_cluster {
     ks_node *nodes;
     size_t nnodes;
+    size_t nodes_cap;
     ks_pod *pods;
     size_t npods;
     size_t pods_cap;

@@ -1,0 +1,219 @@
+/* cmd_run.c - `ksim run SCENARIO`: simulate, write the dataset, summarize,
+ * draw the figures. */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+
+#include "analysis/output.h"
+#include "analysis/plot.h"
+#include "analysis/recorder.h"
+#include "analysis/summary.h"
+#include "cli/cli.h"
+#include "scenarios/run.h"
+#include "scenarios/scenario.h"
+#include "sim/xalloc.h"
+
+#ifndef PACKAGE_VERSION
+#define PACKAGE_VERSION "unknown"
+#endif
+
+static const char run_usage[] =
+    "usage: ksim run SCENARIO [-o FILE] [--seed N] [--force] [--no-plot]\n"
+    "\n"
+    "Simulates the scenario (docs/scenario.md), prints a summary, writes the\n"
+    "run's dataset (docs/output.md) and draws its figures with gnuplot.\n"
+    "\n"
+    "options:\n"
+    "  -o, --output FILE  dataset to write (default: results/NAME.h5, NAME\n"
+    "                     being the scenario's metadata.name)\n"
+    "      --seed N       use seed N instead of the scenario's spec.seed\n"
+    "      --force        overwrite FILE if it exists\n"
+    "      --no-plot      do not draw the figures\n"
+    "      --figures DIR  folder for the figures (default: FILE without .h5)\n"
+    "      --check        verify the cluster's invariants at every sample\n"
+    "  -h, --help         print this help\n";
+
+typedef struct run_args {
+    const char *scenario;
+    const char *output;
+    const char *figures;
+    unsigned long long seed;
+    int seed_set;
+    int force;
+    int plot;
+    int check;
+} run_args;
+
+enum { OPT_SEED = 256, OPT_FORCE, OPT_NO_PLOT, OPT_FIGURES, OPT_CHECK };
+
+/* Returns -1 to continue, or an exit status. */
+static int parse_args(int argc, char **argv, run_args *a)
+{
+    static const struct option longopts[] = {
+        {"output", required_argument, NULL, 'o'},
+        {"seed", required_argument, NULL, OPT_SEED},
+        {"force", no_argument, NULL, OPT_FORCE},
+        {"no-plot", no_argument, NULL, OPT_NO_PLOT},
+        {"figures", required_argument, NULL, OPT_FIGURES},
+        {"check", no_argument, NULL, OPT_CHECK},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    *a = (run_args){.plot = 1};
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "o:h", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'o':
+            a->output = optarg;
+            break;
+        case OPT_SEED:
+            if (ks_cli_parse_u64(optarg, &a->seed) != 0) {
+                fprintf(stderr, "ksim run: --seed: '%s' is not an unsigned "
+                                "64-bit integer\n", optarg);
+                return KS_EXIT_USAGE;
+            }
+            a->seed_set = 1;
+            break;
+        case OPT_FORCE:
+            a->force = 1;
+            break;
+        case OPT_NO_PLOT:
+            a->plot = 0;
+            break;
+        case OPT_FIGURES:
+            a->figures = optarg;
+            break;
+        case OPT_CHECK:
+            a->check = 1;
+            break;
+        case 'h':
+            fputs(run_usage, stdout);
+            return KS_EXIT_OK;
+        default:
+            fputs(run_usage, stderr);
+            return KS_EXIT_USAGE;
+        }
+    }
+    if (optind != argc - 1) {
+        fprintf(stderr, "ksim run: expected one scenario file\n\n%s",
+                run_usage);
+        return KS_EXIT_USAGE;
+    }
+    a->scenario = argv[optind];
+    return -1;
+}
+
+static void sample_into_recorder(void *ctx, const ks_cluster *c, ks_time now)
+{
+    ks_recorder_sample(ctx, c, now);
+}
+
+static int file_exists(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0;
+}
+
+static int write_dataset(const run_args *a, const char *out,
+                         const ks_scenario *sc, const ks_run *run,
+                         const ks_recorder *rec, ks_error *err)
+{
+    ks_run_info info = {
+        .ksim_version = PACKAGE_VERSION,
+        .scenario_name = sc->name,
+        .scenario_path = sc->path,
+        .scenario_text = sc->text,
+        .scenario_len = sc->text_len,
+        .kubernetes_version = sc->kubernetes_version,
+        .seed = ks_run_seed(run),
+        .duration_s = (double)sc->duration / 1e9,
+        .end_time_s = (double)ks_run_end_time(run) / 1e9,
+        .events = ks_run_events(run),
+        .source_names = ks_run_source_names(run),
+        .nsources = ks_run_nsources(run),
+    };
+    return ks_output_write(out, a->force, &info, ks_run_cluster(run), rec,
+                           err);
+}
+
+static void draw_figures(const run_args *a, const char *out)
+{
+    char *dir = a->figures ? ks_xstrdup(a->figures)
+                           : ks_cli_default_figure_dir(out);
+    ks_error err;
+    ks_error_clear(&err);
+    if (ks_plot_run(out, dir, &err) == 0) {
+        printf("figures      %s/\n", dir);
+    } else {
+        fputs("ksim: warning: figures not drawn: ", stderr);
+        ks_error_print(&err, stderr);
+    }
+    free(dir);
+}
+
+static int simulate(const run_args *a, const ks_scenario *sc, const char *out)
+{
+    ks_recorder *rec = ks_recorder_create();
+    ks_run_options opt = {
+        .seed_set = a->seed_set,
+        .seed = a->seed,
+        .sample = sample_into_recorder,
+        .sample_ctx = rec,
+        .check_invariants = a->check,
+    };
+    ks_run *run = ks_run_create(sc, &opt);
+    ks_error err;
+    ks_error_clear(&err);
+    int rc = ks_run_execute(run, &err);
+    if (rc == 0)
+        rc = write_dataset(a, out, sc, run, rec, &err);
+    int status = KS_EXIT_OK;
+    if (rc != 0) {
+        status = ks_cli_fail(&err);
+    } else {
+        ks_summary sum;
+        ks_summary_compute(ks_run_cluster(run), rec, &sum);
+        printf("scenario     %s (seed %llu, %.0f s simulated, %llu events)\n",
+               sc->name, (unsigned long long)ks_run_seed(run),
+               (double)ks_run_end_time(run) / 1e9,
+               (unsigned long long)ks_run_events(run));
+        ks_summary_print(&sum, stdout);
+        printf("dataset      %s\n", out);
+        if (a->plot)
+            draw_figures(a, out);
+    }
+    ks_run_destroy(run);
+    ks_recorder_destroy(rec);
+    return status;
+}
+
+int ks_cmd_run(int argc, char **argv)
+{
+    run_args a;
+    int status = parse_args(argc, argv, &a);
+    if (status >= 0)
+        return status;
+    ks_scenario *sc = NULL;
+    ks_error err;
+    ks_error_clear(&err);
+    if (ks_scenario_load_file(a.scenario, &sc, &err) != 0)
+        return ks_cli_fail(&err);
+    char *out = a.output ? ks_xstrdup(a.output)
+                         : ks_xasprintf("results/%s.h5", sc->name);
+    if (!a.force && file_exists(out)) {
+        fprintf(stderr, "ksim: %s: already exists (use --force to "
+                        "overwrite)\n", out);
+        status = KS_EXIT_USAGE;
+    } else {
+        status = simulate(&a, sc, out);
+    }
+    free(out);
+    ks_scenario_destroy(sc);
+    return status;
+}

@@ -1,0 +1,93 @@
+/* main.c - `ksim`: dispatch to a subcommand; version and help. */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_version.h>
+#include <hdf5.h>
+#include <yaml.h>
+
+#include "analysis/output.h"
+#include "cli/cli.h"
+
+static const char usage_text[] =
+    "usage: ksim COMMAND [ARGS]\n"
+    "\n"
+    "A discrete-event simulator of Kubernetes clusters.\n"
+    "\n"
+    "commands:\n"
+    "  run SCENARIO   simulate a scenario; write its dataset and figures\n"
+    "  plot RUN.h5    draw the figures of a run with gnuplot\n"
+    "  version        print the version of ksim and of its libraries\n"
+    "  help           print this help\n"
+    "\n"
+    "Run `ksim COMMAND --help` for the options of a command.\n"
+    "Exit status: 0 ok, 1 runtime failure, 2 bad input or usage.\n";
+
+static int cmd_version(void)
+{
+    unsigned maj, min, rel;
+    H5get_libversion(&maj, &min, &rel);
+    printf("ksim %s\n", PACKAGE_VERSION);
+    printf("output layout %d\n", KS_OUTPUT_LAYOUT_VERSION);
+    printf("libraries: GSL %s, libyaml %s, HDF5 %u.%u.%u\n", GSL_VERSION,
+           yaml_get_version_string(), maj, min, rel);
+    return KS_EXIT_OK;
+}
+
+int ks_cli_fail(const ks_error *err)
+{
+    fputs("ksim: ", stderr);
+    ks_error_print(err, stderr);
+    return ks_err_is_input(err->code) ? KS_EXIT_USAGE : KS_EXIT_FAILURE;
+}
+
+int ks_cli_parse_u64(const char *s, unsigned long long *out)
+{
+    if (!s || !*s || *s == '-' || *s == '+')
+        return -1;
+    for (const char *p = s; *p; p++)
+        if (*p < '0' || *p > '9')
+            return -1;
+    errno = 0;
+    char *end;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno || *end)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        fputs(usage_text, stderr);
+        return KS_EXIT_USAGE;
+    }
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "run") == 0)
+        return ks_cmd_run(argc - 1, argv + 1);
+    if (strcmp(cmd, "plot") == 0)
+        return ks_cmd_plot(argc - 1, argv + 1);
+    if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0)
+        return cmd_version();
+    if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 ||
+        strcmp(cmd, "-h") == 0) {
+        if (argc > 2) { /* `ksim help run` is `ksim run --help` */
+            char *sub[] = {argv[2], "--help", NULL};
+            if (strcmp(argv[2], "run") == 0)
+                return ks_cmd_run(2, sub);
+            if (strcmp(argv[2], "plot") == 0)
+                return ks_cmd_plot(2, sub);
+        }
+        fputs(usage_text, stdout);
+        return KS_EXIT_OK;
+    }
+    fprintf(stderr, "ksim: unknown command '%s'\n\n%s", cmd, usage_text);
+    return KS_EXIT_USAGE;
+}

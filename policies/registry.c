@@ -1,0 +1,30 @@
+/* registry.c - the table of every plugin ksim knows. */
+#include "policies/registry.h"
+
+#include <string.h>
+
+#include "policies/k8s/noderesources_fit.h"
+
+static const ks_plugin *const plugins[] = {
+    &ks_plugin_noderesources_fit,
+};
+
+#define NPLUGINS (sizeof plugins / sizeof plugins[0])
+
+const ks_plugin *ks_plugin_lookup(const char *name)
+{
+    for (size_t i = 0; i < NPLUGINS; i++)
+        if (strcmp(plugins[i]->name, name) == 0)
+            return plugins[i];
+    return NULL;
+}
+
+size_t ks_plugin_count(void)
+{
+    return NPLUGINS;
+}
+
+const ks_plugin *ks_plugin_at(size_t i)
+{
+    return i < NPLUGINS ? plugins[i] : NULL;
+}

@@ -1,0 +1,195 @@
+/* run.c - building a cluster from a scenario and running it.
+ *
+ * Event flow: arrival (pod source) -> scheduler cycle -> bind -> pod end
+ * (after its duration) -> resources freed, unschedulable pods moved.  A
+ * pod's end event is scheduled at bind time; ends after the run's duration
+ * simply never fire.
+ */
+#include "scenarios/run.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "sim/engine.h"
+#include "sim/rng.h"
+#include "sim/xalloc.h"
+#include "workloads/generator.h"
+
+struct ks_run {
+    const ks_scenario *sc;
+    ks_run_options opt;
+    uint64_t seed;
+    ks_engine *engine;
+    ks_rngs *rngs;
+    ks_cluster *cluster;
+    ks_scheduler *scheduler;
+    ks_pod_source **sources;
+    const char **source_names;
+    size_t nsources;
+    ks_time end;
+    int failed;
+    ks_error check_error;
+};
+
+static void build_nodes(ks_run *run)
+{
+    const ks_scenario *sc = run->sc;
+    for (size_t p = 0; p < sc->npools; p++) {
+        const ks_node_pool *pool = &sc->pools[p];
+        for (int64_t i = 0; i < pool->count; i++) {
+            char name[128];
+            snprintf(name, sizeof name, "%s-%lld", pool->name, (long long)i);
+            ks_cluster_add_node(run->cluster, name, pool->allocatable,
+                                (uint32_t)p);
+        }
+    }
+}
+
+static void on_pod_end(ks_engine *e, void *ctx, uint64_t pod)
+{
+    ks_run *run = ctx;
+    ks_cluster_complete(run->cluster, (uint32_t)pod, ks_engine_now(e));
+    ks_scheduler_assigned_pod_deleted(run->scheduler, (uint32_t)pod);
+}
+
+static void on_bind(void *ctx, uint32_t pod, uint32_t node)
+{
+    ks_run *run = ctx;
+    ks_time now = ks_engine_now(run->engine);
+    ks_cluster_bind(run->cluster, pod, node, now);
+    if (run->opt.on_bind)
+        run->opt.on_bind(run->opt.bind_ctx, run->cluster, pod, node, now);
+    ks_engine_after(run->engine, run->cluster->pods[pod].duration, on_pod_end,
+                    run, pod);
+}
+
+static void on_pod_created(void *ctx, uint32_t pod)
+{
+    ks_run *run = ctx;
+    ks_scheduler_pod_added(run->scheduler, pod);
+}
+
+static void take_sample(ks_run *run, ks_time now)
+{
+    if (run->opt.check_invariants && !run->failed) {
+        char why[512];
+        if (ks_cluster_check(run->cluster, why, sizeof why) != 0) {
+            run->failed = 1;
+            ks_error_set(&run->check_error, KS_ESTATE, NULL, 0, 0,
+                         "invariant violated at t=%.3fs: %s",
+                         (double)now / 1e9, why);
+            ks_engine_stop(run->engine);
+        }
+    }
+    if (run->opt.sample)
+        run->opt.sample(run->opt.sample_ctx, run->cluster, now);
+}
+
+static void on_sample(ks_engine *e, void *ctx, uint64_t arg)
+{
+    ks_run *run = ctx;
+    ks_time now = ks_engine_now(e);
+    take_sample(run, now);
+    ks_time next = (ks_time)(arg + 1) * run->sc->metrics_interval;
+    if (next < run->end)
+        ks_engine_at(e, next, on_sample, run, arg + 1);
+}
+
+ks_run *ks_run_create(const ks_scenario *sc, const ks_run_options *opt)
+{
+    ks_run *run = ks_xcalloc(1, sizeof *run);
+    run->sc = sc;
+    if (opt)
+        run->opt = *opt;
+    run->seed = run->opt.seed_set ? run->opt.seed : sc->seed;
+    run->end = sc->duration;
+    run->engine = ks_engine_create();
+    run->rngs = ks_rngs_create(run->seed);
+    run->cluster = ks_cluster_create();
+    build_nodes(run);
+    ks_scheduler_config cfg = ks_scheduler_default_config();
+    run->scheduler = ks_scheduler_create(run->engine, run->cluster,
+                                         ks_rngs_stream(run->rngs, "tiebreak"),
+                                         &cfg, on_bind, run);
+    run->nsources = sc->ngenerators;
+    run->sources = ks_xcalloc(run->nsources, sizeof *run->sources);
+    run->source_names = ks_xcalloc(run->nsources, sizeof *run->source_names);
+    for (size_t i = 0; i < sc->ngenerators; i++) {
+        run->sources[i] = ks_pod_source_create(
+            &sc->generators[i], (uint32_t)i, run->engine, run->cluster,
+            run->rngs, run->end, on_pod_created, run);
+        run->source_names[i] = sc->generators[i].name;
+    }
+    return run;
+}
+
+void ks_run_destroy(ks_run *run)
+{
+    if (!run)
+        return;
+    for (size_t i = 0; i < run->nsources; i++)
+        ks_pod_source_destroy(run->sources[i]);
+    free(run->sources);
+    free(run->source_names);
+    ks_scheduler_destroy(run->scheduler);
+    ks_cluster_destroy(run->cluster);
+    ks_rngs_destroy(run->rngs);
+    ks_engine_destroy(run->engine);
+    free(run);
+}
+
+int ks_run_execute(ks_run *run, ks_error *err)
+{
+    ks_error_clear(&run->check_error);
+    ks_engine_at(run->engine, 0, on_sample, run, 0);
+    for (size_t i = 0; i < run->nsources; i++)
+        ks_pod_source_start(run->sources[i]);
+    ks_engine_run(run->engine, run->end);
+    if (run->failed) {
+        if (err)
+            *err = run->check_error;
+        return KS_ESTATE;
+    }
+    take_sample(run, ks_engine_now(run->engine));
+    if (run->failed) {
+        if (err)
+            *err = run->check_error;
+        return KS_ESTATE;
+    }
+    return 0;
+}
+
+const ks_cluster *ks_run_cluster(const ks_run *run)
+{
+    return run->cluster;
+}
+
+uint64_t ks_run_seed(const ks_run *run)
+{
+    return run->seed;
+}
+
+ks_time ks_run_end_time(const ks_run *run)
+{
+    return ks_engine_now(run->engine);
+}
+
+uint64_t ks_run_events(const ks_run *run)
+{
+    return ks_engine_events_run(run->engine);
+}
+
+const ks_scheduler_stats *ks_run_scheduler_stats(const ks_run *run)
+{
+    return ks_scheduler_get_stats(run->scheduler);
+}
+
+const char *const *ks_run_source_names(const ks_run *run)
+{
+    return run->source_names;
+}
+
+size_t ks_run_nsources(const ks_run *run)
+{
+    return run->nsources;
+}

@@ -1,0 +1,293 @@
+/* scheduler.c - the scheduling cycle: filter, score, select, bind.
+ *
+ * The scheduler is driven by three kinds of events: a cycle (one pod), the
+ * one-second backoff flush and the 30-second unschedulable-leftover flush.
+ * Each is armed only while it has work, so an idle scheduler costs no
+ * events.  Buffers for feasible nodes and scores are sized to the cluster
+ * once and reused: a cycle allocates nothing.
+ */
+#include "sched/scheduler.h"
+
+#include <stdlib.h>
+
+#include "policies/k8s/noderesources_fit.h"
+#include "sim/xalloc.h"
+
+/* schedule_one.go: minFeasibleNodesToFind, minFeasibleNodesPercentageToFind */
+#define MIN_FEASIBLE_NODES_TO_FIND 100
+#define MIN_FEASIBLE_NODES_PERCENTAGE 5
+/* scheduling_queue.go: the flush periods of backoffQ and leftover pods. */
+#define BACKOFF_FLUSH_PERIOD KS_SECOND
+#define LEFTOVER_FLUSH_PERIOD (30 * KS_SECOND)
+
+struct ks_scheduler {
+    ks_engine *engine;
+    ks_cluster *cluster;
+    gsl_rng *tiebreak;
+    ks_scheduler_config cfg;
+    ks_bind_fn bind;
+    void *bind_ctx;
+    ks_queue *queue;
+    size_t next_start_node; /* nextStartNodeIndex */
+    uint32_t *feasible;     /* nnodes entries */
+    int64_t *plugin_scores; /* nnodes entries, one plugin at a time */
+    int64_t *total_scores;  /* nnodes entries */
+    size_t buf_nodes;
+    int cycle_armed;
+    int backoff_armed;
+    int leftover_armed;
+    ks_scheduler_stats stats;
+};
+
+ks_scheduler_config ks_scheduler_default_config(void)
+{
+    ks_scheduler_config c = {0};
+    c.percentage_of_nodes_to_score = 0;
+    c.queue = ks_queue_default_config();
+    c.filters[0] = (ks_plugin_use){&ks_plugin_noderesources_fit, NULL, 1};
+    c.nfilters = 1;
+    c.scores[0] = (ks_plugin_use){&ks_plugin_noderesources_fit, NULL, 1};
+    c.nscores = 1;
+    return c;
+}
+
+size_t ks_num_feasible_nodes_to_find(int percentage, size_t nnodes)
+{
+    if (nnodes < MIN_FEASIBLE_NODES_TO_FIND)
+        return nnodes;
+    long pct = percentage;
+    if (pct <= 0) {
+        pct = 50 - (long)(nnodes / 125);
+        if (pct < MIN_FEASIBLE_NODES_PERCENTAGE)
+            pct = MIN_FEASIBLE_NODES_PERCENTAGE;
+    }
+    if (pct >= 100)
+        return nnodes;
+    size_t k = nnodes * (size_t)pct / 100;
+    return k < MIN_FEASIBLE_NODES_TO_FIND ? MIN_FEASIBLE_NODES_TO_FIND : k;
+}
+
+ks_scheduler *ks_scheduler_create(ks_engine *engine, ks_cluster *cluster,
+                                  gsl_rng *tiebreak,
+                                  const ks_scheduler_config *cfg,
+                                  ks_bind_fn bind, void *bind_ctx)
+{
+    ks_scheduler *s = ks_xcalloc(1, sizeof *s);
+    s->engine = engine;
+    s->cluster = cluster;
+    s->tiebreak = tiebreak;
+    s->cfg = cfg ? *cfg : ks_scheduler_default_config();
+    s->bind = bind;
+    s->bind_ctx = bind_ctx;
+    s->queue = ks_queue_create(&s->cfg.queue);
+    return s;
+}
+
+void ks_scheduler_destroy(ks_scheduler *s)
+{
+    if (!s)
+        return;
+    ks_queue_destroy(s->queue);
+    free(s->feasible);
+    free(s->plugin_scores);
+    free(s->total_scores);
+    free(s);
+}
+
+static void ensure_buffers(ks_scheduler *s)
+{
+    size_t n = s->cluster->nnodes;
+    if (n <= s->buf_nodes)
+        return;
+    s->feasible = ks_xrealloc(s->feasible, n * sizeof *s->feasible);
+    s->plugin_scores = ks_xrealloc(s->plugin_scores, n * sizeof(int64_t));
+    s->total_scores = ks_xrealloc(s->total_scores, n * sizeof(int64_t));
+    s->buf_nodes = n;
+}
+
+/* ---- filtering --------------------------------------------------------- */
+
+static int node_passes_filters(const ks_scheduler *s, const ks_pod *pod,
+                               const ks_node *node)
+{
+    for (size_t i = 0; i < s->cfg.nfilters; i++) {
+        const ks_plugin_use *u = &s->cfg.filters[i];
+        const void *args = u->args ? u->args : u->plugin->default_args;
+        if (u->plugin->filter(args, s->cluster, pod, node).code !=
+            KS_STATUS_SUCCESS)
+            return 0; /* the first rejection ends the chain */
+    }
+    return 1;
+}
+
+/* findNodesThatPassFilters, examined in order (upstream runs it in
+ * parallel; a deterministic simulator walks the same order serially and
+ * stops at the same count).  Returns the number of feasible nodes. */
+static size_t find_feasible_nodes(ks_scheduler *s, const ks_pod *pod)
+{
+    size_t n = s->cluster->nnodes;
+    if (n == 0)
+        return 0;
+    size_t want = ks_num_feasible_nodes_to_find(
+        s->cfg.percentage_of_nodes_to_score, n);
+    size_t found = 0, examined = 0;
+    for (; examined < n && found < want; examined++) {
+        size_t idx = (s->next_start_node + examined) % n;
+        if (node_passes_filters(s, pod, &s->cluster->nodes[idx]))
+            s->feasible[found++] = (uint32_t)idx;
+    }
+    s->stats.nodes_evaluated += examined;
+    s->next_start_node = (s->next_start_node + examined) % n;
+    return found;
+}
+
+/* ---- scoring and selection -------------------------------------------- */
+
+static void score_nodes(ks_scheduler *s, const ks_pod *pod, size_t nfeasible)
+{
+    for (size_t i = 0; i < nfeasible; i++)
+        s->total_scores[i] = 0;
+    for (size_t p = 0; p < s->cfg.nscores; p++) {
+        const ks_plugin_use *u = &s->cfg.scores[p];
+        const void *args = u->args ? u->args : u->plugin->default_args;
+        for (size_t i = 0; i < nfeasible; i++)
+            s->plugin_scores[i] = u->plugin->score(
+                args, s->cluster, pod, &s->cluster->nodes[s->feasible[i]]);
+        if (u->plugin->normalize)
+            u->plugin->normalize(args, s->plugin_scores, nfeasible);
+        int64_t weight = u->weight ? u->weight : 1;
+        for (size_t i = 0; i < nfeasible; i++)
+            s->total_scores[i] += s->plugin_scores[i] * weight;
+    }
+}
+
+/* The highest total score; among equal ones, each is chosen with equal
+ * probability (reservoir sampling, as selectHost did up to v1.34 and as
+ * k8s-scheduler.md recommends for v1.35+, whose heap order is arbitrary). */
+static uint32_t select_host(ks_scheduler *s, size_t nfeasible)
+{
+    size_t best = 0;
+    unsigned long ties = 1;
+    for (size_t i = 1; i < nfeasible; i++) {
+        if (s->total_scores[i] > s->total_scores[best]) {
+            best = i;
+            ties = 1;
+        } else if (s->total_scores[i] == s->total_scores[best]) {
+            ties++;
+            if (gsl_rng_uniform_int(s->tiebreak, ties) == 0)
+                best = i;
+        }
+    }
+    return s->feasible[best];
+}
+
+/* ---- event handlers ---------------------------------------------------- */
+
+static void arm_timers(ks_scheduler *s);
+
+static void schedule_one(ks_scheduler *s)
+{
+    ks_time now = ks_engine_now(s->engine);
+    uint32_t pod_idx = ks_queue_pop(s->queue, now);
+    if (pod_idx == KS_QUEUE_NONE)
+        return;
+    ks_pod *pod = &s->cluster->pods[pod_idx];
+    pod->attempts++;
+    s->stats.cycles++;
+    ensure_buffers(s);
+    size_t nfeasible = find_feasible_nodes(s, pod);
+    if (nfeasible == 0) {
+        s->stats.failed_cycles++;
+        ks_queue_unschedulable(s->queue, pod_idx, now);
+        return;
+    }
+    uint32_t node = s->feasible[0];
+    if (nfeasible > 1) { /* one feasible node: no scoring, as upstream */
+        score_nodes(s, pod, nfeasible);
+        node = select_host(s, nfeasible);
+    }
+    ks_queue_done(s->queue, pod_idx);
+    s->bind(s->bind_ctx, pod_idx, node);
+}
+
+static void on_cycle(ks_engine *e, void *ctx, uint64_t arg)
+{
+    (void)e;
+    (void)arg;
+    ks_scheduler *s = ctx;
+    s->cycle_armed = 0;
+    schedule_one(s);
+    arm_timers(s);
+}
+
+static void on_backoff_flush(ks_engine *e, void *ctx, uint64_t arg)
+{
+    (void)arg;
+    ks_scheduler *s = ctx;
+    s->backoff_armed = 0;
+    ks_queue_flush_backoff(s->queue, ks_engine_now(e));
+    arm_timers(s);
+}
+
+static void on_leftover_flush(ks_engine *e, void *ctx, uint64_t arg)
+{
+    (void)arg;
+    ks_scheduler *s = ctx;
+    s->leftover_armed = 0;
+    ks_queue_flush_unschedulable_leftover(s->queue, ks_engine_now(e));
+    arm_timers(s);
+}
+
+/* The next multiple of period strictly after now: upstream's periodic
+ * flushes tick on a fixed grid from scheduler start (t = 0). */
+static ks_time next_tick(ks_time now, ks_time period)
+{
+    return (now / period + 1) * period;
+}
+
+static void arm_timers(ks_scheduler *s)
+{
+    ks_time now = ks_engine_now(s->engine);
+    int runnable = ks_queue_active_len(s->queue) ||
+                   ks_queue_backoff_len(s->queue);
+    if (runnable && !s->cycle_armed) {
+        s->cycle_armed = 1;
+        ks_engine_at(s->engine, now, on_cycle, s, 0);
+    }
+    if (ks_queue_backoff_len(s->queue) && !s->backoff_armed) {
+        s->backoff_armed = 1;
+        ks_engine_at(s->engine, next_tick(now, BACKOFF_FLUSH_PERIOD),
+                     on_backoff_flush, s, 0);
+    }
+    if (ks_queue_unschedulable_len(s->queue) && !s->leftover_armed) {
+        s->leftover_armed = 1;
+        ks_engine_at(s->engine, next_tick(now, LEFTOVER_FLUSH_PERIOD),
+                     on_leftover_flush, s, 0);
+    }
+}
+
+/* ---- API ----------------------------------------------------------------- */
+
+void ks_scheduler_pod_added(ks_scheduler *s, uint32_t pod)
+{
+    ks_queue_add(s->queue, pod, s->cluster->pods[pod].priority,
+                 ks_engine_now(s->engine));
+    arm_timers(s);
+}
+
+void ks_scheduler_assigned_pod_deleted(ks_scheduler *s, uint32_t pod)
+{
+    (void)pod; /* NodeResourcesFit's QueueingHint: any deletion -> Queue */
+    ks_queue_move_all(s->queue, ks_engine_now(s->engine));
+    arm_timers(s);
+}
+
+const ks_scheduler_stats *ks_scheduler_get_stats(const ks_scheduler *s)
+{
+    return &s->stats;
+}
+
+const ks_queue *ks_scheduler_queue(const ks_scheduler *s)
+{
+    return s->queue;
+}

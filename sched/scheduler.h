@@ -1,0 +1,86 @@
+/* scheduler.h - the kube-scheduler's scheduling cycle in simulated time.
+ *
+ * One cycle per event: pop a pod from the queue (sched/queue.h), run the
+ * profile's Filter plugins over the nodes starting at the rotating
+ * nextStartNodeIndex until numFeasibleNodesToFind feasible nodes are found
+ * (percentageOfNodesToScore), score them (Score, NormalizeScore, weights),
+ * pick the highest total (ties broken uniformly at random from the
+ * `tiebreak` stream) and bind.  A pod no node accepts goes back to the
+ * queue as unschedulable.  Follows pkg/scheduler/schedule_one.go (v1.36).
+ * Cycles take no simulated time yet; issue 3 models scheduler throughput.
+ *
+ * The scheduler never touches pods' lifecycles: binding is reported through
+ * the bind callback, and the owner tells the scheduler about new pods and
+ * finished ones.
+ *
+ * Ownership: the scheduler borrows the engine, cluster and RNG (they must
+ * outlive it) and owns its queue and buffers.
+ */
+#ifndef KS_SCHEDULER_H
+#define KS_SCHEDULER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <gsl/gsl_rng.h>
+
+#include "policies/plugin.h"
+#include "sched/queue.h"
+#include "sim/cluster.h"
+#include "sim/engine.h"
+
+#define KS_MAX_PROFILE_PLUGINS 16
+
+/* One plugin enabled at an extension point, with its args and weight. */
+typedef struct ks_plugin_use {
+    const ks_plugin *plugin;
+    const void *args; /* NULL: the plugin's default args */
+    int64_t weight;   /* Score only; 0 is treated as 1 as upstream does */
+} ks_plugin_use;
+
+typedef struct ks_scheduler_config {
+    /* percentageOfNodesToScore: 0 = adaptive (50 - nodes/125, min 5). */
+    int percentage_of_nodes_to_score;
+    ks_queue_config queue;
+    ks_plugin_use filters[KS_MAX_PROFILE_PLUGINS];
+    size_t nfilters;
+    ks_plugin_use scores[KS_MAX_PROFILE_PLUGINS];
+    size_t nscores;
+} ks_scheduler_config;
+
+/* The issue-2 default profile: NodeResourcesFit as the only Filter and the
+ * only Score plugin (LeastAllocated, cpu:1 memory:1, weight 1). */
+ks_scheduler_config ks_scheduler_default_config(void);
+
+/* numFeasibleNodesToFind from schedule_one.go: all nodes below 100; else
+ * n * pct / 100 with the adaptive pct when 0, and at least 100. */
+size_t ks_num_feasible_nodes_to_find(int percentage, size_t nnodes);
+
+/* Called when the scheduler binds pod to node (at engine time). */
+typedef void (*ks_bind_fn)(void *ctx, uint32_t pod, uint32_t node);
+
+typedef struct ks_scheduler ks_scheduler;
+
+typedef struct ks_scheduler_stats {
+    uint64_t cycles;          /* scheduling attempts */
+    uint64_t failed_cycles;   /* attempts that found no feasible node */
+    uint64_t nodes_evaluated; /* Filter calls over all cycles */
+} ks_scheduler_stats;
+
+ks_scheduler *ks_scheduler_create(ks_engine *engine, ks_cluster *cluster,
+                                  gsl_rng *tiebreak,
+                                  const ks_scheduler_config *cfg,
+                                  ks_bind_fn bind, void *bind_ctx);
+void ks_scheduler_destroy(ks_scheduler *s); /* accepts NULL */
+
+/* A pod was created and waits to be scheduled. */
+void ks_scheduler_pod_added(ks_scheduler *s, uint32_t pod);
+
+/* A scheduled pod finished or was deleted: its resources are free, so the
+ * unschedulable pods are moved back to be retried. */
+void ks_scheduler_assigned_pod_deleted(ks_scheduler *s, uint32_t pod);
+
+const ks_scheduler_stats *ks_scheduler_get_stats(const ks_scheduler *s);
+const ks_queue *ks_scheduler_queue(const ks_scheduler *s);
+
+#endif

@@ -1,0 +1,170 @@
+/* cluster.c - nodes and pods as flat arrays with incremental accounting.
+ *
+ * Binding adds a pod's requests to its node and to the cluster totals;
+ * completion subtracts them.  Nothing here rescans pods except
+ * ks_cluster_check, which exists to verify those incremental sums.
+ */
+#include "sim/cluster.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "sim/error.h"
+#include "sim/xalloc.h"
+
+ks_cluster *ks_cluster_create(void)
+{
+    return ks_xcalloc(1, sizeof(ks_cluster));
+}
+
+void ks_cluster_destroy(ks_cluster *c)
+{
+    if (!c)
+        return;
+    for (size_t i = 0; i < c->nnodes; i++)
+        free(c->nodes[i].name);
+    free(c->nodes);
+    free(c->pods);
+    free(c);
+}
+
+uint32_t ks_cluster_add_node(ks_cluster *c, const char *name,
+                             const int64_t allocatable[KS_RES_COUNT],
+                             uint32_t pool)
+{
+    c->nodes = ks_xgrow(c->nodes, &c->nodes_cap, c->nnodes + 1, sizeof(ks_node));
+    ks_node *n = &c->nodes[c->nnodes];
+    *n = (ks_node){0};
+    n->name = ks_xstrdup(name);
+    n->pool = pool;
+    for (int r = 0; r < KS_RES_COUNT; r++) {
+        n->allocatable[r] = allocatable[r];
+        c->total_allocatable[r] += allocatable[r];
+    }
+    return (uint32_t)c->nnodes++;
+}
+
+/* The scheduler scores with defaults for missing CPU and memory requests
+ * (pkg/scheduler/util/pod_resources.go GetNonzeroRequests, v1.36): 100m
+ * and 200Mi, only when the request is absent, not when it is an explicit 0. */
+static int64_t nonzero_request(int r, int64_t request)
+{
+    if (request >= 0)
+        return request;
+    if (r == KS_RES_CPU)
+        return KS_DEFAULT_MILLI_CPU_REQUEST;
+    if (r == KS_RES_MEMORY)
+        return KS_DEFAULT_MEMORY_REQUEST;
+    return 0;
+}
+
+uint32_t ks_cluster_add_pod(ks_cluster *c, ks_time now,
+                            const int64_t request[KS_RES_COUNT],
+                            ks_time duration, uint32_t source,
+                            uint32_t ordinal)
+{
+    c->pods = ks_xgrow(c->pods, &c->pods_cap, c->npods + 1, sizeof(ks_pod));
+    ks_pod *p = &c->pods[c->npods];
+    *p = (ks_pod){0};
+    for (int r = 0; r < KS_RES_COUNT; r++) {
+        int64_t req = r == KS_RES_PODS ? 1 : request[r];
+        p->request[r] = req < 0 ? 0 : req;
+        p->nonzero_request[r] = r == KS_RES_PODS ? 1 : nonzero_request(r, req);
+    }
+    p->duration = duration;
+    p->submit = now;
+    p->scheduled = p->start = p->end = -1;
+    p->node = KS_NO_NODE;
+    p->source = source;
+    p->ordinal = ordinal;
+    p->phase = KS_POD_PENDING;
+    c->pending++;
+    return (uint32_t)c->npods++;
+}
+
+void ks_cluster_bind(ks_cluster *c, uint32_t pod, uint32_t node, ks_time now)
+{
+    ks_pod *p = &c->pods[pod];
+    ks_node *n = &c->nodes[node];
+    for (int r = 0; r < KS_RES_COUNT; r++) {
+        n->requested[r] += p->request[r];
+        n->nonzero_requested[r] += p->nonzero_request[r];
+        c->total_requested[r] += p->request[r];
+    }
+    p->node = node;
+    p->scheduled = now;
+    p->start = now;
+    p->phase = KS_POD_RUNNING;
+    c->pending--;
+    c->running++;
+}
+
+void ks_cluster_complete(ks_cluster *c, uint32_t pod, ks_time now)
+{
+    ks_pod *p = &c->pods[pod];
+    ks_node *n = &c->nodes[p->node];
+    for (int r = 0; r < KS_RES_COUNT; r++) {
+        n->requested[r] -= p->request[r];
+        n->nonzero_requested[r] -= p->nonzero_request[r];
+        c->total_requested[r] -= p->request[r];
+    }
+    p->end = now;
+    p->phase = KS_POD_SUCCEEDED;
+    c->running--;
+    c->succeeded++;
+}
+
+int ks_cluster_check(const ks_cluster *c, char *why, size_t why_size)
+{
+    int64_t(*sum)[2][KS_RES_COUNT] =
+        ks_xcalloc(c->nnodes ? c->nnodes : 1, sizeof *sum);
+    size_t phase_count[3] = {0, 0, 0};
+    int rc = 0;
+    for (size_t i = 0; i < c->npods && rc == 0; i++) {
+        const ks_pod *p = &c->pods[i];
+        if (p->phase > KS_POD_SUCCEEDED) {
+            snprintf(why, why_size, "pod %zu has bad phase %d", i, p->phase);
+            rc = KS_ESTATE;
+            break;
+        }
+        phase_count[p->phase]++;
+        if (p->phase != KS_POD_RUNNING)
+            continue;
+        if (p->node >= c->nnodes) {
+            snprintf(why, why_size, "running pod %zu has no node", i);
+            rc = KS_ESTATE;
+            break;
+        }
+        for (int r = 0; r < KS_RES_COUNT; r++) {
+            sum[p->node][0][r] += p->request[r];
+            sum[p->node][1][r] += p->nonzero_request[r];
+        }
+    }
+    for (size_t n = 0; n < c->nnodes && rc == 0; n++) {
+        const ks_node *node = &c->nodes[n];
+        for (int r = 0; r < KS_RES_COUNT && rc == 0; r++) {
+            if (sum[n][0][r] != node->requested[r] ||
+                sum[n][1][r] != node->nonzero_requested[r]) {
+                snprintf(why, why_size, "node %s: %s requested %lld, pods sum %lld",
+                         node->name, ks_resource_name(r),
+                         (long long)node->requested[r],
+                         (long long)sum[n][0][r]);
+                rc = KS_ESTATE;
+            } else if (node->requested[r] > node->allocatable[r]) {
+                snprintf(why, why_size, "node %s: %s requested %lld > allocatable %lld",
+                         node->name, ks_resource_name(r),
+                         (long long)node->requested[r],
+                         (long long)node->allocatable[r]);
+                rc = KS_ESTATE;
+            }
+        }
+    }
+    if (rc == 0 && (phase_count[KS_POD_PENDING] != c->pending ||
+                    phase_count[KS_POD_RUNNING] != c->running ||
+                    phase_count[KS_POD_SUCCEEDED] != c->succeeded)) {
+        snprintf(why, why_size, "phase counters disagree with pods");
+        rc = KS_ESTATE;
+    }
+    free(sum);
+    return rc;
+}

@@ -1,0 +1,60 @@
+/* generator.h - synthetic pods: a Poisson arrival process with distributions.
+ *
+ * A ks_generator is the description (what the scenario's
+ * `workloads[i].generator` loads into); a ks_pod_source is its running
+ * instance, which creates pods in the cluster at arrival events and hands
+ * each new pod to a callback (the scheduler's informer, in effect).
+ *
+ * Randomness: each generator draws from its own streams,
+ * "arrivals/<name>", "durations/<name>" and "requests/<name>", so adding a
+ * generator or changing the scheduling policy leaves every other draw as it
+ * was (common random numbers).
+ *
+ * Ownership: ks_generator fields belong to whoever fills them (the
+ * scenario); a ks_pod_source borrows its generator, engine, cluster and
+ * RNG set, which must outlive it.
+ */
+#ifndef KS_GENERATOR_H
+#define KS_GENERATOR_H
+
+#include <stdint.h>
+
+#include "sim/cluster.h"
+#include "sim/dist.h"
+#include "sim/engine.h"
+#include "sim/resources.h"
+#include "sim/rng.h"
+
+typedef struct ks_generator {
+    char *name;             /* defaults to "gen<i>" */
+    double rate_per_second; /* arrivals.rate, e.g. "5/s" -> 5.0 */
+    ks_time start;          /* first arrival no earlier than this (default 0) */
+    ks_time stop;           /* no arrivals at or after this; KS_TIME_NEVER = run end */
+    int64_t count;          /* at most this many pods; 0 = no limit */
+    ks_dist duration;       /* seconds the pod runs once started */
+    /* Per resource: has_request[r] says whether the template requests r;
+     * request[r] is in base units (millicores, bytes).  pods is never
+     * requested explicitly. */
+    int has_request[KS_RES_COUNT];
+    ks_dist request[KS_RES_COUNT];
+} ks_generator;
+
+typedef void (*ks_pod_created_fn)(void *ctx, uint32_t pod);
+
+typedef struct ks_pod_source ks_pod_source;
+
+/* Creates the running instance; source is the index stored in each pod's
+ * `source` field.  Arrivals stop at min(gen->stop, end). */
+ks_pod_source *ks_pod_source_create(const ks_generator *gen, uint32_t source,
+                                    ks_engine *engine, ks_cluster *cluster,
+                                    ks_rngs *rngs, ks_time end,
+                                    ks_pod_created_fn created, void *ctx);
+void ks_pod_source_destroy(ks_pod_source *src); /* accepts NULL */
+
+/* Schedules the first arrival. */
+void ks_pod_source_start(ks_pod_source *src);
+
+/* Pods created so far. */
+uint64_t ks_pod_source_count(const ks_pod_source *src);
+
+#endif
