@@ -9,7 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static char path_buf[4096];
+static char path_buf[8192];
 
 const char *ks_test_src(const char *rel)
 {
@@ -19,7 +19,7 @@ const char *ks_test_src(const char *rel)
 
 const char *ks_test_tmp(const char *rel)
 {
-    char dir[4096];
+    char dir[2048];
     snprintf(dir, sizeof dir, "%s/tests/tmp", KS_TEST_BUILDDIR);
     mkdir(dir, 0777);
     snprintf(path_buf, sizeof path_buf, "%s/%s", dir, rel);

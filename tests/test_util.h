@@ -13,6 +13,8 @@
 
 #include <CUnit/CUnit.h>
 
+#include "tests/suites.h"
+
 const char *ks_test_src(const char *rel);
 const char *ks_test_tmp(const char *rel);
 /* The built ksim binary. */

@@ -1,0 +1,249 @@
+/* test_scheduler.c - the scheduling queue and cycle. */
+#include <stdlib.h>
+
+#include <gsl/gsl_rng.h>
+
+#include "sched/queue.h"
+#include "sched/scheduler.h"
+#include "sim/cluster.h"
+#include "sim/engine.h"
+#include "tests/test_util.h"
+
+/* numFeasibleNodesToFind (schedule_one.go) worked by hand. */
+static void test_num_feasible_nodes(void)
+{
+    CU_ASSERT_EQUAL(ks_num_feasible_nodes_to_find(0, 50), 50);
+    CU_ASSERT_EQUAL(ks_num_feasible_nodes_to_find(0, 100), 100);
+    CU_ASSERT_EQUAL(ks_num_feasible_nodes_to_find(0, 1000), 420);
+    CU_ASSERT_EQUAL(ks_num_feasible_nodes_to_find(0, 5000), 500);
+    CU_ASSERT_EQUAL(ks_num_feasible_nodes_to_find(0, 6000), 300); /* 5% */
+    CU_ASSERT_EQUAL(ks_num_feasible_nodes_to_find(0, 100000), 5000);
+    CU_ASSERT_EQUAL(ks_num_feasible_nodes_to_find(30, 1000), 300);
+    CU_ASSERT_EQUAL(ks_num_feasible_nodes_to_find(5, 1000), 100); /* min */
+    CU_ASSERT_EQUAL(ks_num_feasible_nodes_to_find(100, 1000), 1000);
+    CU_ASSERT_EQUAL(ks_num_feasible_nodes_to_find(0, 0), 0);
+}
+
+static void test_queue_priority_order(void)
+{
+    ks_queue *q = ks_queue_create(NULL);
+    ks_queue_add(q, 0, 0, 10);
+    ks_queue_add(q, 1, 5, 20);
+    ks_queue_add(q, 2, 0, 5);
+    ks_queue_add(q, 3, 5, 20); /* tie with 1: lower index first */
+    CU_ASSERT_EQUAL(ks_queue_pop(q, 30), 1);
+    CU_ASSERT_EQUAL(ks_queue_pop(q, 30), 3);
+    CU_ASSERT_EQUAL(ks_queue_pop(q, 30), 2);
+    CU_ASSERT_EQUAL(ks_queue_pop(q, 30), 0);
+    CU_ASSERT_EQUAL(ks_queue_pop(q, 30), KS_QUEUE_NONE);
+    ks_queue_destroy(q);
+    ks_queue_destroy(NULL);
+}
+
+/* Backoff 1, 2, 4, 8, 10, 10 s after successive failures; the pool waits
+ * for a move event. */
+static void test_queue_backoff(void)
+{
+    ks_queue *q = ks_queue_create(NULL);
+    ks_queue_add(q, 0, 0, 0);
+    const ks_time want[] = {1, 2, 4, 8, 10, 10};
+    ks_time now = 0;
+    CU_ASSERT_EQUAL(ks_queue_pop(q, now), 0);
+    for (int i = 0; i < 6; i++) {
+        ks_queue_unschedulable(q, 0, now);
+        CU_ASSERT_EQUAL(ks_queue_unschedulable_len(q), 1);
+        ks_queue_move_all(q, now);
+        CU_ASSERT_EQUAL(ks_queue_backoff_len(q), 1);
+        ks_queue_flush_backoff(q, now + want[i] * KS_SECOND - 1);
+        CU_ASSERT_EQUAL(ks_queue_backoff_len(q), 1); /* still backing off */
+        now += want[i] * KS_SECOND;
+        ks_queue_flush_backoff(q, now);
+        CU_ASSERT_EQUAL(ks_queue_backoff_len(q), 0);
+        CU_ASSERT_EQUAL(ks_queue_active_len(q), 1);
+        CU_ASSERT_EQUAL(ks_queue_pop(q, now), 0);
+    }
+    ks_queue_destroy(q);
+}
+
+/* With activeQ empty, the head of backoffQ is popped early
+ * (SchedulerPopFromBackoffQ); a pod moved after its backoff goes to
+ * activeQ directly. */
+static void test_queue_pop_from_backoff(void)
+{
+    ks_queue *q = ks_queue_create(NULL);
+    ks_queue_add(q, 0, 0, 0);
+    CU_ASSERT_EQUAL(ks_queue_pop(q, 0), 0);
+    ks_queue_unschedulable(q, 0, 0);
+    ks_queue_move_all(q, 0);
+    CU_ASSERT_EQUAL(ks_queue_backoff_len(q), 1);
+    CU_ASSERT_EQUAL(ks_queue_pop(q, 0), 0);
+    ks_queue_unschedulable(q, 0, 0);
+    ks_queue_move_all(q, 60 * KS_SECOND);
+    CU_ASSERT_EQUAL(ks_queue_active_len(q), 1);
+    ks_queue_destroy(q);
+}
+
+static void test_queue_leftover_flush(void)
+{
+    ks_queue *q = ks_queue_create(NULL);
+    for (uint32_t i = 0; i < 3; i++)
+        ks_queue_add(q, i, 0, 0);
+    for (uint32_t i = 0; i < 3; i++) {
+        uint32_t p = ks_queue_pop(q, 0);
+        ks_queue_unschedulable(q, p, p * KS_MINUTE);
+    }
+    ks_queue_flush_unschedulable_leftover(q, 5 * KS_MINUTE);
+    CU_ASSERT_EQUAL(ks_queue_unschedulable_len(q), 3); /* not "longer" yet */
+    ks_queue_flush_unschedulable_leftover(q, 6 * KS_MINUTE + 1);
+    CU_ASSERT_EQUAL(ks_queue_unschedulable_len(q), 1); /* pods 0 and 1 left */
+    CU_ASSERT_EQUAL(ks_queue_active_len(q), 2);
+    ks_queue_destroy(q);
+}
+
+/* ---- the cycle on a small cluster --------------------------------------- */
+
+typedef struct fixture {
+    ks_engine *engine;
+    ks_cluster *cluster;
+    gsl_rng *rng;
+    ks_scheduler *sched;
+    uint32_t bound_to[64];
+    int binds;
+} fixture;
+
+static void bind_cb(void *ctx, uint32_t pod, uint32_t node)
+{
+    fixture *f = ctx;
+    ks_cluster_bind(f->cluster, pod, node, ks_engine_now(f->engine));
+    f->bound_to[pod] = node;
+    f->binds++;
+}
+
+static void setup(fixture *f, int nnodes, int64_t cpu, int pct)
+{
+    *f = (fixture){0};
+    f->engine = ks_engine_create();
+    f->cluster = ks_cluster_create();
+    f->rng = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(f->rng, 1);
+    for (int i = 0; i < nnodes; i++) {
+        const int64_t alloc[KS_RES_COUNT] = {cpu, 1LL << 34, 110};
+        char name[32];
+        snprintf(name, sizeof name, "n-%d", i);
+        ks_cluster_add_node(f->cluster, name, alloc, 0);
+    }
+    ks_scheduler_config cfg = ks_scheduler_default_config();
+    cfg.percentage_of_nodes_to_score = pct;
+    f->sched = ks_scheduler_create(f->engine, f->cluster, f->rng, &cfg,
+                                   bind_cb, f);
+    for (int i = 0; i < 64; i++)
+        f->bound_to[i] = KS_NO_NODE;
+}
+
+static void teardown(fixture *f)
+{
+    ks_scheduler_destroy(f->sched);
+    ks_cluster_destroy(f->cluster);
+    ks_engine_destroy(f->engine);
+    gsl_rng_free(f->rng);
+}
+
+static uint32_t add_pod(fixture *f, int64_t cpu)
+{
+    const int64_t req[KS_RES_COUNT] = {cpu, 1 << 20, -1};
+    uint32_t p = ks_cluster_add_pod(f->cluster, ks_engine_now(f->engine), req,
+                                    KS_SECOND, 0, (uint32_t)f->cluster->npods);
+    ks_scheduler_pod_added(f->sched, p);
+    return p;
+}
+
+/* LeastAllocated spreads: the second pod goes to the emptier node. */
+static void test_cycle_spreads(void)
+{
+    fixture f;
+    setup(&f, 2, 4000, 0);
+    uint32_t a = add_pod(&f, 1000);
+    ks_engine_run(f.engine, KS_TIME_NEVER);
+    uint32_t b = add_pod(&f, 1000);
+    ks_engine_run(f.engine, KS_TIME_NEVER);
+    CU_ASSERT_EQUAL(f.binds, 2);
+    CU_ASSERT_NOT_EQUAL(f.bound_to[a], KS_NO_NODE);
+    CU_ASSERT_NOT_EQUAL(f.bound_to[a], f.bound_to[b]);
+    CU_ASSERT_EQUAL(f.cluster->pods[a].attempts, 1);
+    teardown(&f);
+}
+
+/* A pod that fits nowhere waits, and is bound once a pod finishes. */
+static void test_unschedulable_retried_on_free(void)
+{
+    fixture f;
+    setup(&f, 1, 2000, 0);
+    uint32_t a = add_pod(&f, 1500);
+    ks_engine_run(f.engine, KS_TIME_NEVER);
+    uint32_t b = add_pod(&f, 1000);
+    ks_engine_run(f.engine, 10 * KS_MINUTE);
+    CU_ASSERT_EQUAL(f.bound_to[b], KS_NO_NODE);
+    CU_ASSERT(f.cluster->pods[b].attempts >= 1);
+    CU_ASSERT_EQUAL(ks_queue_unschedulable_len(ks_scheduler_queue(f.sched)),
+                    1);
+    ks_cluster_complete(f.cluster, a, ks_engine_now(f.engine));
+    ks_scheduler_assigned_pod_deleted(f.sched, a);
+    ks_engine_run(f.engine, 20 * KS_MINUTE);
+    CU_ASSERT_EQUAL(f.bound_to[b], 0);
+    CU_ASSERT_EQUAL(f.cluster->pods[b].scheduled, 10 * KS_MINUTE);
+    teardown(&f);
+}
+
+/* percentageOfNodesToScore: with 200 nodes at 50%, a cycle examines 100
+ * nodes and the next one starts where it stopped. */
+static void test_node_rotation(void)
+{
+    fixture f;
+    setup(&f, 200, 4000, 50);
+    add_pod(&f, 100);
+    ks_engine_run(f.engine, KS_TIME_NEVER);
+    CU_ASSERT_EQUAL(ks_scheduler_get_stats(f.sched)->nodes_evaluated, 100);
+    CU_ASSERT(f.bound_to[0] < 100);
+    add_pod(&f, 100);
+    ks_engine_run(f.engine, KS_TIME_NEVER);
+    CU_ASSERT(f.bound_to[1] >= 100 && f.bound_to[1] < 200);
+    teardown(&f);
+}
+
+/* Equal scores: the choice is random among the best, not always the
+ * first node examined. */
+static void test_tiebreak_is_random(void)
+{
+    fixture f;
+    setup(&f, 4, 1000000, 0);
+    int seen[4] = {0};
+    for (int i = 0; i < 40; i++) {
+        /* One pod at a time, each finishing before the next, so all four
+         * nodes are always empty and tie. */
+        uint32_t p = add_pod(&f, 1);
+        ks_engine_run(f.engine, KS_TIME_NEVER);
+        seen[f.bound_to[p]]++;
+        ks_cluster_complete(f.cluster, p, ks_engine_now(f.engine));
+    }
+    for (int n = 0; n < 4; n++)
+        CU_ASSERT(seen[n] > 0);
+    teardown(&f);
+}
+
+void ks_suite_scheduler(void)
+{
+    static const ks_test_case cases[] = {
+        {"numFeasibleNodesToFind", test_num_feasible_nodes},
+        {"queue: PrioritySort order", test_queue_priority_order},
+        {"queue: backoff 1,2,4,8,10 s", test_queue_backoff},
+        {"queue: pop from backoffQ when idle", test_queue_pop_from_backoff},
+        {"queue: leftover flush after 5 min", test_queue_leftover_flush},
+        {"cycle: LeastAllocated spreads", test_cycle_spreads},
+        {"cycle: retried when resources free",
+         test_unschedulable_retried_on_free},
+        {"cycle: nextStartNodeIndex rotation", test_node_rotation},
+        {"cycle: random tie-break", test_tiebreak_is_random},
+        {NULL, NULL},
+    };
+    ks_test_add_suite("sched/scheduler", cases);
+}
