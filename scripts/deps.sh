@@ -7,7 +7,7 @@
 set -euo pipefail
 
 KSIM_PACKAGES=(
-  gcc make autoconf automake pkg-config   # toolchain and autotools
+  gcc libc6-dev make autoconf automake pkg-config   # toolchain, autotools
   libgsl-dev                              # distributions, statistics (GSL)
   libyaml-dev                             # scenario files (libyaml)
   libhdf5-dev                             # run datasets (HDF5, serial)
