@@ -34,6 +34,8 @@
 
 #include "sim/resources.h"
 #include "sim/fsutil.h"
+#include "scenarios/run.h"
+#include "scenarios/scenario.h"
 #include "sim/xalloc.h"
 
 /* Rows per chunk of a table: large enough for good compression, small enough
@@ -980,4 +982,25 @@ void ks_dataset_destroy(ks_dataset *ds)
     free(ds->nodes);
     free(ds->samples);
     free(ds);
+}
+
+int ks_output_write_run(const char *path, int force, const char *ksim_version,
+                        const ks_scenario *sc, const ks_run *run,
+                        const ks_recorder *rec, ks_error *err)
+{
+    ks_run_info info = {
+        .ksim_version = ksim_version,
+        .scenario_name = sc->name,
+        .scenario_path = sc->path,
+        .scenario_text = sc->text,
+        .scenario_len = sc->text_len,
+        .kubernetes_version = sc->kubernetes_version,
+        .seed = ks_run_seed(run),
+        .duration_s = (double)sc->duration / 1e9,
+        .end_time_s = (double)ks_run_end_time(run) / 1e9,
+        .events = ks_run_events(run),
+        .source_names = ks_run_source_names(run),
+        .nsources = ks_run_nsources(run),
+    };
+    return ks_output_write(path, force, &info, ks_run_cluster(run), rec, err);
 }

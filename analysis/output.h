@@ -53,6 +53,14 @@ int ks_output_write(const char *path, int force, const ks_run_info *info,
                     const ks_cluster *c, const ks_recorder *rec,
                     ks_error *err);
 
+/* Writes the dataset of a finished run of sc: the ks_run_info is filled
+ * from the scenario and the run.  Same contract as ks_output_write. */
+struct ks_scenario;
+struct ks_run;
+int ks_output_write_run(const char *path, int force, const char *ksim_version,
+                        const struct ks_scenario *sc, const struct ks_run *run,
+                        const ks_recorder *rec, ks_error *err);
+
 /* One row of /pods.  Times in seconds; NaN when the event did not happen. */
 typedef struct ks_pod_row {
     char name[KS_NAME_MAX];

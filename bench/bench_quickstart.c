@@ -55,18 +55,7 @@ int main(int argc, char **argv)
     int fd = mkstemp(out);
     if (fd >= 0)
         close(fd);
-    ks_run_info info = {
-        .ksim_version = "bench", .scenario_name = sc->name,
-        .scenario_path = sc->path, .scenario_text = sc->text,
-        .scenario_len = sc->text_len,
-        .kubernetes_version = sc->kubernetes_version,
-        .seed = ks_run_seed(run), .duration_s = (double)sc->duration / 1e9,
-        .end_time_s = (double)ks_run_end_time(run) / 1e9,
-        .events = ks_run_events(run),
-        .source_names = ks_run_source_names(run),
-        .nsources = ks_run_nsources(run),
-    };
-    int rc = ks_output_write(out, 1, &info, ks_run_cluster(run), rec, &err);
+    int rc = ks_output_write_run(out, 1, "bench", sc, run, rec, &err);
     double t3 = now_s();
     remove(out);
     if (rc != 0) {

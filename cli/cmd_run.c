@@ -120,28 +120,6 @@ static int file_exists(const char *path)
     return stat(path, &st) == 0;
 }
 
-static int write_dataset(const run_args *a, const char *out,
-                         const ks_scenario *sc, const ks_run *run,
-                         const ks_recorder *rec, ks_error *err)
-{
-    ks_run_info info = {
-        .ksim_version = PACKAGE_VERSION,
-        .scenario_name = sc->name,
-        .scenario_path = sc->path,
-        .scenario_text = sc->text,
-        .scenario_len = sc->text_len,
-        .kubernetes_version = sc->kubernetes_version,
-        .seed = ks_run_seed(run),
-        .duration_s = (double)sc->duration / 1e9,
-        .end_time_s = (double)ks_run_end_time(run) / 1e9,
-        .events = ks_run_events(run),
-        .source_names = ks_run_source_names(run),
-        .nsources = ks_run_nsources(run),
-    };
-    return ks_output_write(out, a->force, &info, ks_run_cluster(run), rec,
-                           err);
-}
-
 static void draw_figures(const run_args *a, const char *out)
 {
     char *dir = a->figures ? ks_xstrdup(a->figures)
@@ -172,7 +150,8 @@ static int simulate(const run_args *a, const ks_scenario *sc, const char *out)
     ks_error_clear(&err);
     int rc = ks_run_execute(run, &err);
     if (rc == 0)
-        rc = write_dataset(a, out, sc, run, rec, &err);
+        rc = ks_output_write_run(out, a->force, PACKAGE_VERSION, sc, run, rec,
+                                 &err);
     int status = KS_EXIT_OK;
     if (rc != 0) {
         status = ks_cli_fail(&err);

@@ -78,6 +78,17 @@ int ks_test_file_exists(const char *path)
     return stat(path, &st) == 0;
 }
 
+int ks_test_same_bytes(const char *a, const char *b)
+{
+    size_t na = 0, nb = 0;
+    char *x = ks_test_read_file(a, &na);
+    char *y = ks_test_read_file(b, &nb);
+    int same = x && y && na == nb && memcmp(x, y, na) == 0;
+    free(x);
+    free(y);
+    return same;
+}
+
 int ks_test_run(const char *cmd, char **out, char **err)
 {
     char outp[4200], errp[4200], full[16384];

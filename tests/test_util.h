@@ -25,6 +25,8 @@ int ks_test_write_file(const char *path, const char *text);
 /* Reads a whole file (malloc'd, NUL-terminated); NULL on error. */
 char *ks_test_read_file(const char *path, size_t *len);
 int ks_test_file_exists(const char *path);
+/* 1 if both files can be read and have the same bytes. */
+int ks_test_same_bytes(const char *a, const char *b);
 /* Runs a shell command, capturing stdout and stderr (each may be NULL) as
  * malloc'd strings; returns the exit status (or -1). */
 int ks_test_run(const char *cmd, char **out, char **err);

@@ -130,17 +130,6 @@ static int dir_has_prefix(const char *dir, const char *prefix)
     return found;
 }
 
-static int same_bytes(const char *a, const char *b)
-{
-    size_t na = 0, nb = 0;
-    char *x = ks_test_read_file(a, &na);
-    char *y = ks_test_read_file(b, &nb);
-    int same = x && y && na == nb && memcmp(x, y, na) == 0;
-    free(x);
-    free(y);
-    return same;
-}
-
 /* ---- recorder ------------------------------------------------------------------ */
 
 static void test_recorder_fractions(void)
@@ -372,7 +361,7 @@ static void test_deterministic_bytes(void)
     struct timespec pause = {1, 100 * 1000 * 1000};
     nanosleep(&pause, NULL);
     CU_ASSERT_EQUAL_FATAL(write_fixture(b, 0), 0);
-    CU_ASSERT_TRUE(same_bytes(a, b));
+    CU_ASSERT_TRUE(ks_test_same_bytes(a, b));
     free(a);
     free(b);
 }

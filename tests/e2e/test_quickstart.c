@@ -112,38 +112,13 @@ static int run_to_file(const ks_scenario *sc, uint64_t seed, const char *path)
     ks_error err;
     int rc = ks_run_execute(run, &err);
     if (rc == 0) {
-        ks_run_info info = {
-            .ksim_version = "test",
-            .scenario_name = sc->name,
-            .scenario_path = sc->path,
-            .scenario_text = sc->text,
-            .scenario_len = sc->text_len,
-            .kubernetes_version = sc->kubernetes_version,
-            .seed = seed,
-            .duration_s = (double)sc->duration / 1e9,
-            .end_time_s = (double)ks_run_end_time(run) / 1e9,
-            .events = ks_run_events(run),
-            .source_names = ks_run_source_names(run),
-            .nsources = ks_run_nsources(run),
-        };
-        rc = ks_output_write(path, 1, &info, ks_run_cluster(run), rec, &err);
+        rc = ks_output_write_run(path, 1, "test", sc, run, rec, &err);
     }
     if (rc)
         ks_error_print(&err, stderr);
     ks_run_destroy(run);
     ks_recorder_destroy(rec);
     return rc;
-}
-
-static int same_bytes(const char *a, const char *b)
-{
-    size_t na, nb;
-    char *x = ks_test_read_file(a, &na);
-    char *y = ks_test_read_file(b, &nb);
-    int same = x && y && na == nb && memcmp(x, y, na) == 0;
-    free(x);
-    free(y);
-    return same;
 }
 
 static void test_determinism(void)
@@ -156,8 +131,8 @@ static void test_determinism(void)
     CU_ASSERT_EQUAL_FATAL(run_to_file(sc, 42, a), 0);
     CU_ASSERT_EQUAL_FATAL(run_to_file(sc, 42, b), 0);
     CU_ASSERT_EQUAL_FATAL(run_to_file(sc, 43, d), 0);
-    CU_ASSERT(same_bytes(a, b));
-    CU_ASSERT(!same_bytes(a, d));
+    CU_ASSERT(ks_test_same_bytes(a, b));
+    CU_ASSERT(!ks_test_same_bytes(a, d));
 
     /* The datasets differ in content, not only in the stored seed. */
     ks_dataset *da = NULL, *dd = NULL;
