@@ -136,7 +136,7 @@ static inline void release_slot(ks_pes *pes, uint32_t slot)
     pes->free_slots[pes->nfree++] = slot;
 }
 
-static void sift_up(heap_entry *h, size_t i, heap_entry e)
+static inline void sift_up(heap_entry *h, size_t i, heap_entry e)
 {
     while (i > 0) {
         size_t parent = (i - 1) >> 2;
@@ -160,27 +160,23 @@ static inline size_t min_of_four(const heap_entry *h, size_t first)
     return kb < ka ? b : a;
 }
 
-/* Refills the hole left at the root by the removed top with e.  Floyd's
- * bottom-up method: the hole first walks down to a leaf along the earliest
- * children (one comparison less per level than a classic sift-down, since
- * e, taken from the bottom, nearly always belongs near the bottom), then e
- * sifts up from there. */
-static void sift_down(heap_entry *h, size_t n, heap_entry e)
+/* Moves the hole at the root down to a leaf, always along the earliest
+ * child, and returns the leaf's index.  With prefetch, the four grandchild
+ * lines are requested before the choice: whichever child wins, its
+ * children are already on their way, so the walk overlaps its cache misses
+ * instead of chaining them (worth it only once the heap outgrows L2). */
+static inline size_t walk_hole_down(heap_entry *h, size_t n, int prefetch)
 {
     size_t i = 0;
     for (;;) {
         size_t first = 4 * i + 1;
         size_t best;
         if (first + 4 <= n) {
-            /* Fetch the four grandchild lines before choosing: whichever
-             * child wins, its children are already on their way, so the
-             * walk overlaps its cache misses instead of chaining them. */
-            size_t grand = 4 * first + 1;
-            if (grand < n && n > PREFETCH_MIN) {
-                __builtin_prefetch(&h[grand]);
-                __builtin_prefetch(&h[grand + 4]);
-                __builtin_prefetch(&h[grand + 8]);
-                __builtin_prefetch(&h[grand + 12]);
+            if (prefetch && 4 * first + 13 < n) {
+                __builtin_prefetch(&h[4 * first + 1]);
+                __builtin_prefetch(&h[4 * first + 5]);
+                __builtin_prefetch(&h[4 * first + 9]);
+                __builtin_prefetch(&h[4 * first + 13]);
             }
             best = min_of_four(h, first);
         } else if (first < n) {
@@ -189,12 +185,23 @@ static void sift_down(heap_entry *h, size_t n, heap_entry e)
                 if (earlier(h[c], h[best]))
                     best = c;
         } else {
-            break;
+            return i;
         }
         h[i] = h[best];
         i = best;
     }
-    sift_up(h, i, e);
+}
+
+/* Refills the hole left at the root by the removed top with e, Floyd's
+ * bottom-up way: the hole walks down to a leaf (one comparison less per
+ * level than a classic sift-down), then e, which came from the bottom and
+ * nearly always belongs near it, sifts up from there.  The two loop
+ * variants keep the prefetch test out of the loop. */
+static inline void sift_down(heap_entry *h, size_t n, heap_entry e)
+{
+    size_t leaf = n > PREFETCH_MIN ? walk_hole_down(h, n, 1)
+                                   : walk_hole_down(h, n, 0);
+    sift_up(h, leaf, e);
 }
 
 ks_event_id ks_pes_push(ks_pes *pes, int64_t time, ks_event_fn fn, void *ctx,
