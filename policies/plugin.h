@@ -1,11 +1,23 @@
 /* plugin.h - scheduling plugins: tables of functions on extension points.
  *
- * A plugin is one ks_plugin table (ROSS's tw_lptype pattern): a name and the
- * extension points it implements, each NULL when not implemented.  The
- * framework (sched/scheduler.c) runs Filter plugins in profile order until
- * one rejects, then Score and NormalizeScore, then sums score x weight, as
- * upstream's framework/runtime/framework.go does.  Plugins see the cluster
- * read-only; they never bind or change state.
+ * A plugin is one ks_plugin table (ROSS's tw_lptype pattern): a name and
+ * the extension points it implements, each NULL when not implemented.  The
+ * framework (sched/scheduler.c) runs them as upstream's
+ * framework/runtime/framework.go does (Kubernetes v1.36):
+ *   PreFilter  once per cycle; may return SKIP (Filter then not run for this
+ *              pod) or a rejection (every node gets it);
+ *   Filter     per node, in profile order, until one rejects;
+ *   PreScore   once per cycle over the feasible nodes; SKIP skips Score;
+ *   Score      per feasible node, a raw score;
+ *   NormalizeScore  over all raw scores of the plugin, in place, into
+ *              [KS_MIN_NODE_SCORE, KS_MAX_NODE_SCORE].
+ * Plugins see the cluster read-only; they never bind or change state.
+ *
+ * Instances: a plugin may keep state across its calls (PreFilter results
+ * read by Filter, scratch buffers): `create` makes an instance for a profile
+ * from the plugin's args, `destroy` frees it.  The scheduler runs one cycle
+ * at a time, so per-cycle state lives in the instance and is overwritten by
+ * the next PreFilter/PreScore; no allocation per cycle is needed.
  *
  * This is the in-tree form; issue 5 turns it into the public, installed
  * plugin API.  A plugin is one file and one entry in policies/registry.c.
@@ -30,26 +42,54 @@ typedef enum ks_status_code {
     KS_STATUS_SKIP
 } ks_status_code;
 
-/* A filter verdict: the code and, for rejections, a plugin-specific bit set
- * of reasons (for explain and metrics). */
+/* A verdict: the code, a plugin-specific bit set of reasons (for metrics)
+ * and a human-readable message as upstream words it (static storage or the
+ * instance's buffer; valid until the plugin's next call; may be NULL on
+ * success). */
 typedef struct ks_status {
     ks_status_code code;
     uint32_t reasons;
+    const char *message;
 } ks_status;
+
+/* What every call receives. */
+typedef struct ks_plugin_call {
+    const void *args;          /* the plugin's args: configured or default */
+    void *instance;            /* from create(), or NULL */
+    const ks_cluster *cluster; /* the scheduler's snapshot */
+    const ks_pod *pod;         /* the pod being scheduled */
+    int k8s_minor;             /* Kubernetes minor version, e.g. 36 */
+} ks_plugin_call;
 
 typedef struct ks_plugin {
     const char *name;
-    /* Filter: may the pod run on the node? */
-    ks_status (*filter)(const void *args, const ks_cluster *c,
-                        const ks_pod *pod, const ks_node *node);
-    /* Score: a raw score for a feasible node. */
-    int64_t (*score)(const void *args, const ks_cluster *c, const ks_pod *pod,
-                     const ks_node *node);
-    /* NormalizeScore: rescales the raw scores of all feasible nodes in place
-     * to [KS_MIN_NODE_SCORE, KS_MAX_NODE_SCORE]. */
-    void (*normalize)(const void *args, int64_t *scores, size_t n);
-    /* Default args (borrowed; static storage), passed back to each call. */
+    void *(*create)(const void *args);
+    void (*destroy)(void *instance);
+    ks_status (*pre_filter)(const ks_plugin_call *call);
+    ks_status (*filter)(const ks_plugin_call *call, const ks_node *node);
+    ks_status (*pre_score)(const ks_plugin_call *call, const uint32_t *nodes,
+                           size_t n);
+    int64_t (*score)(const ks_plugin_call *call, const ks_node *node);
+    void (*normalize)(const ks_plugin_call *call, int64_t *scores, size_t n);
+    /* Default args (static storage), used when the configuration gives
+     * none. */
     const void *default_args;
+    /* The default weight at Score in the default profile (default_plugins.go). */
+    int64_t default_weight;
 } ks_plugin;
+
+/* Convenience constructors for statuses. */
+static inline ks_status ks_status_ok(void)
+{
+    ks_status s = {KS_STATUS_SUCCESS, 0, NULL};
+    return s;
+}
+
+static inline ks_status ks_status_make(ks_status_code code, uint32_t reasons,
+                                       const char *message)
+{
+    ks_status s = {code, reasons, message};
+    return s;
+}
 
 #endif

@@ -33,6 +33,8 @@ struct ks_scheduler {
     int64_t *plugin_scores; /* nnodes entries, one plugin at a time */
     int64_t *total_scores;  /* nnodes entries */
     size_t buf_nodes;
+    void *instances[KS_MAX_PROFILE_PLUGINS]; /* one per profile plugin */
+    uint8_t skip_filter[KS_MAX_PROFILE_PLUGINS]; /* PreFilter said Skip */
     int cycle_armed;
     int backoff_armed;
     int leftover_armed;
@@ -43,11 +45,10 @@ ks_scheduler_config ks_scheduler_default_config(void)
 {
     ks_scheduler_config c = {0};
     c.percentage_of_nodes_to_score = 0;
+    c.k8s_minor = 36;
     c.queue = ks_queue_default_config();
-    c.filters[0] = (ks_plugin_use){&ks_plugin_noderesources_fit, NULL, 1};
-    c.nfilters = 1;
-    c.scores[0] = (ks_plugin_use){&ks_plugin_noderesources_fit, NULL, 1};
-    c.nscores = 1;
+    c.plugins[0] = (ks_plugin_use){&ks_plugin_noderesources_fit, NULL, 1, 1, 1};
+    c.nplugins = 1;
     return c;
 }
 
@@ -80,6 +81,13 @@ ks_scheduler *ks_scheduler_create(ks_engine *engine, ks_cluster *cluster,
     s->bind = bind;
     s->bind_ctx = bind_ctx;
     s->queue = ks_queue_create(&s->cfg.queue);
+    for (size_t i = 0; i < s->cfg.nplugins; i++) {
+        const ks_plugin_use *u = &s->cfg.plugins[i];
+        if (!u->args)
+            s->cfg.plugins[i].args = u->plugin->default_args;
+        if (u->plugin->create)
+            s->instances[i] = u->plugin->create(s->cfg.plugins[i].args);
+    }
     return s;
 }
 
@@ -87,6 +95,9 @@ void ks_scheduler_destroy(ks_scheduler *s)
 {
     if (!s)
         return;
+    for (size_t i = 0; i < s->cfg.nplugins; i++)
+        if (s->cfg.plugins[i].plugin->destroy)
+            s->cfg.plugins[i].plugin->destroy(s->instances[i]);
     ks_queue_destroy(s->queue);
     free(s->feasible);
     free(s->plugin_scores);
@@ -105,16 +116,50 @@ static void ensure_buffers(ks_scheduler *s)
     s->buf_nodes = n;
 }
 
+/* The call context of profile plugin i for pod. */
+static ks_plugin_call plugin_call(const ks_scheduler *s, size_t i,
+                                  const ks_pod *pod)
+{
+    ks_plugin_call call = {
+        .args = s->cfg.plugins[i].args,
+        .instance = s->instances[i],
+        .cluster = s->cluster,
+        .pod = pod,
+        .k8s_minor = s->cfg.k8s_minor,
+    };
+    return call;
+}
+
 /* ---- filtering --------------------------------------------------------- */
+
+/* RunPreFilterPlugins: Skip marks the plugin's Filter as not run for this
+ * pod; any other non-success rejects the pod on every node. */
+static int run_pre_filters(ks_scheduler *s, const ks_pod *pod)
+{
+    for (size_t i = 0; i < s->cfg.nplugins; i++) {
+        const ks_plugin_use *u = &s->cfg.plugins[i];
+        s->skip_filter[i] = 0;
+        if (!u->filter || !u->plugin->pre_filter)
+            continue;
+        ks_plugin_call call = plugin_call(s, i, pod);
+        ks_status st = u->plugin->pre_filter(&call);
+        if (st.code == KS_STATUS_SKIP)
+            s->skip_filter[i] = 1;
+        else if (st.code != KS_STATUS_SUCCESS)
+            return 0;
+    }
+    return 1;
+}
 
 static int node_passes_filters(const ks_scheduler *s, const ks_pod *pod,
                                const ks_node *node)
 {
-    for (size_t i = 0; i < s->cfg.nfilters; i++) {
-        const ks_plugin_use *u = &s->cfg.filters[i];
-        const void *args = u->args ? u->args : u->plugin->default_args;
-        if (u->plugin->filter(args, s->cluster, pod, node).code !=
-            KS_STATUS_SUCCESS)
+    for (size_t i = 0; i < s->cfg.nplugins; i++) {
+        const ks_plugin_use *u = &s->cfg.plugins[i];
+        if (!u->filter || !u->plugin->filter || s->skip_filter[i])
+            continue;
+        ks_plugin_call call = plugin_call(s, i, pod);
+        if (u->plugin->filter(&call, node).code != KS_STATUS_SUCCESS)
             return 0; /* the first rejection ends the chain */
     }
     return 1;
@@ -126,7 +171,7 @@ static int node_passes_filters(const ks_scheduler *s, const ks_pod *pod,
 static size_t find_feasible_nodes(ks_scheduler *s, const ks_pod *pod)
 {
     size_t n = s->cluster->nnodes;
-    if (n == 0)
+    if (n == 0 || !run_pre_filters(s, pod))
         return 0;
     size_t want = ks_num_feasible_nodes_to_find(
         s->cfg.percentage_of_nodes_to_score, n);
@@ -147,14 +192,20 @@ static void score_nodes(ks_scheduler *s, const ks_pod *pod, size_t nfeasible)
 {
     for (size_t i = 0; i < nfeasible; i++)
         s->total_scores[i] = 0;
-    for (size_t p = 0; p < s->cfg.nscores; p++) {
-        const ks_plugin_use *u = &s->cfg.scores[p];
-        const void *args = u->args ? u->args : u->plugin->default_args;
+    for (size_t p = 0; p < s->cfg.nplugins; p++) {
+        const ks_plugin_use *u = &s->cfg.plugins[p];
+        if (!u->score || !u->plugin->score)
+            continue;
+        ks_plugin_call call = plugin_call(s, p, pod);
+        if (u->plugin->pre_score &&
+            u->plugin->pre_score(&call, s->feasible, nfeasible).code ==
+                KS_STATUS_SKIP)
+            continue;
         for (size_t i = 0; i < nfeasible; i++)
             s->plugin_scores[i] = u->plugin->score(
-                args, s->cluster, pod, &s->cluster->nodes[s->feasible[i]]);
+                &call, &s->cluster->nodes[s->feasible[i]]);
         if (u->plugin->normalize)
-            u->plugin->normalize(args, s->plugin_scores, nfeasible);
+            u->plugin->normalize(&call, s->plugin_scores, nfeasible);
         int64_t weight = u->weight ? u->weight : 1;
         for (size_t i = 0; i < nfeasible; i++)
             s->total_scores[i] += s->plugin_scores[i] * weight;

@@ -31,21 +31,25 @@
 
 #define KS_MAX_PROFILE_PLUGINS 16
 
-/* One plugin enabled at an extension point, with its args and weight. */
+/* One plugin of a profile, in profile order: where it is enabled, its args
+ * and its Score weight.  A plugin has one instance per profile, shared by
+ * all its extension points (as upstream, where PreFilter state is read by
+ * Filter). */
 typedef struct ks_plugin_use {
     const ks_plugin *plugin;
     const void *args; /* NULL: the plugin's default args */
-    int64_t weight;   /* Score only; 0 is treated as 1 as upstream does */
+    int filter;       /* enabled at PreFilter and Filter */
+    int score;        /* enabled at PreScore, Score and NormalizeScore */
+    int64_t weight;   /* Score weight; 0 is treated as 1 as upstream does */
 } ks_plugin_use;
 
 typedef struct ks_scheduler_config {
     /* percentageOfNodesToScore: 0 = adaptive (50 - nodes/125, min 5). */
     int percentage_of_nodes_to_score;
+    int k8s_minor; /* Kubernetes minor version of the formulas, e.g. 36 */
     ks_queue_config queue;
-    ks_plugin_use filters[KS_MAX_PROFILE_PLUGINS];
-    size_t nfilters;
-    ks_plugin_use scores[KS_MAX_PROFILE_PLUGINS];
-    size_t nscores;
+    ks_plugin_use plugins[KS_MAX_PROFILE_PLUGINS];
+    size_t nplugins;
 } ks_scheduler_config;
 
 /* The issue-2 default profile: NodeResourcesFit as the only Filter and the

@@ -21,9 +21,19 @@ void ks_cluster_destroy(ks_cluster *c)
 {
     if (!c)
         return;
-    for (size_t i = 0; i < c->nnodes; i++)
+    for (size_t i = 0; i < c->nnodes; i++) {
         free(c->nodes[i].name);
+        ks_node_info_free(&c->node_info[i]);
+        free(c->node_pods[i].pods);
+    }
     free(c->nodes);
+    free(c->node_info);
+    free(c->node_pods);
+    for (size_t i = 0; i < c->nspecs; i++) {
+        ks_pod_spec_free(c->specs[i]);
+        free(c->specs[i]);
+    }
+    free(c->specs);
     free(c->pods);
     free(c);
 }
@@ -32,7 +42,18 @@ uint32_t ks_cluster_add_node(ks_cluster *c, const char *name,
                              const int64_t allocatable[KS_RES_COUNT],
                              uint32_t pool)
 {
-    c->nodes = ks_xgrow(c->nodes, &c->nodes_cap, c->nnodes + 1, sizeof(ks_node));
+    if (c->nnodes == c->nodes_cap) {
+        size_t cap = c->nodes_cap;
+        c->nodes = ks_xgrow(c->nodes, &c->nodes_cap, c->nnodes + 1,
+                            sizeof(ks_node));
+        size_t cap2 = cap;
+        c->node_info = ks_xgrow(c->node_info, &cap, c->nnodes + 1,
+                                sizeof(ks_node_info));
+        c->node_pods = ks_xgrow(c->node_pods, &cap2, c->nnodes + 1,
+                                sizeof(ks_node_pods));
+    }
+    c->node_info[c->nnodes] = (ks_node_info){0};
+    c->node_pods[c->nnodes] = (ks_node_pods){0};
     ks_node *n = &c->nodes[c->nnodes];
     *n = (ks_node){0};
     n->name = ks_xstrdup(name);
@@ -42,6 +63,20 @@ uint32_t ks_cluster_add_node(ks_cluster *c, const char *name,
         c->total_allocatable[r] += allocatable[r];
     }
     return (uint32_t)c->nnodes++;
+}
+
+void ks_cluster_set_node_info(ks_cluster *c, uint32_t node, ks_node_info *info)
+{
+    ks_node_info_free(&c->node_info[node]);
+    c->node_info[node] = *info;
+    *info = (ks_node_info){0};
+}
+
+const ks_pod_spec *ks_cluster_adopt_spec(ks_cluster *c, ks_pod_spec *spec)
+{
+    c->specs = ks_xrealloc(c->specs, (c->nspecs + 1) * sizeof *c->specs);
+    c->specs[c->nspecs++] = spec;
+    return spec;
 }
 
 /* The scheduler scores with defaults for missing CPU and memory requests
@@ -91,6 +126,14 @@ void ks_cluster_bind(ks_cluster *c, uint32_t pod, uint32_t node, ks_time now)
         n->nonzero_requested[r] += p->nonzero_request[r];
         c->total_requested[r] += p->request[r];
     }
+    ks_node_pods *np = &c->node_pods[node];
+    if (np->n == np->cap) {
+        size_t cap = np->cap;
+        np->pods = ks_xgrow(np->pods, &cap, (size_t)np->n + 1, sizeof(uint32_t));
+        np->cap = (uint32_t)cap;
+    }
+    p->node_pos = np->n;
+    np->pods[np->n++] = pod;
     p->node = node;
     p->scheduled = now;
     p->start = now;
@@ -108,6 +151,10 @@ void ks_cluster_complete(ks_cluster *c, uint32_t pod, ks_time now)
         n->nonzero_requested[r] -= p->nonzero_request[r];
         c->total_requested[r] -= p->request[r];
     }
+    ks_node_pods *np = &c->node_pods[p->node];
+    uint32_t last = np->pods[--np->n];
+    np->pods[p->node_pos] = last;
+    c->pods[last].node_pos = p->node_pos;
     p->end = now;
     p->phase = KS_POD_SUCCEEDED;
     c->running--;
@@ -155,6 +202,24 @@ int ks_cluster_check(const ks_cluster *c, char *why, size_t why_size)
                          node->name, ks_resource_name(r),
                          (long long)node->requested[r],
                          (long long)node->allocatable[r]);
+                rc = KS_ESTATE;
+            }
+        }
+    }
+    for (size_t n = 0; n < c->nnodes && rc == 0; n++) {
+        const ks_node_pods *np = &c->node_pods[n];
+        if ((int64_t)np->n != c->nodes[n].requested[KS_RES_PODS]) {
+            snprintf(why, why_size, "node %s: pod list has %u pods, count %lld",
+                     c->nodes[n].name, np->n,
+                     (long long)c->nodes[n].requested[KS_RES_PODS]);
+            rc = KS_ESTATE;
+        }
+        for (uint32_t k = 0; k < np->n && rc == 0; k++) {
+            const ks_pod *p = &c->pods[np->pods[k]];
+            if (p->node != n || p->node_pos != k ||
+                p->phase != KS_POD_RUNNING) {
+                snprintf(why, why_size, "node %s: pod list entry %u is stale",
+                         c->nodes[n].name, k);
                 rc = KS_ESTATE;
             }
         }

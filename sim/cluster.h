@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "sim/engine.h"
+#include "sim/objects.h"
 #include "sim/resources.h"
 
 #define KS_NO_NODE UINT32_MAX
@@ -36,6 +37,7 @@ typedef enum ks_pod_phase {
 } ks_pod_phase;
 
 typedef struct ks_pod {
+    const ks_pod_spec *spec; /* shared, owned by the cluster; NULL = empty */
     int64_t request[KS_RES_COUNT];         /* actual; pods = 1 */
     int64_t nonzero_request[KS_RES_COUNT]; /* scoring view (defaults) */
     ks_time duration;  /* run time once started */
@@ -44,6 +46,7 @@ typedef struct ks_pod {
     ks_time start;
     ks_time end;
     uint32_t node;     /* KS_NO_NODE while pending */
+    uint32_t node_pos; /* index in its node's pod list while bound */
     uint32_t attempts; /* scheduling attempts (cycles that popped it) */
     uint32_t source;   /* generator index */
     uint32_t ordinal;  /* index within its generator, for its name */
@@ -51,10 +54,22 @@ typedef struct ks_pod {
     uint8_t phase;     /* ks_pod_phase */
 } ks_pod;
 
+/* The pods bound to one node, in no particular order (removal swaps the
+ * last one in). */
+typedef struct ks_node_pods {
+    uint32_t *pods;
+    uint32_t n;
+    uint32_t cap;
+} ks_node_pods;
+
 typedef struct ks_cluster {
     ks_node *nodes;
+    ks_node_info *node_info; /* parallel to nodes: the cold, descriptive part */
+    ks_node_pods *node_pods; /* parallel to nodes: pods bound there */
     size_t nnodes;
     size_t nodes_cap;
+    ks_pod_spec **specs;     /* owned; pods point into them */
+    size_t nspecs;
     ks_pod *pods;
     size_t npods;
     size_t pods_cap;
@@ -72,6 +87,29 @@ void ks_cluster_destroy(ks_cluster *c); /* accepts NULL */
 uint32_t ks_cluster_add_node(ks_cluster *c, const char *name,
                              const int64_t allocatable[KS_RES_COUNT],
                              uint32_t pool);
+
+/* Gives node its labels, taints, images...: takes ownership of *info's
+ * contents (and zeroes *info). */
+void ks_cluster_set_node_info(ks_cluster *c, uint32_t node, ks_node_info *info);
+
+/* The descriptive part of node (by pointer into nodes). */
+static inline const ks_node_info *ks_cluster_node_info(const ks_cluster *c,
+                                                       const ks_node *node)
+{
+    return &c->node_info[node - c->nodes];
+}
+
+/* The pods bound to node (by pointer into nodes). */
+static inline const ks_node_pods *ks_cluster_node_pods(const ks_cluster *c,
+                                                       const ks_node *node)
+{
+    return &c->node_pods[node - c->nodes];
+}
+
+/* Adopts a pod spec (takes ownership of the allocation, which must come from
+ * ks_xmalloc); returns it for pods to point at.  Stable for the cluster's
+ * life. */
+const ks_pod_spec *ks_cluster_adopt_spec(ks_cluster *c, ks_pod_spec *spec);
 
 /* Adds a pending pod submitted at now with the given actual requests (a
  * negative value means "not requested": 0 for fitting, the scheduler's

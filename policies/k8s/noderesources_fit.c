@@ -15,8 +15,8 @@ const ks_plugin ks_plugin_noderesources_fit = {
     .name = "NodeResourcesFit",
     .filter = ks_fit_filter,
     .score = ks_fit_score,
-    .normalize = NULL,
     .default_args = &default_args,
+    .default_weight = 1,
 };
 
 static const uint32_t insufficient_bit[KS_RES_COUNT] = {
@@ -25,12 +25,26 @@ static const uint32_t insufficient_bit[KS_RES_COUNT] = {
     [KS_RES_PODS] = 0,
 };
 
-ks_status ks_fit_filter(const void *args, const ks_cluster *c,
-                        const ks_pod *pod, const ks_node *node)
+/* Upstream's reasons, joined as the scheduler's messages show them. */
+static const char *fit_message(uint32_t reasons)
 {
-    (void)args;
-    (void)c;
-    ks_status st = {KS_STATUS_SUCCESS, 0};
+    static const char *const msgs[8] = {
+        "",
+        "Too many pods",
+        "Insufficient cpu",
+        "Too many pods, Insufficient cpu",
+        "Insufficient memory",
+        "Too many pods, Insufficient memory",
+        "Insufficient cpu, Insufficient memory",
+        "Too many pods, Insufficient cpu, Insufficient memory",
+    };
+    return msgs[reasons & 7];
+}
+
+ks_status ks_fit_filter(const ks_plugin_call *call, const ks_node *node)
+{
+    const ks_pod *pod = call->pod;
+    ks_status st = ks_status_ok();
     int unresolvable = 0;
     if (node->requested[KS_RES_PODS] + 1 > node->allocatable[KS_RES_PODS]) {
         st.reasons |= KS_FIT_TOO_MANY_PODS;
@@ -45,9 +59,11 @@ ks_status ks_fit_filter(const void *args, const ks_cluster *c,
                 unresolvable = 1;
         }
     }
-    if (st.reasons)
+    if (st.reasons) {
         st.code = unresolvable ? KS_STATUS_UNSCHEDULABLE_AND_UNRESOLVABLE
                                : KS_STATUS_UNSCHEDULABLE;
+        st.message = fit_message(st.reasons);
+    }
     return st;
 }
 
@@ -74,11 +90,10 @@ int64_t ks_least_allocated_score(const int64_t *requested,
     return weight_sum ? score / weight_sum : 0;
 }
 
-int64_t ks_fit_score(const void *args, const ks_cluster *c, const ks_pod *pod,
-                     const ks_node *node)
+int64_t ks_fit_score(const ks_plugin_call *call, const ks_node *node)
 {
-    (void)c;
-    const ks_fit_args *a = args ? args : &default_args;
+    const ks_pod *pod = call->pod;
+    const ks_fit_args *a = call->args ? call->args : &default_args;
     int64_t requested[KS_RES_COUNT];
     for (int r = 0; r < KS_RES_COUNT; r++)
         requested[r] = node->nonzero_requested[r] + pod->nonzero_request[r];

@@ -41,9 +41,7 @@ int64_t ks_least_allocated_score(const int64_t *requested,
                                  const int64_t *allocatable,
                                  const int64_t *weight, int n);
 
-ks_status ks_fit_filter(const void *args, const ks_cluster *c,
-                        const ks_pod *pod, const ks_node *node);
-int64_t ks_fit_score(const void *args, const ks_cluster *c, const ks_pod *pod,
-                     const ks_node *node);
+ks_status ks_fit_filter(const ks_plugin_call *call, const ks_node *node);
+int64_t ks_fit_score(const ks_plugin_call *call, const ks_node *node);
 
 #endif

@@ -23,9 +23,22 @@ static ks_pod make_pod(int64_t cpu, int64_t mem)
     return p;
 }
 
+static ks_plugin_call call_for(const ks_pod *p)
+{
+    ks_plugin_call call = {.pod = p, .k8s_minor = 36};
+    return call;
+}
+
 static int64_t score(const ks_pod *p, const ks_node *n)
 {
-    return ks_fit_score(NULL, NULL, p, n);
+    ks_plugin_call call = call_for(p);
+    return ks_fit_score(&call, n);
+}
+
+static ks_status filter(const ks_pod *p, const ks_node *n)
+{
+    ks_plugin_call call = call_for(p);
+    return ks_fit_filter(&call, n);
 }
 
 static void test_least_allocated_by_hand(void)
@@ -82,23 +95,24 @@ static void test_filter(void)
 {
     ks_node n = make_node(4000, 10000, 2);
     ks_pod p = make_pod(1000, 2000);
-    CU_ASSERT_EQUAL(ks_fit_filter(NULL, NULL, &p, &n).code, KS_STATUS_SUCCESS);
+    CU_ASSERT_EQUAL(filter(&p, &n).code, KS_STATUS_SUCCESS);
 
     /* Equality fits. */
     n.requested[KS_RES_CPU] = 3000;
     n.requested[KS_RES_MEMORY] = 8000;
-    CU_ASSERT_EQUAL(ks_fit_filter(NULL, NULL, &p, &n).code, KS_STATUS_SUCCESS);
+    CU_ASSERT_EQUAL(filter(&p, &n).code, KS_STATUS_SUCCESS);
 
     /* One millicore more does not. */
     n.requested[KS_RES_CPU] = 3001;
-    ks_status st = ks_fit_filter(NULL, NULL, &p, &n);
+    ks_status st = filter(&p, &n);
     CU_ASSERT_EQUAL(st.code, KS_STATUS_UNSCHEDULABLE);
     CU_ASSERT_EQUAL(st.reasons, KS_FIT_INSUFFICIENT_CPU);
+    CU_ASSERT_STRING_EQUAL(st.message, "Insufficient cpu");
 
     /* Too many pods. */
     n.requested[KS_RES_CPU] = 0;
     n.requested[KS_RES_PODS] = 2;
-    st = ks_fit_filter(NULL, NULL, &p, &n);
+    st = filter(&p, &n);
     CU_ASSERT_EQUAL(st.code, KS_STATUS_UNSCHEDULABLE);
     CU_ASSERT_EQUAL(st.reasons, KS_FIT_TOO_MANY_PODS);
 
@@ -106,7 +120,7 @@ static void test_filter(void)
      * preemption. */
     n.requested[KS_RES_PODS] = 0;
     ks_pod big = make_pod(1000, 20000);
-    st = ks_fit_filter(NULL, NULL, &big, &n);
+    st = filter(&big, &n);
     CU_ASSERT_EQUAL(st.code, KS_STATUS_UNSCHEDULABLE_AND_UNRESOLVABLE);
     CU_ASSERT_EQUAL(st.reasons, KS_FIT_INSUFFICIENT_MEMORY);
 
@@ -114,7 +128,7 @@ static void test_filter(void)
     ks_pod none = make_pod(0, 0);
     n.requested[KS_RES_CPU] = 4000;
     n.requested[KS_RES_MEMORY] = 10000;
-    CU_ASSERT_EQUAL(ks_fit_filter(NULL, NULL, &none, &n).code,
+    CU_ASSERT_EQUAL(filter(&none, &n).code,
                     KS_STATUS_SUCCESS);
 }
 

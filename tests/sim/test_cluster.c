@@ -78,12 +78,42 @@ static void test_check_detects_corruption(void)
     ks_cluster_destroy(c);
 }
 
+
+/* Each node lists its bound pods; completion removes exactly that pod. */
+static void test_node_pod_lists(void)
+{
+    ks_cluster *c = ks_cluster_create();
+    const int64_t alloc[KS_RES_COUNT] = {4000, 1LL << 30, 110};
+    ks_cluster_add_node(c, "n0", alloc, 0);
+    ks_cluster_add_node(c, "n1", alloc, 0);
+    const int64_t req[KS_RES_COUNT] = {10, 10, -1};
+    for (uint32_t i = 0; i < 5; i++) {
+        uint32_t p = ks_cluster_add_pod(c, 0, req, 1, 0, i);
+        ks_cluster_bind(c, p, i % 2, 0);
+    }
+    const ks_node_pods *np0 = ks_cluster_node_pods(c, &c->nodes[0]);
+    CU_ASSERT_EQUAL(np0->n, 3); /* pods 0, 2, 4 */
+    ks_cluster_complete(c, 0, 1);
+    CU_ASSERT_EQUAL(np0->n, 2);
+    int has2 = 0, has4 = 0, has0 = 0;
+    for (uint32_t k = 0; k < np0->n; k++) {
+        has0 |= np0->pods[k] == 0;
+        has2 |= np0->pods[k] == 2;
+        has4 |= np0->pods[k] == 4;
+    }
+    CU_ASSERT(!has0 && has2 && has4);
+    char why[256];
+    CU_ASSERT_EQUAL(ks_cluster_check(c, why, sizeof why), 0);
+    ks_cluster_destroy(c);
+}
+
 void ks_suite_cluster(void)
 {
     static const ks_test_case cases[] = {
         {"bind and complete", test_bind_and_complete},
         {"non-zero request defaults", test_nonzero_defaults},
         {"check detects corruption", test_check_detects_corruption},
+        {"per-node pod lists", test_node_pod_lists},
         {NULL, NULL},
     };
     ks_test_add_suite("sim/cluster", cases);
