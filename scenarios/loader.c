@@ -26,6 +26,14 @@
 #define DEFAULT_SEED 1
 #define DEFAULT_KUBERNETES_VERSION "1.36"
 #define DEFAULT_METRICS_INTERVAL (10 * KS_SECOND)
+/* The scheduler throughput model (see docs/scenario.md): with the adaptive
+ * percentageOfNodesToScore, a 5,000-node cluster filters about 500 nodes per
+ * cycle, 1 ms + 500 x 5 us = 3.5 ms, about 285 pods/s: within the published
+ * 100-300 pods/s of kube-scheduler at that scale (k8s-control-loop.md).  A
+ * bind is one API request (apiserver plus etcd commit): 5 ms. */
+#define DEFAULT_CYCLE_BASE KS_MILLISECOND
+#define DEFAULT_CYCLE_PER_NODE (5 * KS_MICROSECOND)
+#define DEFAULT_BIND_LATENCY (5 * KS_MILLISECOND)
 #define DEFAULT_PODS_ALLOCATABLE 110
 #define MAX_NAME_LEN 50
 #define MAX_TOTAL_NODES 1000000
@@ -755,15 +763,45 @@ static int load_metrics(const ks_yt_ctx *c, const ks_yt_node *n,
     return rc;
 }
 
+static int load_cycle_time(const ks_yt_ctx *c, const ks_yt_node *n,
+                           ks_scenario *sc)
+{
+    const ks_yt_node *base, *per_node;
+    const ks_yt_field fields[] = {
+        {"base", 0, &base}, {"perNode", 0, &per_node}, {NULL, 0, NULL}};
+    int rc = ks_yt_fields(c, n, fields);
+    if (!rc && base)
+        rc = load_time(c, base, 1, &sc->cycle_base);
+    if (!rc && per_node)
+        rc = load_time(c, per_node, 1, &sc->cycle_per_node);
+    return rc;
+}
+
+static int load_scheduler(const ks_yt_ctx *c, const ks_yt_node *n,
+                          ks_scenario *sc)
+{
+    const ks_yt_node *cycle, *bind;
+    const ks_yt_field fields[] = {{"cycleTime", 0, &cycle},
+                                  {"bindLatency", 0, &bind},
+                                  {NULL, 0, NULL}};
+    int rc = ks_yt_fields(c, n, fields);
+    if (!rc && cycle)
+        rc = load_cycle_time(c, cycle, sc);
+    if (!rc && bind)
+        rc = load_time(c, bind, 1, &sc->bind_latency);
+    return rc;
+}
+
 static int load_spec(const ks_yt_ctx *c, const ks_yt_node *n, ks_scenario *sc)
 {
-    const ks_yt_node *seed, *duration, *version, *metrics, *cluster,
-        *workloads;
+    const ks_yt_node *seed, *duration, *version, *metrics, *scheduler,
+        *cluster, *workloads;
     const ks_yt_field fields[] = {
         {"seed", 0, &seed},
         {"duration", 1, &duration},
         {"kubernetesVersion", 0, &version},
         {"metrics", 0, &metrics},
+        {"scheduler", 0, &scheduler},
         {"cluster", 1, &cluster},
         {"workloads", 0, &workloads},
         {NULL, 0, NULL},
@@ -771,11 +809,15 @@ static int load_spec(const ks_yt_ctx *c, const ks_yt_node *n, ks_scenario *sc)
     int rc;
     sc->seed = DEFAULT_SEED;
     sc->metrics_interval = DEFAULT_METRICS_INTERVAL;
+    sc->cycle_base = DEFAULT_CYCLE_BASE;
+    sc->cycle_per_node = DEFAULT_CYCLE_PER_NODE;
+    sc->bind_latency = DEFAULT_BIND_LATENCY;
     if ((rc = ks_yt_fields(c, n, fields)) ||
         (seed && (rc = ks_yt_uint64(c, seed, &sc->seed))) ||
         (rc = load_time(c, duration, 0, &sc->duration)) ||
         (version && (rc = load_version(c, version, sc))) ||
         (metrics && (rc = load_metrics(c, metrics, sc))) ||
+        (scheduler && (rc = load_scheduler(c, scheduler, sc))) ||
         (rc = load_cluster(c, cluster, sc)) ||
         (workloads && (rc = load_workloads(c, workloads, sc))))
         return rc;

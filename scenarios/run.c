@@ -9,6 +9,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "sim/engine.h"
 #include "sim/rng.h"
@@ -52,6 +53,16 @@ static void on_pod_end(ks_engine *e, void *ctx, uint64_t pod)
     ks_scheduler_assigned_pod_deleted(run->scheduler, (uint32_t)pod);
 }
 
+/* The binding completed: the pod starts and runs for its duration.  (The
+ * kubelet's start-up path comes with the control loop, issue 6.) */
+static void on_bound(ks_engine *e, void *ctx, uint64_t pod)
+{
+    ks_run *run = ctx;
+    ks_cluster_start(run->cluster, (uint32_t)pod, ks_engine_now(e));
+    ks_engine_after(e, run->cluster->pods[pod].duration, on_pod_end, run, pod);
+}
+
+/* The scheduler assumed pod on node: it counts there from now on. */
 static void on_bind(void *ctx, uint32_t pod, uint32_t node)
 {
     ks_run *run = ctx;
@@ -59,8 +70,7 @@ static void on_bind(void *ctx, uint32_t pod, uint32_t node)
     ks_cluster_bind(run->cluster, pod, node, now);
     if (run->opt.on_bind)
         run->opt.on_bind(run->opt.bind_ctx, run->cluster, pod, node, now);
-    ks_engine_after(run->engine, run->cluster->pods[pod].duration, on_pod_end,
-                    run, pod);
+    ks_engine_after(run->engine, run->sc->bind_latency, on_bound, run, pod);
 }
 
 static void on_pod_created(void *ctx, uint32_t pod)
@@ -95,6 +105,13 @@ static void on_sample(ks_engine *e, void *ctx, uint64_t arg)
         ks_engine_at(e, next, on_sample, run, arg + 1);
 }
 
+/* "1.35" -> 35; the loader accepts only supported versions. */
+static int kubernetes_minor(const char *version)
+{
+    const char *dot = version ? strchr(version, '.') : NULL;
+    return dot ? atoi(dot + 1) : 36;
+}
+
 ks_run *ks_run_create(const ks_scenario *sc, const ks_run_options *opt)
 {
     ks_run *run = ks_xcalloc(1, sizeof *run);
@@ -108,6 +125,9 @@ ks_run *ks_run_create(const ks_scenario *sc, const ks_run_options *opt)
     run->cluster = ks_cluster_create();
     build_nodes(run);
     ks_scheduler_config cfg = ks_scheduler_default_config();
+    cfg.k8s_minor = kubernetes_minor(sc->kubernetes_version);
+    cfg.cycle_base = sc->cycle_base;
+    cfg.cycle_per_node = sc->cycle_per_node;
     run->scheduler = ks_scheduler_create(run->engine, run->cluster,
                                          ks_rngs_stream(run->rngs, "tiebreak"),
                                          &cfg, on_bind, run);

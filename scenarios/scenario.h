@@ -47,6 +47,14 @@ typedef struct ks_scenario {
     ks_time duration;       /* spec.duration (required, > 0) */
     ks_time metrics_interval; /* spec.metrics.interval (default 10s) */
     char *kubernetes_version; /* spec.kubernetesVersion (default "1.36") */
+    /* spec.scheduler: the scheduler's throughput model.  A scheduling
+     * cycle takes cycle_base + cycle_per_node x (nodes filtered) of
+     * simulated time; binding completes bind_latency after the pod is
+     * assumed.  Defaults in docs/scenario.md; 0 everywhere gives the
+     * instantaneous "scheduling only" mode. */
+    ks_time cycle_base;
+    ks_time cycle_per_node;
+    ks_time bind_latency;
     ks_node_pool *pools;
     size_t npools;
     ks_generator *generators;

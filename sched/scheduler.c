@@ -36,6 +36,9 @@ struct ks_scheduler {
     void *instances[KS_MAX_PROFILE_PLUGINS]; /* one per profile plugin */
     uint8_t skip_filter[KS_MAX_PROFILE_PLUGINS]; /* PreFilter said Skip */
     int cycle_armed;
+    int busy;             /* a cycle is in progress */
+    uint32_t cycle_pod;   /* its pod */
+    uint32_t cycle_node;  /* its decision, KS_NO_NODE = unschedulable */
     int backoff_armed;
     int leftover_armed;
     ks_scheduler_stats stats;
@@ -236,7 +239,27 @@ static uint32_t select_host(ks_scheduler *s, size_t nfeasible)
 
 static void arm_timers(ks_scheduler *s);
 
-static void schedule_one(ks_scheduler *s)
+static void on_cycle_end(ks_engine *e, void *ctx, uint64_t arg);
+
+/* The decision for pod: a node, or KS_NO_NODE.  Sets *examined to the
+ * number of nodes filtered (for the cycle's cost). */
+static uint32_t decide(ks_scheduler *s, const ks_pod *pod, uint64_t *examined)
+{
+    uint64_t before = s->stats.nodes_evaluated;
+    ensure_buffers(s);
+    size_t nfeasible = find_feasible_nodes(s, pod);
+    *examined = s->stats.nodes_evaluated - before;
+    if (nfeasible == 0)
+        return KS_NO_NODE;
+    if (nfeasible == 1) /* one feasible node: no scoring, as upstream */
+        return s->feasible[0];
+    score_nodes(s, pod, nfeasible);
+    return select_host(s, nfeasible);
+}
+
+/* Starts a cycle: pops a pod and decides on the state at this instant; the
+ * decision takes effect when the cycle ends. */
+static void start_cycle(ks_scheduler *s)
 {
     ks_time now = ks_engine_now(s->engine);
     uint32_t pod_idx = ks_queue_pop(s->queue, now);
@@ -245,20 +268,27 @@ static void schedule_one(ks_scheduler *s)
     ks_pod *pod = &s->cluster->pods[pod_idx];
     pod->attempts++;
     s->stats.cycles++;
-    ensure_buffers(s);
-    size_t nfeasible = find_feasible_nodes(s, pod);
-    if (nfeasible == 0) {
+    uint64_t examined = 0;
+    s->busy = 1;
+    s->cycle_pod = pod_idx;
+    s->cycle_node = decide(s, pod, &examined);
+    ks_time cost = s->cfg.cycle_base + s->cfg.cycle_per_node * (ks_time)examined;
+    ks_engine_after(s->engine, cost, on_cycle_end, s, 0);
+}
+
+static void on_cycle_end(ks_engine *e, void *ctx, uint64_t arg)
+{
+    (void)arg;
+    ks_scheduler *s = ctx;
+    s->busy = 0;
+    if (s->cycle_node == KS_NO_NODE) {
         s->stats.failed_cycles++;
-        ks_queue_unschedulable(s->queue, pod_idx, now);
-        return;
+        ks_queue_unschedulable(s->queue, s->cycle_pod, ks_engine_now(e));
+    } else {
+        ks_queue_done(s->queue, s->cycle_pod);
+        s->bind(s->bind_ctx, s->cycle_pod, s->cycle_node);
     }
-    uint32_t node = s->feasible[0];
-    if (nfeasible > 1) { /* one feasible node: no scoring, as upstream */
-        score_nodes(s, pod, nfeasible);
-        node = select_host(s, nfeasible);
-    }
-    ks_queue_done(s->queue, pod_idx);
-    s->bind(s->bind_ctx, pod_idx, node);
+    arm_timers(s);
 }
 
 static void on_cycle(ks_engine *e, void *ctx, uint64_t arg)
@@ -267,7 +297,7 @@ static void on_cycle(ks_engine *e, void *ctx, uint64_t arg)
     (void)arg;
     ks_scheduler *s = ctx;
     s->cycle_armed = 0;
-    schedule_one(s);
+    start_cycle(s);
     arm_timers(s);
 }
 
@@ -301,7 +331,7 @@ static void arm_timers(ks_scheduler *s)
     ks_time now = ks_engine_now(s->engine);
     int runnable = ks_queue_active_len(s->queue) ||
                    ks_queue_backoff_len(s->queue);
-    if (runnable && !s->cycle_armed) {
+    if (runnable && !s->cycle_armed && !s->busy) {
         s->cycle_armed = 1;
         ks_engine_at(s->engine, now, on_cycle, s, 0);
     }

@@ -7,7 +7,10 @@
  * pick the highest total (ties broken uniformly at random from the
  * `tiebreak` stream) and bind.  A pod no node accepts goes back to the
  * queue as unschedulable.  Follows pkg/scheduler/schedule_one.go (v1.36).
- * Cycles take no simulated time yet; issue 3 models scheduler throughput.
+ * A cycle takes simulated time (the throughput model in the config); the
+ * scheduler handles one cycle at a time, and cluster events that arrive
+ * during a cycle send a pod that failed it to backoffQ rather than to the
+ * unschedulable pool, as upstream's moveRequestCycle does.
  *
  * The scheduler never touches pods' lifecycles: binding is reported through
  * the bind callback, and the owner tells the scheduler about new pods and
@@ -47,6 +50,12 @@ typedef struct ks_scheduler_config {
     /* percentageOfNodesToScore: 0 = adaptive (50 - nodes/125, min 5). */
     int percentage_of_nodes_to_score;
     int k8s_minor; /* Kubernetes minor version of the formulas, e.g. 36 */
+    /* Throughput model: a cycle takes cycle_base + cycle_per_node x (nodes
+     * filtered) of simulated time; the decision is made on the state at
+     * the cycle's start and the pod is assumed at its end.  Both 0: cycles
+     * are instantaneous. */
+    ks_time cycle_base;
+    ks_time cycle_per_node;
     ks_queue_config queue;
     ks_plugin_use plugins[KS_MAX_PROFILE_PLUGINS];
     size_t nplugins;
@@ -60,7 +69,9 @@ ks_scheduler_config ks_scheduler_default_config(void);
  * n * pct / 100 with the adaptive pct when 0, and at least 100. */
 size_t ks_num_feasible_nodes_to_find(int percentage, size_t nnodes);
 
-/* Called when the scheduler binds pod to node (at engine time). */
+/* Called when the scheduler assumes pod on node (at the end of its cycle,
+ * engine time): the owner accounts it on the node at once, so the next
+ * cycle sees it, and completes the binding asynchronously. */
 typedef void (*ks_bind_fn)(void *ctx, uint32_t pod, uint32_t node);
 
 typedef struct ks_scheduler ks_scheduler;

@@ -136,10 +136,14 @@ void ks_cluster_bind(ks_cluster *c, uint32_t pod, uint32_t node, ks_time now)
     np->pods[np->n++] = pod;
     p->node = node;
     p->scheduled = now;
-    p->start = now;
     p->phase = KS_POD_RUNNING;
     c->pending--;
     c->running++;
+}
+
+void ks_cluster_start(ks_cluster *c, uint32_t pod, ks_time now)
+{
+    c->pods[pod].start = now;
 }
 
 void ks_cluster_complete(ks_cluster *c, uint32_t pod, ks_time now)

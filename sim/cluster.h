@@ -119,9 +119,13 @@ uint32_t ks_cluster_add_pod(ks_cluster *c, ks_time now,
                             ks_time duration, uint32_t source,
                             uint32_t ordinal);
 
-/* Binds a pending pod to node at now (the caller checked it fits) and marks
- * it running. */
+/* Binds (assumes) a pending pod on node at now (the caller checked it
+ * fits): its requests count on the node from now on and it is marked
+ * running; its start time is set by ks_cluster_start. */
 void ks_cluster_bind(ks_cluster *c, uint32_t pod, uint32_t node, ks_time now);
+
+/* The pod's binding completed and its containers started at now. */
+void ks_cluster_start(ks_cluster *c, uint32_t pod, ks_time now);
 
 /* Marks a running pod succeeded at now and releases its resources. */
 void ks_cluster_complete(ks_cluster *c, uint32_t pod, ks_time now);

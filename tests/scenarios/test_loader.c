@@ -139,6 +139,9 @@ static void test_defaults(void)
     CU_ASSERT_EQUAL(sc->duration, KS_HOUR);
     CU_ASSERT_STRING_EQUAL(sc->kubernetes_version, "1.36");
     CU_ASSERT_EQUAL(sc->metrics_interval, 10 * KS_SECOND);
+    CU_ASSERT_EQUAL(sc->cycle_base, KS_MILLISECOND);
+    CU_ASSERT_EQUAL(sc->cycle_per_node, 5 * KS_MICROSECOND);
+    CU_ASSERT_EQUAL(sc->bind_latency, 5 * KS_MILLISECOND);
     CU_ASSERT_EQUAL_FATAL(sc->npools, 1);
     CU_ASSERT_EQUAL(sc->pools[0].allocatable[KS_RES_CPU], 1000);
     CU_ASSERT_EQUAL(sc->pools[0].allocatable[KS_RES_MEMORY], 1LL << 30);
@@ -147,6 +150,26 @@ static void test_defaults(void)
     CU_ASSERT_PTR_NULL(sc->pools[0].labels);
     CU_ASSERT_EQUAL(sc->ngenerators, 0);
     ks_scenario_destroy(sc);
+}
+
+/* spec.scheduler: the throughput model, 0 allowed (instantaneous). */
+static void test_scheduler_timing(void)
+{
+    ks_scenario *sc = load_text(
+        HEAD "spec:\n  duration: 1h\n  scheduler:\n"
+             "    cycleTime: {base: 2ms, perNode: 0s}\n"
+             "    bindLatency: 0s\n" CLUSTER);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(sc);
+    CU_ASSERT_EQUAL(sc->cycle_base, 2 * KS_MILLISECOND);
+    CU_ASSERT_EQUAL(sc->cycle_per_node, 0);
+    CU_ASSERT_EQUAL(sc->bind_latency, 0);
+    ks_scenario_destroy(sc);
+    EXPECT_ERROR(HEAD "spec:\n  duration: 1h\n  scheduler:\n"
+                      "    cycleTime: {base: -1ms}\n" CLUSTER,
+                 KS_ERANGE, 7, 23, "must be >= 0");
+    EXPECT_ERROR(HEAD "spec:\n  duration: 1h\n  scheduler:\n"
+                      "    cycleTme: {base: 1ms}\n" CLUSTER,
+                 KS_EPARSE, 7, 5, "unknown key \"cycleTme\"");
 }
 
 static void test_generator_defaults(void)
@@ -656,7 +679,7 @@ static void test_file_error_location(void)
     CU_ASSERT_STRING_EQUAL(err.msg,
                            "unknown key \"bogus\" in spec (expected one of: "
                            "seed, duration, kubernetesVersion, metrics, "
-                           "cluster, workloads)");
+                           "scheduler, cluster, workloads)");
 }
 
 /* Every prefix of the quickstart, and every byte of it replaced by two
@@ -791,6 +814,7 @@ void ks_suite_loader(void)
         {"quickstart values", test_quickstart_values},
         {"defaults", test_defaults},
         {"generator defaults", test_generator_defaults},
+        {"scheduler timing", test_scheduler_timing},
         {"accepted forms", test_accepted_forms},
         {"buffer not NUL-terminated", test_buffer_not_terminated},
         {"unknown keys", test_unknown_keys},
