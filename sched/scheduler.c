@@ -9,6 +9,7 @@
 #include "sched/scheduler.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "policies/k8s/noderesources_fit.h"
 #include "sim/xalloc.h"
@@ -19,6 +20,13 @@
 /* scheduling_queue.go: the flush periods of backoffQ and leftover pods. */
 #define BACKOFF_FLUSH_PERIOD KS_SECOND
 #define LEFTOVER_FLUSH_PERIOD (30 * KS_SECOND)
+
+/* A profile's running plugins: one instance each. */
+typedef struct framework {
+    const ks_profile_config *profile;
+    void *instances[KS_MAX_PROFILE_PLUGINS];
+    uint8_t skip_filter[KS_MAX_PROFILE_PLUGINS]; /* PreFilter said Skip */
+} framework;
 
 struct ks_scheduler {
     ks_engine *engine;
@@ -33,8 +41,8 @@ struct ks_scheduler {
     int64_t *plugin_scores; /* nnodes entries, one plugin at a time */
     int64_t *total_scores;  /* nnodes entries */
     size_t buf_nodes;
-    void *instances[KS_MAX_PROFILE_PLUGINS]; /* one per profile plugin */
-    uint8_t skip_filter[KS_MAX_PROFILE_PLUGINS]; /* PreFilter said Skip */
+    framework fw[KS_MAX_PROFILES];
+    framework *cur; /* the profile of the pod in its cycle */
     int cycle_armed;
     int busy;             /* a cycle is in progress */
     uint32_t cycle_pod;   /* its pod */
@@ -50,8 +58,12 @@ ks_scheduler_config ks_scheduler_default_config(void)
     c.percentage_of_nodes_to_score = 0;
     c.k8s_minor = 36;
     c.queue = ks_queue_default_config();
-    c.plugins[0] = (ks_plugin_use){&ks_plugin_noderesources_fit, NULL, 1, 1, 1};
-    c.nplugins = 1;
+    c.profiles[0].scheduler_name = KS_DEFAULT_SCHEDULER_NAME;
+    c.profiles[0].percentage_of_nodes_to_score = -1;
+    c.profiles[0].plugins[0] =
+        (ks_plugin_use){&ks_plugin_noderesources_fit, NULL, 1, 1, 1};
+    c.profiles[0].nplugins = 1;
+    c.nprofiles = 1;
     return c;
 }
 
@@ -84,12 +96,16 @@ ks_scheduler *ks_scheduler_create(ks_engine *engine, ks_cluster *cluster,
     s->bind = bind;
     s->bind_ctx = bind_ctx;
     s->queue = ks_queue_create(&s->cfg.queue);
-    for (size_t i = 0; i < s->cfg.nplugins; i++) {
-        const ks_plugin_use *u = &s->cfg.plugins[i];
-        if (!u->args)
-            s->cfg.plugins[i].args = u->plugin->default_args;
-        if (u->plugin->create)
-            s->instances[i] = u->plugin->create(s->cfg.plugins[i].args);
+    for (size_t p = 0; p < s->cfg.nprofiles; p++) {
+        ks_profile_config *prof = &s->cfg.profiles[p];
+        s->fw[p].profile = prof;
+        for (size_t i = 0; i < prof->nplugins; i++) {
+            ks_plugin_use *u = &prof->plugins[i];
+            if (!u->args)
+                u->args = u->plugin->default_args;
+            if (u->plugin->create)
+                s->fw[p].instances[i] = u->plugin->create(u->args);
+        }
     }
     return s;
 }
@@ -98,9 +114,12 @@ void ks_scheduler_destroy(ks_scheduler *s)
 {
     if (!s)
         return;
-    for (size_t i = 0; i < s->cfg.nplugins; i++)
-        if (s->cfg.plugins[i].plugin->destroy)
-            s->cfg.plugins[i].plugin->destroy(s->instances[i]);
+    for (size_t p = 0; p < s->cfg.nprofiles; p++) {
+        const ks_profile_config *prof = &s->cfg.profiles[p];
+        for (size_t i = 0; i < prof->nplugins; i++)
+            if (prof->plugins[i].plugin->destroy)
+                prof->plugins[i].plugin->destroy(s->fw[p].instances[i]);
+    }
     ks_queue_destroy(s->queue);
     free(s->feasible);
     free(s->plugin_scores);
@@ -124,8 +143,8 @@ static ks_plugin_call plugin_call(const ks_scheduler *s, size_t i,
                                   const ks_pod *pod)
 {
     ks_plugin_call call = {
-        .args = s->cfg.plugins[i].args,
-        .instance = s->instances[i],
+        .args = s->cur->profile->plugins[i].args,
+        .instance = s->cur->instances[i],
         .cluster = s->cluster,
         .pod = pod,
         .k8s_minor = s->cfg.k8s_minor,
@@ -139,15 +158,16 @@ static ks_plugin_call plugin_call(const ks_scheduler *s, size_t i,
  * pod; any other non-success rejects the pod on every node. */
 static int run_pre_filters(ks_scheduler *s, const ks_pod *pod)
 {
-    for (size_t i = 0; i < s->cfg.nplugins; i++) {
-        const ks_plugin_use *u = &s->cfg.plugins[i];
-        s->skip_filter[i] = 0;
+    framework *fw = s->cur;
+    for (size_t i = 0; i < fw->profile->nplugins; i++) {
+        const ks_plugin_use *u = &fw->profile->plugins[i];
+        fw->skip_filter[i] = 0;
         if (!u->filter || !u->plugin->pre_filter)
             continue;
         ks_plugin_call call = plugin_call(s, i, pod);
         ks_status st = u->plugin->pre_filter(&call);
         if (st.code == KS_STATUS_SKIP)
-            s->skip_filter[i] = 1;
+            fw->skip_filter[i] = 1;
         else if (st.code != KS_STATUS_SUCCESS)
             return 0;
     }
@@ -157,9 +177,10 @@ static int run_pre_filters(ks_scheduler *s, const ks_pod *pod)
 static int node_passes_filters(const ks_scheduler *s, const ks_pod *pod,
                                const ks_node *node)
 {
-    for (size_t i = 0; i < s->cfg.nplugins; i++) {
-        const ks_plugin_use *u = &s->cfg.plugins[i];
-        if (!u->filter || !u->plugin->filter || s->skip_filter[i])
+    const framework *fw = s->cur;
+    for (size_t i = 0; i < fw->profile->nplugins; i++) {
+        const ks_plugin_use *u = &fw->profile->plugins[i];
+        if (!u->filter || !u->plugin->filter || fw->skip_filter[i])
             continue;
         ks_plugin_call call = plugin_call(s, i, pod);
         if (u->plugin->filter(&call, node).code != KS_STATUS_SUCCESS)
@@ -176,8 +197,10 @@ static size_t find_feasible_nodes(ks_scheduler *s, const ks_pod *pod)
     size_t n = s->cluster->nnodes;
     if (n == 0 || !run_pre_filters(s, pod))
         return 0;
-    size_t want = ks_num_feasible_nodes_to_find(
-        s->cfg.percentage_of_nodes_to_score, n);
+    int pct = s->cur->profile->percentage_of_nodes_to_score;
+    if (pct < 0)
+        pct = s->cfg.percentage_of_nodes_to_score;
+    size_t want = ks_num_feasible_nodes_to_find(pct, n);
     size_t found = 0, examined = 0;
     for (; examined < n && found < want; examined++) {
         size_t idx = (s->next_start_node + examined) % n;
@@ -195,8 +218,9 @@ static void score_nodes(ks_scheduler *s, const ks_pod *pod, size_t nfeasible)
 {
     for (size_t i = 0; i < nfeasible; i++)
         s->total_scores[i] = 0;
-    for (size_t p = 0; p < s->cfg.nplugins; p++) {
-        const ks_plugin_use *u = &s->cfg.plugins[p];
+    const ks_profile_config *prof = s->cur->profile;
+    for (size_t p = 0; p < prof->nplugins; p++) {
+        const ks_plugin_use *u = &prof->plugins[p];
         if (!u->score || !u->plugin->score)
             continue;
         ks_plugin_call call = plugin_call(s, p, pod);
@@ -257,6 +281,23 @@ static uint32_t decide(ks_scheduler *s, const ks_pod *pod, uint64_t *examined)
     return select_host(s, nfeasible);
 }
 
+/* The framework of the profile named by the pod's schedulerName, or NULL
+ * if no profile has that name. */
+static framework *profile_of(ks_scheduler *s, const ks_pod *pod)
+{
+    const char *name = pod->spec && pod->spec->scheduler_name
+                           ? pod->spec->scheduler_name
+                           : KS_DEFAULT_SCHEDULER_NAME;
+    for (size_t p = 0; p < s->cfg.nprofiles; p++) {
+        const char *pn = s->cfg.profiles[p].scheduler_name
+                             ? s->cfg.profiles[p].scheduler_name
+                             : KS_DEFAULT_SCHEDULER_NAME;
+        if (strcmp(pn, name) == 0)
+            return &s->fw[p];
+    }
+    return NULL;
+}
+
 /* Starts a cycle: pops a pod and decides on the state at this instant; the
  * decision takes effect when the cycle ends. */
 static void start_cycle(ks_scheduler *s)
@@ -268,6 +309,7 @@ static void start_cycle(ks_scheduler *s)
     ks_pod *pod = &s->cluster->pods[pod_idx];
     pod->attempts++;
     s->stats.cycles++;
+    s->cur = profile_of(s, pod);
     uint64_t examined = 0;
     s->busy = 1;
     s->cycle_pod = pod_idx;
@@ -351,6 +393,8 @@ static void arm_timers(ks_scheduler *s)
 
 void ks_scheduler_pod_added(ks_scheduler *s, uint32_t pod)
 {
+    if (!profile_of(s, &s->cluster->pods[pod]))
+        return; /* another scheduler's pod */
     ks_queue_add(s->queue, pod, s->cluster->pods[pod].priority,
                  ks_engine_now(s->engine));
     arm_timers(s);

@@ -32,7 +32,9 @@
 #include "sim/cluster.h"
 #include "sim/engine.h"
 
-#define KS_MAX_PROFILE_PLUGINS 16
+#define KS_MAX_PROFILE_PLUGINS 24
+#define KS_MAX_PROFILES 8
+#define KS_DEFAULT_SCHEDULER_NAME "default-scheduler"
 
 /* One plugin of a profile, in profile order: where it is enabled, its args
  * and its Score weight.  A plugin has one instance per profile, shared by
@@ -46,6 +48,15 @@ typedef struct ks_plugin_use {
     int64_t weight;   /* Score weight; 0 is treated as 1 as upstream does */
 } ks_plugin_use;
 
+/* One profile (KubeSchedulerConfiguration profiles[i]): the pods whose
+ * spec.schedulerName is scheduler_name are scheduled with its plugins. */
+typedef struct ks_profile_config {
+    const char *scheduler_name; /* borrowed; NULL = "default-scheduler" */
+    int percentage_of_nodes_to_score; /* -1: the global value */
+    ks_plugin_use plugins[KS_MAX_PROFILE_PLUGINS];
+    size_t nplugins;
+} ks_profile_config;
+
 typedef struct ks_scheduler_config {
     /* percentageOfNodesToScore: 0 = adaptive (50 - nodes/125, min 5). */
     int percentage_of_nodes_to_score;
@@ -57,12 +68,14 @@ typedef struct ks_scheduler_config {
     ks_time cycle_base;
     ks_time cycle_per_node;
     ks_queue_config queue;
-    ks_plugin_use plugins[KS_MAX_PROFILE_PLUGINS];
-    size_t nplugins;
+    ks_profile_config profiles[KS_MAX_PROFILES];
+    size_t nprofiles;
 } ks_scheduler_config;
 
-/* The issue-2 default profile: NodeResourcesFit as the only Filter and the
- * only Score plugin (LeastAllocated, cpu:1 memory:1, weight 1). */
+/* One profile, "default-scheduler", with NodeResourcesFit as the only Filter
+ * and Score plugin (LeastAllocated, cpu:1 memory:1, weight 1); the full
+ * default profile is built by the scheduler configuration
+ * (scenarios/schedconfig.h). */
 ks_scheduler_config ks_scheduler_default_config(void);
 
 /* numFeasibleNodesToFind from schedule_one.go: all nodes below 100; else
@@ -88,7 +101,9 @@ ks_scheduler *ks_scheduler_create(ks_engine *engine, ks_cluster *cluster,
                                   ks_bind_fn bind, void *bind_ctx);
 void ks_scheduler_destroy(ks_scheduler *s); /* accepts NULL */
 
-/* A pod was created and waits to be scheduled. */
+/* A pod was created.  It waits to be scheduled if one of the profiles is
+ * its spec.schedulerName; pods of other schedulers are left alone, as
+ * upstream. */
 void ks_scheduler_pod_added(ks_scheduler *s, uint32_t pod);
 
 /* A scheduled pod finished or was deleted: its resources are free, so the

@@ -7,6 +7,7 @@
 #include "sched/scheduler.h"
 #include "sim/cluster.h"
 #include "sim/engine.h"
+#include "sim/xalloc.h"
 #include "tests/test_util.h"
 
 /* numFeasibleNodesToFind (schedule_one.go) worked by hand. */
@@ -230,6 +231,68 @@ static void test_tiebreak_is_random(void)
     teardown(&f);
 }
 
+/* Pods are scheduled by the profile their schedulerName names; pods of an
+ * unknown scheduler are left pending, untouched. */
+static void test_profiles_by_scheduler_name(void)
+{
+    fixture f = {0};
+    f.engine = ks_engine_create();
+    f.cluster = ks_cluster_create();
+    f.rng = gsl_rng_alloc(gsl_rng_mt19937);
+    const int64_t alloc[KS_RES_COUNT] = {4000, 1LL << 34, 110};
+    ks_cluster_add_node(f.cluster, "n-0", alloc, 0);
+    ks_scheduler_config cfg = ks_scheduler_default_config();
+    cfg.profiles[1] = cfg.profiles[0];
+    cfg.profiles[1].scheduler_name = "batch-scheduler";
+    cfg.nprofiles = 2;
+    f.sched = ks_scheduler_create(f.engine, f.cluster, f.rng, &cfg, bind_cb,
+                                  &f);
+    for (int i = 0; i < 64; i++)
+        f.bound_to[i] = KS_NO_NODE;
+    ks_pod_spec *batch = ks_xcalloc(1, sizeof *batch);
+    batch->scheduler_name = ks_xstrdup("batch-scheduler");
+    ks_pod_spec *other = ks_xcalloc(1, sizeof *other);
+    other->scheduler_name = ks_xstrdup("someone-else");
+    const ks_pod_spec *sb = ks_cluster_adopt_spec(f.cluster, batch);
+    const ks_pod_spec *so = ks_cluster_adopt_spec(f.cluster, other);
+    const int64_t req[KS_RES_COUNT] = {100, 1 << 20, -1};
+    uint32_t a = ks_cluster_add_pod(f.cluster, 0, req, KS_SECOND, 0, 0);
+    uint32_t b = ks_cluster_add_pod(f.cluster, 0, req, KS_SECOND, 0, 1);
+    uint32_t c = ks_cluster_add_pod(f.cluster, 0, req, KS_SECOND, 0, 2);
+    f.cluster->pods[b].spec = sb;
+    f.cluster->pods[c].spec = so;
+    ks_scheduler_pod_added(f.sched, a);
+    ks_scheduler_pod_added(f.sched, b);
+    ks_scheduler_pod_added(f.sched, c);
+    ks_engine_run(f.engine, KS_TIME_NEVER);
+    CU_ASSERT_EQUAL(f.bound_to[a], 0);
+    CU_ASSERT_EQUAL(f.bound_to[b], 0);
+    CU_ASSERT_EQUAL(f.bound_to[c], KS_NO_NODE);
+    CU_ASSERT_EQUAL(f.cluster->pods[c].attempts, 0);
+    teardown(&f);
+}
+
+/* A cycle takes base + perNode x nodes filtered; the pod is assumed at the
+ * cycle's end, and the next cycle starts then. */
+static void test_cycle_time(void)
+{
+    fixture f;
+    setup(&f, 10, 4000, 0);
+    ks_scheduler_destroy(f.sched);
+    ks_scheduler_config cfg = ks_scheduler_default_config();
+    cfg.cycle_base = KS_MILLISECOND;
+    cfg.cycle_per_node = 10 * KS_MICROSECOND;
+    f.sched = ks_scheduler_create(f.engine, f.cluster, f.rng, &cfg, bind_cb,
+                                  &f);
+    uint32_t a = add_pod(&f, 100);
+    uint32_t b = add_pod(&f, 100);
+    ks_engine_run(f.engine, KS_TIME_NEVER);
+    /* 10 nodes filtered: 1 ms + 100 us per cycle. */
+    CU_ASSERT_EQUAL(f.cluster->pods[a].scheduled, 1100 * KS_MICROSECOND);
+    CU_ASSERT_EQUAL(f.cluster->pods[b].scheduled, 2200 * KS_MICROSECOND);
+    teardown(&f);
+}
+
 void ks_suite_scheduler(void)
 {
     static const ks_test_case cases[] = {
@@ -243,6 +306,8 @@ void ks_suite_scheduler(void)
          test_unschedulable_retried_on_free},
         {"cycle: nextStartNodeIndex rotation", test_node_rotation},
         {"cycle: random tie-break", test_tiebreak_is_random},
+        {"profiles chosen by schedulerName", test_profiles_by_scheduler_name},
+        {"cycle time and assume at cycle end", test_cycle_time},
         {NULL, NULL},
     };
     ks_test_add_suite("sched/scheduler", cases);
