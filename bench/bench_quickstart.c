@@ -81,6 +81,8 @@ int main(int argc, char **argv)
     printf("simulate  %8.3f s  (%llu events, %.0f events/s, %.0fx real "
            "time)\n", t2 - t1, (unsigned long long)ks_run_events(run),
            (double)ks_run_events(run) / (t2 - t1), sim_s / (t2 - t1));
+    printf("decisions %8.0f scheduling cycles per second of wall time\n",
+           (double)st->cycles / (t2 - t1));
     printf("write     %8.3f s\n", t3 - t2);
     printf("total     %8.3f s\n", t3 - t0);
     printf("peak RSS  %8.1f MiB\n", (double)ru.ru_maxrss / 1024.0);
