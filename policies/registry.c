@@ -3,9 +3,15 @@
 
 #include <string.h>
 
+#include "policies/k8s/nodename.h"
 #include "policies/k8s/noderesources_fit.h"
+#include "policies/k8s/nodeunschedulable.h"
+#include "policies/k8s/tainttoleration.h"
 
 static const ks_plugin *const plugins[] = {
+    &ks_plugin_nodeunschedulable,
+    &ks_plugin_nodename,
+    &ks_plugin_tainttoleration,
     &ks_plugin_noderesources_fit,
 };
 

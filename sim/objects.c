@@ -148,25 +148,130 @@ int ks_label_selector_matches(const ks_label_selector *sel,
     return 1;
 }
 
+/* One alphanumeric-bounded run of [-A-Za-z0-9_.] of at most max chars
+ * (apimachinery validation qualifiedNameFmt / labelValueFmt). */
+static int is_alnum(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+           (c >= '0' && c <= '9');
+}
+
+static int valid_name_part(const char *s, size_t len, size_t max)
+{
+    if (len == 0 || len > max || !is_alnum(s[0]) || !is_alnum(s[len - 1]))
+        return 0;
+    for (size_t i = 0; i < len; i++)
+        if (!is_alnum(s[i]) && s[i] != '-' && s[i] != '_' && s[i] != '.')
+            return 0;
+    return 1;
+}
+
+/* IsValidLabelValue: empty, or a name part of at most 63 characters. */
+static int valid_label_value(const char *v)
+{
+    return v[0] == '\0' || valid_name_part(v, strlen(v), 63);
+}
+
+/* IsDNS1123Subdomain: lower-case labels joined by dots, <= 253 chars. */
+static int valid_dns_subdomain(const char *s, size_t len)
+{
+    if (len == 0 || len > 253)
+        return 0;
+    size_t start = 0;
+    for (size_t i = 0; i <= len; i++) {
+        if (i < len && s[i] != '.')
+            continue;
+        if (i == start)
+            return 0;
+        for (size_t j = start; j < i; j++) {
+            char c = s[j];
+            int ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+                     (c == '-' && j != start && j != i - 1);
+            if (!ok)
+                return 0;
+        }
+        start = i + 1;
+    }
+    return 1;
+}
+
+/* IsQualifiedName: [dns-subdomain "/"] name-part (<= 63). */
+static int valid_label_key(const char *k)
+{
+    const char *slash = strchr(k, '/');
+    if (!slash)
+        return valid_name_part(k, strlen(k), 63);
+    if (strchr(slash + 1, '/'))
+        return 0;
+    return valid_dns_subdomain(k, (size_t)(slash - k)) &&
+           valid_name_part(slash + 1, strlen(slash + 1), 63);
+}
+
+/* labels.NewRequirement's checks: a requirement failing them makes its
+ * whole term unparseable, and an unparseable term matches nothing
+ * (nodeaffinity LazyErrorNodeSelector). */
+static int valid_label_requirement(const ks_requirement *r)
+{
+    int64_t v;
+    if (!valid_label_key(r->key))
+        return 0;
+    switch (r->op) {
+    case KS_OP_IN:
+    case KS_OP_NOT_IN:
+        if (r->nvalues == 0)
+            return 0;
+        break;
+    case KS_OP_EXISTS:
+    case KS_OP_DOES_NOT_EXIST:
+        if (r->nvalues != 0)
+            return 0;
+        break;
+    case KS_OP_GT:
+    case KS_OP_LT:
+        if (r->nvalues != 1 || parse_int64(r->values[0], &v))
+            return 0;
+        break;
+    default:
+        return 0;
+    }
+    for (size_t i = 0; i < r->nvalues; i++)
+        if (!valid_label_value(r->values[i]))
+            return 0;
+    return 1;
+}
+
+/* nodeSelectorRequirementsAsFieldSelector: In or NotIn with exactly one
+ * value; only metadata.name exists as a node field. */
+static int valid_field_requirement(const ks_requirement *r)
+{
+    return (r->op == KS_OP_IN || r->op == KS_OP_NOT_IN) && r->nvalues == 1;
+}
+
 int ks_node_selector_term_matches(const ks_node_selector_term *t,
                                   const ks_labels *node_labels,
                                   const char *node_name)
 {
     if (t->nexpressions == 0 && t->nfields == 0)
         return 0;
+    for (size_t i = 0; i < t->nexpressions; i++)
+        if (!valid_label_requirement(&t->match_expressions[i]))
+            return 0;
+    for (size_t i = 0; i < t->nfields; i++)
+        if (!valid_field_requirement(&t->match_fields[i]))
+            return 0;
     for (size_t i = 0; i < t->nexpressions; i++) {
         const ks_requirement *r = &t->match_expressions[i];
         if (!requirement_matches(r, ks_labels_get(node_labels, r->key), 1))
             return 0;
     }
+    /* Upstream checks fields only when the node has some (a name). */
+    if (!node_name || !node_name[0])
+        return 1;
     for (size_t i = 0; i < t->nfields; i++) {
         const ks_requirement *r = &t->match_fields[i];
-        /* Only metadata.name is a supported field; anything else is an
-         * invalid selector, which matches nothing. */
-        if (strcmp(r->key, "metadata.name") != 0 ||
-            (r->op != KS_OP_IN && r->op != KS_OP_NOT_IN))
-            return 0;
-        if (!requirement_matches(r, node_name, 0))
+        /* fields.Set.Get: an unknown field reads as "". */
+        const char *v = strcmp(r->key, "metadata.name") == 0 ? node_name : "";
+        if (!requirement_matches(r, v, 0))
             return 0;
     }
     return 1;
@@ -322,6 +427,9 @@ static const char *effective_ip(const char *ip)
 
 int ks_host_ports_conflict(const ks_host_port *a, const ks_host_port *b)
 {
+    /* HostPortInfo ignores ports <= 0 (no host port). */
+    if (a->port <= 0 || b->port <= 0)
+        return 0;
     if (a->port != b->port || a->protocol != b->protocol)
         return 0;
     const char *ia = effective_ip(a->host_ip), *ib = effective_ip(b->host_ip);

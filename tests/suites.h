@@ -14,7 +14,10 @@
     X(duration)                                                                \
     X(dist)                                                                    \
     X(cluster)                                                                 \
+    X(objects)                                                                 \
     X(noderesources_fit)                                                       \
+    X(tainttoleration)                                                         \
+    X(node_filters)                                                            \
     X(scheduler)                                                               \
     X(loader)                                                                  \
     X(output)                                                                  \
