@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+#include "policies/k8s/imagelocality.h"
+#include "policies/k8s/nodeaffinity.h"
 #include "policies/k8s/nodename.h"
 #include "policies/k8s/noderesources_fit.h"
 #include "policies/k8s/nodeunschedulable.h"
@@ -12,7 +14,9 @@ static const ks_plugin *const plugins[] = {
     &ks_plugin_nodeunschedulable,
     &ks_plugin_nodename,
     &ks_plugin_tainttoleration,
+    &ks_plugin_nodeaffinity,
     &ks_plugin_noderesources_fit,
+    &ks_plugin_imagelocality,
 };
 
 #define NPLUGINS (sizeof plugins / sizeof plugins[0])

@@ -247,18 +247,31 @@ static int valid_field_requirement(const ks_requirement *r)
     return (r->op == KS_OP_IN || r->op == KS_OP_NOT_IN) && r->nvalues == 1;
 }
 
-int ks_node_selector_term_matches(const ks_node_selector_term *t,
-                                  const ks_labels *node_labels,
-                                  const char *node_name)
+int ks_node_selector_term_parses(const ks_node_selector_term *t)
 {
-    if (t->nexpressions == 0 && t->nfields == 0)
-        return 0;
     for (size_t i = 0; i < t->nexpressions; i++)
         if (!valid_label_requirement(&t->match_expressions[i]))
             return 0;
     for (size_t i = 0; i < t->nfields; i++)
         if (!valid_field_requirement(&t->match_fields[i]))
             return 0;
+    return 1;
+}
+
+int ks_node_selector_term_matches(const ks_node_selector_term *t,
+                                  const ks_labels *node_labels,
+                                  const char *node_name)
+{
+    return ks_node_selector_term_parses(t) &&
+           ks_node_selector_term_matches_parsed(t, node_labels, node_name);
+}
+
+int ks_node_selector_term_matches_parsed(const ks_node_selector_term *t,
+                                         const ks_labels *node_labels,
+                                         const char *node_name)
+{
+    if (t->nexpressions == 0 && t->nfields == 0)
+        return 0;
     for (size_t i = 0; i < t->nexpressions; i++) {
         const ks_requirement *r = &t->match_expressions[i];
         if (!requirement_matches(r, ks_labels_get(node_labels, r->key), 1))

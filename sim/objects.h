@@ -90,8 +90,21 @@ typedef struct ks_node_selector {
     size_t nterms;
 } ks_node_selector;
 
-/* True if the term matches a node with these labels and name.  An empty
- * term (no expressions and no fields) matches nothing. */
+/* True if every requirement of the term parses as upstream's
+ * labels.NewRequirement and nodeSelectorRequirementsAsFieldSelector demand
+ * (valid label key and values; In/NotIn with values, Exists/DoesNotExist
+ * without, Gt/Lt with one integer; fields In/NotIn with one value).  An
+ * unparseable term matches nothing. */
+int ks_node_selector_term_parses(const ks_node_selector_term *t);
+
+/* Matching of a term already known to parse: the per-node hot path, which
+ * skips the validation.  An empty term matches nothing. */
+int ks_node_selector_term_matches_parsed(const ks_node_selector_term *t,
+                                         const ks_labels *node_labels,
+                                         const char *node_name);
+
+/* True if the term parses and matches a node with these labels and name.
+ * An empty term (no expressions and no fields) matches nothing. */
 int ks_node_selector_term_matches(const ks_node_selector_term *t,
                                   const ks_labels *node_labels,
                                   const char *node_name);

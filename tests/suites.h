@@ -18,6 +18,8 @@
     X(noderesources_fit)                                                       \
     X(tainttoleration)                                                         \
     X(node_filters)                                                            \
+    X(nodeaffinity)                                                            \
+    X(imagelocality)                                                           \
     X(scheduler)                                                               \
     X(loader)                                                                  \
     X(output)                                                                  \
