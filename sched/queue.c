@@ -234,6 +234,14 @@ void ks_queue_unschedulable(ks_queue *q, uint32_t pod, ks_time now)
         to_pool(q, pod);
 }
 
+void ks_queue_error(ks_queue *q, uint32_t pod, ks_time now)
+{
+    pinfo *p = &q->info[pod];
+    p->unsched_count++;
+    p->timestamp = now;
+    to_active_or_backoff(q, pod, now);
+}
+
 void ks_queue_move_all(ks_queue *q, ks_time now)
 {
     q->move_seq++;

@@ -62,6 +62,12 @@ void ks_queue_done(ks_queue *q, uint32_t pod);
  * straight to backoffQ if a move event arrived while it was in flight. */
 void ks_queue_unschedulable(ks_queue *q, uint32_t pod, ks_time now);
 
+/* The in-flight pod's cycle failed with an error (not a rejection): it
+ * goes to backoffQ (or activeQ once its backoff is over), never to the
+ * unschedulable pool, since no cluster event is needed to retry it
+ * (upstream's error backoff). */
+void ks_queue_error(ks_queue *q, uint32_t pod, ks_time now);
+
 /* A cluster event that may make unschedulable pods schedulable (a scheduled
  * pod deleted or finished): every pod of the pool moves to backoffQ if still
  * backing off at now, else to activeQ. */

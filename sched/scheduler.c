@@ -214,7 +214,9 @@ static size_t find_feasible_nodes(ks_scheduler *s, const ks_pod *pod)
 
 /* ---- scoring and selection -------------------------------------------- */
 
-static void score_nodes(ks_scheduler *s, const ks_pod *pod, size_t nfeasible)
+/* Runs PreScore, Score and NormalizeScore; returns 0, or -1 if a PreScore
+ * failed with an error (upstream then fails the whole cycle). */
+static int score_nodes(ks_scheduler *s, const ks_pod *pod, size_t nfeasible)
 {
     for (size_t i = 0; i < nfeasible; i++)
         s->total_scores[i] = 0;
@@ -224,10 +226,13 @@ static void score_nodes(ks_scheduler *s, const ks_pod *pod, size_t nfeasible)
         if (!u->score || !u->plugin->score)
             continue;
         ks_plugin_call call = plugin_call(s, p, pod);
-        if (u->plugin->pre_score &&
-            u->plugin->pre_score(&call, s->feasible, nfeasible).code ==
-                KS_STATUS_SKIP)
-            continue;
+        if (u->plugin->pre_score) {
+            ks_status st = u->plugin->pre_score(&call, s->feasible, nfeasible);
+            if (st.code == KS_STATUS_SKIP)
+                continue;
+            if (st.code != KS_STATUS_SUCCESS)
+                return -1;
+        }
         for (size_t i = 0; i < nfeasible; i++)
             s->plugin_scores[i] = u->plugin->score(
                 &call, &s->cluster->nodes[s->feasible[i]]);
@@ -237,6 +242,7 @@ static void score_nodes(ks_scheduler *s, const ks_pod *pod, size_t nfeasible)
         for (size_t i = 0; i < nfeasible; i++)
             s->total_scores[i] += s->plugin_scores[i] * weight;
     }
+    return 0;
 }
 
 /* The highest total score; among equal ones, each is chosen with equal
@@ -265,8 +271,11 @@ static void arm_timers(ks_scheduler *s);
 
 static void on_cycle_end(ks_engine *e, void *ctx, uint64_t arg);
 
-/* The decision for pod: a node, or KS_NO_NODE.  Sets *examined to the
- * number of nodes filtered (for the cycle's cost). */
+#define CYCLE_ERROR (KS_NO_NODE - 1)
+
+/* The decision for pod: a node, KS_NO_NODE (rejected) or CYCLE_ERROR (a
+ * plugin failed).  Sets *examined to the number of nodes filtered (for the
+ * cycle's cost). */
 static uint32_t decide(ks_scheduler *s, const ks_pod *pod, uint64_t *examined)
 {
     uint64_t before = s->stats.nodes_evaluated;
@@ -277,7 +286,8 @@ static uint32_t decide(ks_scheduler *s, const ks_pod *pod, uint64_t *examined)
         return KS_NO_NODE;
     if (nfeasible == 1) /* one feasible node: no scoring, as upstream */
         return s->feasible[0];
-    score_nodes(s, pod, nfeasible);
+    if (score_nodes(s, pod, nfeasible) != 0)
+        return CYCLE_ERROR;
     return select_host(s, nfeasible);
 }
 
@@ -326,6 +336,9 @@ static void on_cycle_end(ks_engine *e, void *ctx, uint64_t arg)
     if (s->cycle_node == KS_NO_NODE) {
         s->stats.failed_cycles++;
         ks_queue_unschedulable(s->queue, s->cycle_pod, ks_engine_now(e));
+    } else if (s->cycle_node == CYCLE_ERROR) {
+        s->stats.failed_cycles++;
+        ks_queue_error(s->queue, s->cycle_pod, ks_engine_now(e));
     } else {
         ks_queue_done(s->queue, s->cycle_pod);
         s->bind(s->bind_ctx, s->cycle_pod, s->cycle_node);

@@ -84,6 +84,21 @@ static void test_queue_pop_from_backoff(void)
     ks_queue_destroy(q);
 }
 
+/* A cycle that fails with an error backs off without waiting for a
+ * cluster event. */
+static void test_queue_error_backoff(void)
+{
+    ks_queue *q = ks_queue_create(NULL);
+    ks_queue_add(q, 0, 0, 0);
+    CU_ASSERT_EQUAL(ks_queue_pop(q, 0), 0);
+    ks_queue_error(q, 0, 0);
+    CU_ASSERT_EQUAL(ks_queue_unschedulable_len(q), 0);
+    CU_ASSERT_EQUAL(ks_queue_backoff_len(q), 1);
+    ks_queue_flush_backoff(q, KS_SECOND);
+    CU_ASSERT_EQUAL(ks_queue_active_len(q), 1);
+    ks_queue_destroy(q);
+}
+
 static void test_queue_leftover_flush(void)
 {
     ks_queue *q = ks_queue_create(NULL);
@@ -301,6 +316,7 @@ void ks_suite_scheduler(void)
         {"queue: backoff 1,2,4,8,10 s", test_queue_backoff},
         {"queue: pop from backoffQ when idle", test_queue_pop_from_backoff},
         {"queue: leftover flush after 5 min", test_queue_leftover_flush},
+        {"queue: errors back off", test_queue_error_backoff},
         {"cycle: LeastAllocated spreads", test_cycle_spreads},
         {"cycle: retried when resources free",
          test_unschedulable_retried_on_free},
