@@ -3,9 +3,11 @@
 
 #include <string.h>
 
+#include "policies/k8s/balanced_allocation.h"
 #include "policies/k8s/imagelocality.h"
 #include "policies/k8s/nodeaffinity.h"
 #include "policies/k8s/nodename.h"
+#include "policies/k8s/nodeports.h"
 #include "policies/k8s/noderesources_fit.h"
 #include "policies/k8s/nodeunschedulable.h"
 #include "policies/k8s/tainttoleration.h"
@@ -15,7 +17,9 @@ static const ks_plugin *const plugins[] = {
     &ks_plugin_nodename,
     &ks_plugin_tainttoleration,
     &ks_plugin_nodeaffinity,
+    &ks_plugin_nodeports,
     &ks_plugin_noderesources_fit,
+    &ks_plugin_balanced_allocation,
     &ks_plugin_imagelocality,
 };
 

@@ -16,6 +16,8 @@
     X(cluster)                                                                 \
     X(objects)                                                                 \
     X(noderesources_fit)                                                       \
+    X(balanced_allocation)                                                     \
+    X(nodeports)                                                               \
     X(tainttoleration)                                                         \
     X(node_filters)                                                            \
     X(nodeaffinity)                                                            \
