@@ -442,19 +442,24 @@ static int resource_map(const ks_yt_ctx *c, const ks_yt_node *n,
         by_res[r] = NULL;
     for (size_t i = 0; i < n->n; i++) {
         const ks_yt_node *key = n->items[i]->key;
-        int r = ks_resource_lookup(key->text);
+        int r = ks_resource_intern(key->text);
         if (r < 0) {
-            char q[96], list[256] = "", path[256];
-            for (int k = 0; k < KS_RES_COUNT; k++) {
-                strcat(list, k ? ", " : "");
-                strcat(list, ks_resource_name((ks_resource)k));
-            }
+            char q[96], path[256];
+            ks_yt_quote(key->text, q, sizeof q);
+            ks_yt_path(n, path, sizeof path);
+            if (ks_resource_name_valid(key->text))
+                return ks_error_set(c->err, KS_ERANGE, c->file, key->line,
+                                    key->col,
+                                    "too many resource names: %s in %s is "
+                                    "one more than ksim's limit of %d",
+                                    q, path, KS_RES_COUNT);
             return ks_error_set(c->err, KS_EPARSE, c->file, key->line,
                                 key->col,
-                                "unknown resource %s in %s (expected one "
-                                "of: %s)",
-                                ks_yt_quote(key->text, q, sizeof q),
-                                ks_yt_path(n, path, sizeof path), list);
+                                "unknown resource %s in %s (expected cpu, "
+                                "memory, pods, ephemeral-storage, "
+                                "hugepages-<size> or an extended resource "
+                                "such as nvidia.com/gpu)",
+                                q, path);
         }
         by_res[r] = n->items[i];
     }

@@ -96,7 +96,8 @@ int64_t ks_balanced_allocation_change_score(const int64_t *requested,
 /* isBestEffortPod over the configured resources, with actual requests. */
 static int best_effort(const ks_balanced_allocation_args *a, const ks_pod *pod)
 {
-    for (int r = 0; r < KS_RES_COUNT; r++)
+    int nres = ks_resource_count();
+    for (int r = 0; r < nres; r++)
         if (scored(a, r) && pod->request[r] != 0)
             return 0;
     return 1;
@@ -124,9 +125,11 @@ int64_t ks_balanced_allocation_score(const ks_plugin_call *call,
         return 0;
     int64_t requested[KS_RES_COUNT], allocated[KS_RES_COUNT];
     int64_t allocatable[KS_RES_COUNT];
-    int n = 0;
-    for (int r = 0; r < KS_RES_COUNT; r++) {
-        if (!scored(a, r))
+    int n = 0, nres = ks_resource_count();
+    for (int r = 0; r < nres; r++) {
+        /* A scalar resource the pod does not request is skipped
+         * (resource_allocation.go calculateResourceAllocatableRequest). */
+        if (!scored(a, r) || (ks_resource_is_scalar(r) && pod->request[r] == 0))
             continue;
         /* useRequested: actual requests, not the non-zero defaults. */
         allocatable[n] = node->allocatable[r];

@@ -16,20 +16,46 @@
  */
 #include "policies/k8s/noderesources_fit.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "sim/xalloc.h"
 
 static const ks_fit_args default_args = {
     .strategy = KS_FIT_LEAST_ALLOCATED,
     .weight = {[KS_RES_CPU] = 1, [KS_RES_MEMORY] = 1, [KS_RES_PODS] = 0},
 };
 
+static void *fit_create(const void *args);
+static void fit_destroy(void *instance);
+
 const ks_plugin ks_plugin_noderesources_fit = {
     .name = "NodeResourcesFit",
+    .create = fit_create,
+    .destroy = fit_destroy,
     .filter = ks_fit_filter,
     .score = ks_fit_score,
     .default_args = &default_args,
     .default_weight = 1,
 };
+
+/* The instance holds the message of the last rejection, which names the
+ * resources (upstream: "Insufficient <name>" joined with ", "). */
+typedef struct fit_instance {
+    char msg[512];
+} fit_instance;
+
+static void *fit_create(const void *args)
+{
+    (void)args;
+    return ks_xcalloc(1, sizeof(fit_instance));
+}
+
+static void fit_destroy(void *instance)
+{
+    free(instance);
+}
 
 static const ks_fit_args *args_of(const ks_plugin_call *call)
 {
@@ -182,33 +208,57 @@ int ks_fit_resource_ignored(const ks_fit_args *a, const char *name)
 
 /* ---- Filter --------------------------------------------------------------- */
 
-static const uint32_t insufficient_bit[KS_RES_COUNT] = {
-    [KS_RES_CPU] = KS_FIT_INSUFFICIENT_CPU,
-    [KS_RES_MEMORY] = KS_FIT_INSUFFICIENT_MEMORY,
-    [KS_RES_PODS] = 0,
-};
-
-/* Upstream's reasons, joined as the scheduler's messages show them. */
-static const char *fit_message(uint32_t reasons)
+static uint32_t insufficient_bit(int r)
 {
-    static const char *const msgs[8] = {
-        "",
-        "Too many pods",
-        "Insufficient cpu",
-        "Too many pods, Insufficient cpu",
-        "Insufficient memory",
-        "Too many pods, Insufficient memory",
-        "Insufficient cpu, Insufficient memory",
-        "Too many pods, Insufficient cpu, Insufficient memory",
-    };
-    return msgs[reasons & 7];
+    switch (r) {
+    case KS_RES_CPU:
+        return KS_FIT_INSUFFICIENT_CPU;
+    case KS_RES_MEMORY:
+        return KS_FIT_INSUFFICIENT_MEMORY;
+    case KS_RES_EPHEMERAL_STORAGE:
+        return KS_FIT_INSUFFICIENT_EPHEMERAL_STORAGE;
+    default:
+        return KS_FIT_INSUFFICIENT_SCALAR;
+    }
 }
 
-/* cpu and memory (and ephemeral-storage, later) are checked whatever the
- * args say; the others are scalar resources, checked unless ignored. */
+/* cpu, memory and ephemeral-storage are checked whatever the args say; the
+ * others are scalar resources, checked unless ignored (fit.go
+ * fitsRequest). */
 static int always_checked(int r)
 {
-    return r == KS_RES_CPU || r == KS_RES_MEMORY;
+    return r == KS_RES_CPU || r == KS_RES_MEMORY ||
+           r == KS_RES_EPHEMERAL_STORAGE;
+}
+
+static void append(char *buf, size_t size, const char *what, const char *name)
+{
+    size_t len = strlen(buf);
+    snprintf(buf + len, size - len, "%s%s%s", len ? ", " : "", what, name);
+}
+
+/* The upstream message: one "Too many pods" / "Insufficient <name>" per
+ * failing resource, in fitsRequest's order (pods, cpu, memory,
+ * ephemeral-storage, then scalar resources), joined with ", ". */
+static const char *fit_message(fit_instance *inst, const ks_pod *pod,
+                               const ks_node *node, uint32_t reasons,
+                               int nres)
+{
+    static const char generic[] = "Insufficient resources";
+    if (!inst)
+        return generic;
+    inst->msg[0] = '\0';
+    if (reasons & KS_FIT_TOO_MANY_PODS)
+        append(inst->msg, sizeof inst->msg, "Too many pods", "");
+    for (int r = 0; r < nres; r++) {
+        if (r == KS_RES_PODS || pod->request[r] <= 0)
+            continue;
+        if (pod->request[r] > node->allocatable[r] - node->requested[r] &&
+            (reasons & insufficient_bit(r)))
+            append(inst->msg, sizeof inst->msg, "Insufficient ",
+                   ks_resource_name(r));
+    }
+    return inst->msg;
 }
 
 ks_status ks_fit_filter(const ks_plugin_call *call, const ks_node *node)
@@ -221,14 +271,15 @@ ks_status ks_fit_filter(const ks_plugin_call *call, const ks_node *node)
         st.reasons |= KS_FIT_TOO_MANY_PODS;
         /* Not unresolvable: preempting a pod frees a slot. */
     }
-    for (int r = 0; r < KS_RES_COUNT; r++) {
+    int nres = ks_resource_count();
+    for (int r = 0; r < nres; r++) {
         if (r == KS_RES_PODS || pod->request[r] <= 0)
             continue;
         if (!always_checked(r) &&
             ks_fit_resource_ignored(a, ks_resource_name((ks_resource)r)))
             continue;
         if (pod->request[r] > node->allocatable[r] - node->requested[r]) {
-            st.reasons |= insufficient_bit[r];
+            st.reasons |= insufficient_bit(r);
             if (pod->request[r] > node->allocatable[r])
                 unresolvable = 1;
         }
@@ -236,7 +287,7 @@ ks_status ks_fit_filter(const ks_plugin_call *call, const ks_node *node)
     if (st.reasons) {
         st.code = unresolvable ? KS_STATUS_UNSCHEDULABLE_AND_UNRESOLVABLE
                                : KS_STATUS_UNSCHEDULABLE;
-        st.message = fit_message(st.reasons);
+        st.message = fit_message(call->instance, pod, node, st.reasons, nres);
     }
     return st;
 }
@@ -382,9 +433,14 @@ int64_t ks_fit_score(const ks_plugin_call *call, const ks_node *node)
     const ks_pod *pod = call->pod;
     const ks_fit_args *a = args_of(call);
     int64_t requested[KS_RES_COUNT], weight[KS_RES_COUNT];
-    for (int r = 0; r < KS_RES_COUNT; r++) {
+    int nres = ks_resource_count();
+    for (int r = 0; r < nres; r++) {
         requested[r] = node->nonzero_requested[r] + pod->nonzero_request[r];
         weight[r] = a->weight[r];
+        /* A scalar resource the pod does not request is skipped: it
+         * neither scores nor counts its weight (resource_allocation.go). */
+        if (ks_resource_is_scalar(r) && pod->request[r] == 0)
+            weight[r] = 0;
     }
     /* calculateResourceAllocatableRequest knows cpu, memory,
      * ephemeral-storage and scalar resources; "pods" is none of them and
@@ -393,7 +449,7 @@ int64_t ks_fit_score(const ks_plugin_call *call, const ks_node *node)
     switch (a->strategy) {
     case KS_FIT_MOST_ALLOCATED:
         return ks_most_allocated_score(requested, node->allocatable, weight,
-                                       KS_RES_COUNT);
+                                       nres);
     case KS_FIT_REQUESTED_TO_CAPACITY_RATIO: {
         size_t n = a->nshape;
         if (n == 0 || n > KS_FIT_MAX_SHAPE)
@@ -401,11 +457,11 @@ int64_t ks_fit_score(const ks_plugin_call *call, const ks_node *node)
         ks_shape_point shape[KS_FIT_MAX_SHAPE];
         ks_fit_scale_shape(a->shape, n, shape);
         return ks_requested_to_capacity_ratio_score(
-            requested, node->allocatable, weight, KS_RES_COUNT, shape, n);
+            requested, node->allocatable, weight, nres, shape, n);
     }
     case KS_FIT_LEAST_ALLOCATED:
     default:
         return ks_least_allocated_score(requested, node->allocatable, weight,
-                                        KS_RES_COUNT);
+                                        nres);
     }
 }

@@ -39,6 +39,8 @@
 #define KS_FIT_TOO_MANY_PODS (1u << 0)
 #define KS_FIT_INSUFFICIENT_CPU (1u << 1)
 #define KS_FIT_INSUFFICIENT_MEMORY (1u << 2)
+#define KS_FIT_INSUFFICIENT_EPHEMERAL_STORAGE (1u << 3)
+#define KS_FIT_INSUFFICIENT_SCALAR (1u << 4) /* extended, hugepages, ... */
 
 typedef enum ks_fit_strategy {
     KS_FIT_LEAST_ALLOCATED = 0,

@@ -66,9 +66,15 @@ static int64_t score(const ks_pod *p, const ks_node *n)
     return ks_fit_score(&call, n);
 }
 
+/* Filters with a plugin instance (which holds the message) that lives
+ * until the next call, like the scheduler's. */
 static ks_status filter(const ks_pod *p, const ks_node *n)
 {
+    static void *inst;
+    if (!inst)
+        inst = ks_plugin_noderesources_fit.create(NULL);
     ks_plugin_call call = call_for(p);
+    call.instance = inst;
     return ks_fit_filter(&call, n);
 }
 
@@ -255,8 +261,12 @@ static void run_filter(res alloc, int64_t alloc_pods, const res *used,
         add_existing(c, &node, &e, 1);
     }
     uint32_t p = add_pod(c, pod);
-    ks_plugin_call call = {
-        .args = args, .cluster = c, .pod = &c->pods[p], .k8s_minor = 36};
+    void *inst = ks_plugin_noderesources_fit.create(args);
+    ks_plugin_call call = {.args = args,
+                           .instance = inst,
+                           .cluster = c,
+                           .pod = &c->pods[p],
+                           .k8s_minor = 36};
     ks_status st = ks_fit_filter(&call, &c->nodes[node]);
     CU_ASSERT_EQUAL(st.code, want_code);
     CU_ASSERT_EQUAL(st.reasons, want_reasons);
@@ -272,6 +282,7 @@ static void run_filter(res alloc, int64_t alloc_pods, const res *used,
             strcat(strcat(expect, *expect ? ", " : ""), "Insufficient memory");
         CU_ASSERT_STRING_EQUAL(st.message, expect);
     }
+    ks_plugin_noderesources_fit.destroy(inst);
     ks_cluster_destroy(c);
 }
 
@@ -896,9 +907,73 @@ static void plugin_table(void)
  *     TestResourceBinPackingMultipleExtended (intel.com/foo, intel.com/bar).
  */
 
+/* ---- extended resources -------------------------------------------------- */
+
+/* fit_test.go TestEnoughRequests "extended resource fits" / "extended
+ * resource capacity enforced": node allocatable example.com/foo 5; a pod
+ * asking 1 fits, one asking 6 is UnschedulableAndUnresolvable with
+ * "Insufficient example.com/foo"; with 4 already used, 2 is Unschedulable. */
+static void test_extended_resource_filter(void)
+{
+    int foo = ks_resource_intern("example.com/foo");
+    CU_ASSERT_FATAL(foo >= KS_RES_BUILTIN);
+    CU_ASSERT(ks_resource_is_scalar(foo));
+    CU_ASSERT(ks_resource_is_extended(foo));
+    ks_cluster *c = ks_cluster_create();
+    int64_t alloc[KS_RES_COUNT] = {10, 20, 32};
+    alloc[foo] = 5;
+    uint32_t n = ks_cluster_add_node(c, "node", alloc, 0);
+    int64_t small[KS_RES_COUNT] = {1, 1, -1}, big[KS_RES_COUNT] = {1, 1, -1};
+    small[foo] = 1;
+    big[foo] = 6;
+    uint32_t ps = ks_cluster_add_pod(c, 0, small, 1, 0, 0);
+    uint32_t pb = ks_cluster_add_pod(c, 0, big, 1, 0, 1);
+    CU_ASSERT_EQUAL(filter(&c->pods[ps], &c->nodes[n]).code, KS_STATUS_SUCCESS);
+    ks_status st = filter(&c->pods[pb], &c->nodes[n]);
+    CU_ASSERT_EQUAL(st.code, KS_STATUS_UNSCHEDULABLE_AND_UNRESOLVABLE);
+    CU_ASSERT_EQUAL(st.reasons, KS_FIT_INSUFFICIENT_SCALAR);
+    CU_ASSERT_STRING_EQUAL(st.message, "Insufficient example.com/foo");
+    int64_t used[KS_RES_COUNT] = {1, 1, -1};
+    used[foo] = 4;
+    uint32_t pu = ks_cluster_add_pod(c, 0, used, 1, 0, 2);
+    ks_cluster_bind(c, pu, n, 0);
+    int64_t two[KS_RES_COUNT] = {1, 1, -1};
+    two[foo] = 2;
+    uint32_t p2 = ks_cluster_add_pod(c, 0, two, 1, 0, 3);
+    st = filter(&c->pods[p2], &c->nodes[n]);
+    CU_ASSERT_EQUAL(st.code, KS_STATUS_UNSCHEDULABLE);
+    CU_ASSERT_STRING_EQUAL(st.message, "Insufficient example.com/foo");
+    ks_cluster_destroy(c);
+}
+
+/* least_allocated_test.go "bypass extended resource if the pod does not
+ * request": weights cpu:1 memory:1 example.com/foo:1 on a node with foo
+ * capacity; a pod not requesting foo scores on cpu and memory only. */
+static void test_extended_resource_score_skipped(void)
+{
+    int foo = ks_resource_intern("example.com/foo");
+    ks_cluster *c = ks_cluster_create();
+    int64_t alloc[KS_RES_COUNT] = {4000, 10000, 110};
+    alloc[foo] = 4;
+    uint32_t n = ks_cluster_add_node(c, "node", alloc, 0);
+    const int64_t req[KS_RES_COUNT] = {1000, 2000, -1};
+    uint32_t p = ks_cluster_add_pod(c, 0, req, 1, 0, 0);
+    ks_fit_args a = {.strategy = KS_FIT_LEAST_ALLOCATED};
+    a.weight[KS_RES_CPU] = a.weight[KS_RES_MEMORY] = 1;
+    a.weight[foo] = 1;
+    ks_plugin_call call = {.args = &a, .pod = &c->pods[p], .k8s_minor = 36};
+    /* cpu 75, memory 80 -> 77; foo would have added 100 with weight 1. */
+    CU_ASSERT_EQUAL(ks_fit_score(&call, &c->nodes[n]), 77);
+    ks_cluster_destroy(c);
+}
+
 void ks_suite_noderesources_fit(void)
 {
     static const ks_test_case cases[] = {
+        {"extended resource: filter and message",
+         test_extended_resource_filter},
+        {"extended resource: unrequested is not scored",
+         test_extended_resource_score_skipped},
         {"LeastAllocated worked by hand", test_least_allocated_by_hand},
         {"weights and edge cases", test_weights_and_edges},
         {"non-zero defaults in the score", test_nonzero_defaults_in_score},

@@ -172,6 +172,27 @@ static void test_scheduler_timing(void)
                  KS_EPARSE, 7, 5, "unknown key \"cycleTme\"");
 }
 
+/* Extended resources and ephemeral-storage in allocatable and requests. */
+static void test_extended_resources(void)
+{
+    ks_scenario *sc = load_text(
+        HEAD "spec:\n  duration: 1h\n  cluster:\n    nodePools:\n"
+             "      - {name: g, count: 1, allocatable: {cpu: 8, memory: 1Gi,"
+             " ephemeral-storage: 10Gi, nvidia.com/gpu: 4}}\n"
+             "  workloads:\n    - generator:\n        arrivals: {rate: 1/s}\n"
+             "        duration: 1m\n        template:\n"
+             "          requests: {cpu: 1, nvidia.com/gpu: 1}\n");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(sc);
+    int gpu = ks_resource_lookup("nvidia.com/gpu");
+    CU_ASSERT_FATAL(gpu >= KS_RES_BUILTIN);
+    CU_ASSERT_EQUAL(sc->pools[0].allocatable[gpu], 4);
+    CU_ASSERT_EQUAL(sc->pools[0].allocatable[KS_RES_EPHEMERAL_STORAGE],
+                    10LL << 30);
+    CU_ASSERT(sc->generators[0].has_request[gpu]);
+    CU_ASSERT_DOUBLE_EQUAL(sc->generators[0].request[gpu].a, 1.0, 0);
+    ks_scenario_destroy(sc);
+}
+
 static void test_generator_defaults(void)
 {
     ks_scenario *sc = load_text(WITH_GEN(""));
@@ -334,7 +355,9 @@ static void test_unknown_keys(void)
                       " allocatable: {cpu: 1, memory: 1, gpu: 1}}\n",
                  KS_EPARSE, 8, 62,
                  "unknown resource \"gpu\" in spec.cluster.nodePools[0]."
-                 "allocatable (expected one of: cpu, memory, pods)");
+                 "allocatable (expected cpu, memory, pods, "
+                 "ephemeral-storage, hugepages-<size> or an extended "
+                 "resource such as nvidia.com/gpu)");
     EXPECT_ERROR(MINIMAL "  workloads:\n    - trace: {}\n", KS_EPARSE, 10, 7,
                  "unknown key \"trace\" in spec.workloads[0] (expected one "
                  "of: generator)");
@@ -815,6 +838,7 @@ void ks_suite_loader(void)
         {"defaults", test_defaults},
         {"generator defaults", test_generator_defaults},
         {"scheduler timing", test_scheduler_timing},
+        {"extended resources", test_extended_resources},
         {"accepted forms", test_accepted_forms},
         {"buffer not NUL-terminated", test_buffer_not_terminated},
         {"unknown keys", test_unknown_keys},
