@@ -19,6 +19,14 @@
  * at a time, so per-cycle state lives in the instance and is overwritten by
  * the next PreFilter/PreScore; no allocation per cycle is needed.
  *
+ * Incremental state: plugins whose PreFilter/PreScore would otherwise
+ * rescan every pod (PodTopologySpread, InterPodAffinity) keep counts in
+ * their instance and are told when a pod is assumed on a node
+ * (pod_added, after the cluster accounts it) and when a bound pod leaves
+ * (pod_removed, after the cluster released it; pod->node still names the
+ * node it was on).  Pods already bound when the scheduler starts are
+ * reported through pod_added too.
+ *
  * This is the in-tree form; issue 5 turns it into the public, installed
  * plugin API.  A plugin is one file and one entry in policies/registry.c.
  */
@@ -71,6 +79,8 @@ typedef struct ks_plugin {
                            size_t n);
     int64_t (*score)(const ks_plugin_call *call, const ks_node *node);
     void (*normalize)(const ks_plugin_call *call, int64_t *scores, size_t n);
+    void (*pod_added)(void *instance, const ks_cluster *c, uint32_t pod);
+    void (*pod_removed)(void *instance, const ks_cluster *c, uint32_t pod);
     /* Default args (static storage), used when the configuration gives
      * none. */
     const void *default_args;

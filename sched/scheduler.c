@@ -342,8 +342,24 @@ static void on_cycle_end(ks_engine *e, void *ctx, uint64_t arg)
     } else {
         ks_queue_done(s->queue, s->cycle_pod);
         s->bind(s->bind_ctx, s->cycle_pod, s->cycle_node);
+        notify_plugins(s, s->cycle_pod, 1);
     }
     arm_timers(s);
+}
+
+/* Tells every plugin instance that keeps incremental state. */
+static void notify_plugins(ks_scheduler *s, uint32_t pod, int added)
+{
+    for (size_t p = 0; p < s->cfg.nprofiles; p++) {
+        const ks_profile_config *prof = s->fw[p].profile;
+        for (size_t i = 0; i < prof->nplugins; i++) {
+            const ks_plugin *pl = prof->plugins[i].plugin;
+            if (added && pl->pod_added)
+                pl->pod_added(s->fw[p].instances[i], s->cluster, pod);
+            else if (!added && pl->pod_removed)
+                pl->pod_removed(s->fw[p].instances[i], s->cluster, pod);
+        }
+    }
 }
 
 static void on_cycle(ks_engine *e, void *ctx, uint64_t arg)
@@ -413,9 +429,15 @@ void ks_scheduler_pod_added(ks_scheduler *s, uint32_t pod)
     arm_timers(s);
 }
 
+void ks_scheduler_pod_bound_elsewhere(ks_scheduler *s, uint32_t pod)
+{
+    notify_plugins(s, pod, 1);
+}
+
 void ks_scheduler_assigned_pod_deleted(ks_scheduler *s, uint32_t pod)
 {
-    (void)pod; /* NodeResourcesFit's QueueingHint: any deletion -> Queue */
+    notify_plugins(s, pod, 0);
+    /* NodeResourcesFit's QueueingHint: any deletion -> Queue */
     ks_queue_move_all(s->queue, ks_engine_now(s->engine));
     arm_timers(s);
 }

@@ -106,6 +106,11 @@ void ks_scheduler_destroy(ks_scheduler *s); /* accepts NULL */
  * upstream. */
 void ks_scheduler_pod_added(ks_scheduler *s, uint32_t pod);
 
+/* A pod bound without this scheduler (spec.nodeName set in a manifest, an
+ * existing pod of a cluster dump): plugins with incremental state count
+ * it.  The owner has already accounted it in the cluster. */
+void ks_scheduler_pod_bound_elsewhere(ks_scheduler *s, uint32_t pod);
+
 /* A scheduled pod finished or was deleted: its resources are free, so the
  * unschedulable pods are moved back to be retried. */
 void ks_scheduler_assigned_pod_deleted(ks_scheduler *s, uint32_t pod);
