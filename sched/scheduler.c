@@ -270,6 +270,7 @@ static uint32_t select_host(ks_scheduler *s, size_t nfeasible)
 static void arm_timers(ks_scheduler *s);
 
 static void on_cycle_end(ks_engine *e, void *ctx, uint64_t arg);
+static void notify_plugins(ks_scheduler *s, uint32_t pod, int added);
 
 #define CYCLE_ERROR (KS_NO_NODE - 1)
 
