@@ -33,6 +33,7 @@
 #include <hdf5.h>
 
 #include "sim/resources.h"
+#include "policies/registry.h"
 #include "sim/fsutil.h"
 #include "scenarios/run.h"
 #include "scenarios/scenario.h"
@@ -76,6 +77,20 @@ static const field pod_fields[] = {
     FIELD(ks_pod_row, cpu_request, "cpu_request_m", F_I64, "millicores"),
     FIELD(ks_pod_row, memory_request, "memory_request_bytes", F_I64,
           "bytes"),
+    FIELD(ks_pod_row, cycle_time, "cycle_time_s", F_F64, "s"),
+    FIELD(ks_pod_row, queue_wait, "queue_wait_s", F_F64, "s"),
+    FIELD(ks_pod_row, rejected_by, "rejected_by", F_U32, "bitmask"),
+};
+
+static const field plugin_fields[] = {
+    FIELD(ks_plugin_row, profile, "profile", F_NAME, "-"),
+    FIELD(ks_plugin_row, plugin, "plugin", F_NAME, "-"),
+    FIELD(ks_plugin_row, pre_filter_rejections, "pre_filter_rejections",
+          F_I64, "cycles"),
+    FIELD(ks_plugin_row, filter_calls, "filter_calls", F_I64, "nodes"),
+    FIELD(ks_plugin_row, filter_rejections, "filter_rejections", F_I64,
+          "nodes"),
+    FIELD(ks_plugin_row, score_calls, "score_calls", F_I64, "nodes"),
 };
 
 static const field node_fields[] = {
@@ -94,6 +109,10 @@ static const field sample_fields[] = {
     FIELD(ks_sample, cpu_allocated, "cpu_allocated", F_F64, "fraction"),
     FIELD(ks_sample, memory_allocated, "memory_allocated", F_F64,
           "fraction"),
+    FIELD(ks_sample, queue_active, "queue_active", F_I64, "pods"),
+    FIELD(ks_sample, queue_backoff, "queue_backoff", F_I64, "pods"),
+    FIELD(ks_sample, queue_unschedulable, "queue_unschedulable", F_I64,
+          "pods"),
 };
 
 #define NELEMS(a) (sizeof(a) / sizeof((a)[0]))
@@ -103,8 +122,19 @@ static const table pods_table = {
     "One row per pod, in submission (pod index) order. Times are simulated "
     "seconds since the start of the run; NaN means the event did not happen "
     "before the run ended. node is a row index into /nodes, -1 if the pod was "
-    "never bound.",
+    "never bound. cycle_time_s is the simulated time its scheduling cycles "
+    "took, queue_wait_s the rest of submit-to-scheduled. rejected_by has bit "
+    "i set when plugin i of /meta's rejected_by_bits rejected the pod in at "
+    "least one cycle.",
     pod_fields, NELEMS(pod_fields), sizeof(ks_pod_row)};
+
+static const table plugins_table = {
+    "/scheduler_plugins",
+    "One row per plugin of each scheduler profile: how often its PreFilter "
+    "rejected a pod, on how many nodes its Filter ran and rejected, how many "
+    "nodes it scored. Counts, not wall time, so runs stay reproducible; "
+    "filter_calls and score_calls are each plugin's share of the work.",
+    plugin_fields, NELEMS(plugin_fields), sizeof(ks_plugin_row)};
 
 static const table nodes_table = {
     "/nodes",
@@ -371,6 +401,17 @@ static hid_t meta_gcpl(void)
     return gcpl;
 }
 
+/* rejected_by_bits: the plugin registry's names, bit i of /pods.rejected_by
+ * standing for name i. */
+static int write_plugin_bits(const h5ctx *x, hid_t g, const char *m)
+{
+    const char *names[32];
+    size_t n = ks_plugin_count() < 32 ? ks_plugin_count() : 32;
+    for (size_t i = 0; i < n; i++)
+        names[i] = ks_plugin_at(i)->name;
+    return attr_string_array(x, g, m, "rejected_by_bits", names, n);
+}
+
 static int write_meta_attrs(const h5ctx *x, hid_t g, const ks_run_info *info,
                             const char *scenario)
 {
@@ -400,6 +441,8 @@ static int write_meta_attrs(const h5ctx *x, hid_t g, const ks_run_info *info,
                          &info->end_time_s);
     if (!rc)
         rc = attr_scalar(x, g, m, "events", H5T_STD_U64LE, &info->events);
+    if (!rc)
+        rc = write_plugin_bits(x, g, m);
     return rc;
 }
 
@@ -533,6 +576,12 @@ static ks_pod_row *pod_rows(const ks_cluster *c, const ks_run_info *info)
         r->attempts = p->attempts;
         r->cpu_request = p->request[KS_RES_CPU];
         r->memory_request = p->request[KS_RES_MEMORY];
+        r->cycle_time = (double)p->cycle_time / 1e9;
+        r->queue_wait = p->scheduled < 0
+                            ? NAN
+                            : (double)(p->scheduled - p->submit -
+                                       p->cycle_time) / 1e9;
+        r->rejected_by = p->rejected_by;
     }
     return rows;
 }
@@ -551,6 +600,23 @@ static ks_node_row *node_rows(const ks_cluster *c)
     return rows;
 }
 
+static ks_plugin_row *plugin_rows(const ks_run_info *info)
+{
+    ks_plugin_row *rows = ks_xcalloc(info->nplugin_stats ? info->nplugin_stats
+                                                         : 1,
+                                     sizeof *rows);
+    for (size_t i = 0; i < info->nplugin_stats; i++) {
+        const ks_plugin_stats *st = &info->plugin_stats[i];
+        snprintf(rows[i].profile, sizeof rows[i].profile, "%s", st->profile);
+        snprintf(rows[i].plugin, sizeof rows[i].plugin, "%s", st->plugin);
+        rows[i].pre_filter_rejections = (int64_t)st->pre_filter_rejections;
+        rows[i].filter_calls = (int64_t)st->filter_calls;
+        rows[i].filter_rejections = (int64_t)st->filter_rejections;
+        rows[i].score_calls = (int64_t)st->score_calls;
+    }
+    return rows;
+}
+
 static int write_tables(const h5ctx *x, const ks_run_info *info,
                         const ks_cluster *c, const ks_recorder *rec)
 {
@@ -565,6 +631,11 @@ static int write_tables(const h5ctx *x, const ks_run_info *info,
     if (!rc)
         rc = write_table(x, &timeseries_table, rec ? rec->samples : NULL,
                          rec ? rec->nsamples : 0);
+    if (!rc) {
+        ks_plugin_row *plugins = plugin_rows(info);
+        rc = write_table(x, &plugins_table, plugins, info->nplugin_stats);
+        free(plugins);
+    }
     return rc;
 }
 
@@ -912,6 +983,10 @@ static void terminate_names(ks_dataset *ds)
         ds->pods[i].name[KS_NAME_MAX - 1] = '\0';
     for (size_t i = 0; i < ds->nnodes; i++)
         ds->nodes[i].name[KS_NAME_MAX - 1] = '\0';
+    for (size_t i = 0; i < ds->nplugins; i++) {
+        ds->plugins[i].profile[KS_NAME_MAX - 1] = '\0';
+        ds->plugins[i].plugin[KS_NAME_MAX - 1] = '\0';
+    }
 }
 
 static int read_all(const h5ctx *x, ks_dataset *ds)
@@ -924,6 +999,9 @@ static int read_all(const h5ctx *x, ks_dataset *ds)
     if (!rc)
         rc = read_table(x, &timeseries_table, (void **)&ds->samples,
                         &ds->nsamples);
+    if (!rc)
+        rc = read_table(x, &plugins_table, (void **)&ds->plugins,
+                        &ds->nplugins);
     if (!rc)
         terminate_names(ds);
     return rc;
@@ -981,6 +1059,7 @@ void ks_dataset_destroy(ks_dataset *ds)
     free(ds->pods);
     free(ds->nodes);
     free(ds->samples);
+    free(ds->plugins);
     free(ds);
 }
 
@@ -1002,5 +1081,6 @@ int ks_output_write_run(const char *path, int force, const char *ksim_version,
         .source_names = ks_run_source_names(run),
         .nsources = ks_run_nsources(run),
     };
+    info.plugin_stats = ks_run_plugin_stats(run, &info.nplugin_stats);
     return ks_output_write(path, force, &info, ks_run_cluster(run), rec, err);
 }

@@ -7,6 +7,7 @@
  *   /pods        compound table, one row per pod
  *   /nodes       compound table, one row per node
  *   /timeseries  compound table, one row per metrics sample
+ *   /scheduler_plugins  compound table, one row per profile plugin
  * Every dataset carries a `units` attribute per field.  Object timestamps are
  * disabled so that the same run gives a byte-identical file.
  *
@@ -24,6 +25,7 @@
 #include <stdint.h>
 
 #include "analysis/recorder.h"
+#include "sched/scheduler.h"
 #include "sim/cluster.h"
 #include "sim/error.h"
 
@@ -45,6 +47,9 @@ typedef struct ks_run_info {
     /* Pod names are "<source_names[pod.source]>-<pod.ordinal>". */
     const char *const *source_names;
     size_t nsources;
+    /* Scheduler plugin counters (may be NULL with 0). */
+    const ks_plugin_stats *plugin_stats;
+    size_t nplugin_stats;
 } ks_run_info;
 
 /* Writes the dataset to path atomically.  If path exists and force is 0,
@@ -72,7 +77,20 @@ typedef struct ks_pod_row {
     uint32_t attempts; /* scheduling attempts */
     int64_t cpu_request;    /* millicores */
     int64_t memory_request; /* bytes */
+    double cycle_time;      /* simulated seconds its scheduling cycles took */
+    double queue_wait;      /* scheduled - submit - cycle_time; NaN if never */
+    uint32_t rejected_by;   /* bit i: plugin i of /meta rejected_by_bits */
 } ks_pod_row;
+
+/* One row of /scheduler_plugins. */
+typedef struct ks_plugin_row {
+    char profile[KS_NAME_MAX];
+    char plugin[KS_NAME_MAX];
+    int64_t pre_filter_rejections;
+    int64_t filter_calls;
+    int64_t filter_rejections;
+    int64_t score_calls;
+} ks_plugin_row;
 
 /* One row of /nodes. */
 typedef struct ks_node_row {
@@ -98,6 +116,8 @@ typedef struct ks_dataset {
     size_t nnodes;
     ks_sample *samples;
     size_t nsamples;
+    ks_plugin_row *plugins;
+    size_t nplugins;
 } ks_dataset;
 
 int ks_output_read(const char *path, ks_dataset **out, ks_error *err);

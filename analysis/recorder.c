@@ -37,7 +37,7 @@ static double fraction(int64_t requested, int64_t allocatable)
 
 static ks_sample sample_of(const ks_cluster *c, ks_time now)
 {
-    ks_sample s;
+    ks_sample s = {0};
     s.time = (double)now / (double)KS_SECOND;
     s.pods_pending = (int64_t)c->pending;
     s.pods_running = (int64_t)c->running;
@@ -50,7 +50,16 @@ static ks_sample sample_of(const ks_cluster *c, ks_time now)
 
 void ks_recorder_sample(ks_recorder *rec, const ks_cluster *c, ks_time now)
 {
+    ks_recorder_sample_queue(rec, c, NULL, now);
+}
+
+void ks_recorder_sample_queue(ks_recorder *rec, const ks_cluster *c,
+                              const ks_queue_gauges *q, ks_time now)
+{
     ks_sample s = sample_of(c, now);
+    s.queue_active = q ? q->active : 0;
+    s.queue_backoff = q ? q->backoff : 0;
+    s.queue_unschedulable = q ? q->unschedulable : 0;
     if (rec->nsamples > 0 && rec->samples[rec->nsamples - 1].time == s.time) {
         rec->samples[rec->nsamples - 1] = s;
         return;

@@ -22,7 +22,17 @@ typedef struct ks_sample {
     int64_t pods_running;
     double cpu_allocated;    /* requested / allocatable over the cluster, 0..1 */
     double memory_allocated; /* same for memory */
+    int64_t queue_active;        /* scheduler activeQ length */
+    int64_t queue_backoff;       /* backoffQ length */
+    int64_t queue_unschedulable; /* unschedulable pool size */
 } ks_sample;
+
+/* The scheduling queue's lengths at a sample. */
+typedef struct ks_queue_gauges {
+    int64_t active;
+    int64_t backoff;
+    int64_t unschedulable;
+} ks_queue_gauges;
 
 typedef struct ks_recorder {
     ks_sample *samples;
@@ -36,5 +46,9 @@ void ks_recorder_destroy(ks_recorder *rec); /* accepts NULL */
 /* Appends one sample of the cluster at now.  A second sample at the same
  * time as the last one replaces it. */
 void ks_recorder_sample(ks_recorder *rec, const ks_cluster *c, ks_time now);
+
+/* Same, with the scheduling queue's lengths (q may be NULL: zeros). */
+void ks_recorder_sample_queue(ks_recorder *rec, const ks_cluster *c,
+                              const ks_queue_gauges *q, ks_time now);
 
 #endif

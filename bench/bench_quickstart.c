@@ -27,9 +27,11 @@ static double now_s(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
-static void sample(void *ctx, const ks_cluster *c, ks_time now)
+static void sample(void *ctx, const ks_cluster *c,
+                   const int64_t queue[3], ks_time now)
 {
-    ks_recorder_sample(ctx, c, now);
+    const ks_queue_gauges q = {queue[0], queue[1], queue[2]};
+    ks_recorder_sample_queue(ctx, c, &q, now);
 }
 
 int main(int argc, char **argv)

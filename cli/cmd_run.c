@@ -109,9 +109,11 @@ static int parse_args(int argc, char **argv, run_args *a)
     return -1;
 }
 
-static void sample_into_recorder(void *ctx, const ks_cluster *c, ks_time now)
+static void sample_into_recorder(void *ctx, const ks_cluster *c,
+                                 const int64_t queue[3], ks_time now)
 {
-    ks_recorder_sample(ctx, c, now);
+    const ks_queue_gauges q = {queue[0], queue[1], queue[2]};
+    ks_recorder_sample_queue(ctx, c, &q, now);
 }
 
 static int file_exists(const char *path)

@@ -42,3 +42,11 @@ const ks_plugin *ks_plugin_at(size_t i)
 {
     return i < NPLUGINS ? plugins[i] : NULL;
 }
+
+int ks_plugin_index(const ks_plugin *plugin)
+{
+    for (size_t i = 0; i < NPLUGINS; i++)
+        if (plugins[i] == plugin)
+            return (int)i;
+    return -1;
+}

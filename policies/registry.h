@@ -17,5 +17,8 @@ const ks_plugin *ks_plugin_lookup(const char *name);
 /* Number of registered plugins and the i-th (for listings). */
 size_t ks_plugin_count(void);
 const ks_plugin *ks_plugin_at(size_t i);
+/* The registry index of plugin (stable for a ksim version; used as the bit
+ * number of ks_pod.rejected_by), or -1 if it is not registered. */
+int ks_plugin_index(const ks_plugin *plugin);
 
 #endif

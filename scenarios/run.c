@@ -91,8 +91,13 @@ static void take_sample(ks_run *run, ks_time now)
             ks_engine_stop(run->engine);
         }
     }
-    if (run->opt.sample)
-        run->opt.sample(run->opt.sample_ctx, run->cluster, now);
+    if (run->opt.sample) {
+        const ks_queue *q = ks_scheduler_queue(run->scheduler);
+        const int64_t lengths[3] = {
+            (int64_t)ks_queue_active_len(q), (int64_t)ks_queue_backoff_len(q),
+            (int64_t)ks_queue_unschedulable_len(q)};
+        run->opt.sample(run->opt.sample_ctx, run->cluster, lengths, now);
+    }
 }
 
 static void on_sample(ks_engine *e, void *ctx, uint64_t arg)
@@ -212,4 +217,9 @@ const char *const *ks_run_source_names(const ks_run *run)
 size_t ks_run_nsources(const ks_run *run)
 {
     return run->nsources;
+}
+
+const ks_plugin_stats *ks_run_plugin_stats(const ks_run *run, size_t *n)
+{
+    return ks_scheduler_plugin_stats(run->scheduler, n);
 }

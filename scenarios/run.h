@@ -20,7 +20,10 @@
 #include "sim/cluster.h"
 #include "sim/error.h"
 
-typedef void (*ks_sample_fn)(void *ctx, const ks_cluster *c, ks_time now);
+/* Called at each metrics sample: the cluster and the scheduling queue's
+ * lengths (active, backoff, unschedulable). */
+typedef void (*ks_sample_fn)(void *ctx, const ks_cluster *c,
+                             const int64_t queue[3], ks_time now);
 typedef void (*ks_bind_observer_fn)(void *ctx, const ks_cluster *c,
                                     uint32_t pod, uint32_t node, ks_time now);
 
@@ -49,6 +52,7 @@ uint64_t ks_run_seed(const ks_run *run);
 ks_time ks_run_end_time(const ks_run *run);
 uint64_t ks_run_events(const ks_run *run);
 const ks_scheduler_stats *ks_run_scheduler_stats(const ks_run *run);
+const ks_plugin_stats *ks_run_plugin_stats(const ks_run *run, size_t *n);
 /* Pod source names, indexed by ks_pod.source. */
 const char *const *ks_run_source_names(const ks_run *run);
 size_t ks_run_nsources(const ks_run *run);

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "policies/k8s/noderesources_fit.h"
+#include "policies/registry.h"
 #include "sim/xalloc.h"
 
 /* schedule_one.go: minFeasibleNodesToFind, minFeasibleNodesPercentageToFind */
@@ -24,6 +25,8 @@
 /* A profile's running plugins: one instance each. */
 typedef struct framework {
     const ks_profile_config *profile;
+    ks_plugin_stats *stats; /* nplugins entries in the scheduler's array */
+    uint32_t bit[KS_MAX_PROFILE_PLUGINS]; /* rejected_by bit of each plugin */
     void *instances[KS_MAX_PROFILE_PLUGINS];
     uint8_t skip_filter[KS_MAX_PROFILE_PLUGINS]; /* PreFilter said Skip */
 } framework;
@@ -47,9 +50,12 @@ struct ks_scheduler {
     int busy;             /* a cycle is in progress */
     uint32_t cycle_pod;   /* its pod */
     uint32_t cycle_node;  /* its decision, KS_NO_NODE = unschedulable */
+    uint32_t cycle_rejected_by; /* plugins that rejected it this cycle */
     int backoff_armed;
     int leftover_armed;
     ks_scheduler_stats stats;
+    ks_plugin_stats *plugin_stats;
+    size_t nplugin_stats;
 };
 
 ks_scheduler_config ks_scheduler_default_config(void)
@@ -96,9 +102,24 @@ ks_scheduler *ks_scheduler_create(ks_engine *engine, ks_cluster *cluster,
     s->bind = bind;
     s->bind_ctx = bind_ctx;
     s->queue = ks_queue_create(&s->cfg.queue);
+    for (size_t p = 0; p < s->cfg.nprofiles; p++)
+        s->nplugin_stats += s->cfg.profiles[p].nplugins;
+    s->plugin_stats = ks_xcalloc(s->nplugin_stats ? s->nplugin_stats : 1,
+                                 sizeof *s->plugin_stats);
+    size_t next_stat = 0;
     for (size_t p = 0; p < s->cfg.nprofiles; p++) {
         ks_profile_config *prof = &s->cfg.profiles[p];
         s->fw[p].profile = prof;
+        s->fw[p].stats = &s->plugin_stats[next_stat];
+        next_stat += prof->nplugins;
+        for (size_t i = 0; i < prof->nplugins; i++) {
+            int idx = ks_plugin_index(prof->plugins[i].plugin);
+            s->fw[p].bit[i] = idx >= 0 && idx < 32 ? 1u << idx : 0;
+            s->fw[p].stats[i].profile = prof->scheduler_name
+                                            ? prof->scheduler_name
+                                            : KS_DEFAULT_SCHEDULER_NAME;
+            s->fw[p].stats[i].plugin = prof->plugins[i].plugin->name;
+        }
         for (size_t i = 0; i < prof->nplugins; i++) {
             ks_plugin_use *u = &prof->plugins[i];
             if (!u->args)
@@ -121,6 +142,7 @@ void ks_scheduler_destroy(ks_scheduler *s)
                 prof->plugins[i].plugin->destroy(s->fw[p].instances[i]);
     }
     ks_queue_destroy(s->queue);
+    free(s->plugin_stats);
     free(s->feasible);
     free(s->plugin_scores);
     free(s->total_scores);
@@ -166,25 +188,32 @@ static int run_pre_filters(ks_scheduler *s, const ks_pod *pod)
             continue;
         ks_plugin_call call = plugin_call(s, i, pod);
         ks_status st = u->plugin->pre_filter(&call);
-        if (st.code == KS_STATUS_SKIP)
+        if (st.code == KS_STATUS_SKIP) {
             fw->skip_filter[i] = 1;
-        else if (st.code != KS_STATUS_SUCCESS)
+        } else if (st.code != KS_STATUS_SUCCESS) {
+            fw->stats[i].pre_filter_rejections++;
+            s->cycle_rejected_by |= fw->bit[i];
             return 0;
+        }
     }
     return 1;
 }
 
-static int node_passes_filters(const ks_scheduler *s, const ks_pod *pod,
+static int node_passes_filters(ks_scheduler *s, const ks_pod *pod,
                                const ks_node *node)
 {
-    const framework *fw = s->cur;
+    framework *fw = s->cur;
     for (size_t i = 0; i < fw->profile->nplugins; i++) {
         const ks_plugin_use *u = &fw->profile->plugins[i];
         if (!u->filter || !u->plugin->filter || fw->skip_filter[i])
             continue;
         ks_plugin_call call = plugin_call(s, i, pod);
-        if (u->plugin->filter(&call, node).code != KS_STATUS_SUCCESS)
+        fw->stats[i].filter_calls++;
+        if (u->plugin->filter(&call, node).code != KS_STATUS_SUCCESS) {
+            fw->stats[i].filter_rejections++;
+            s->cycle_rejected_by |= fw->bit[i];
             return 0; /* the first rejection ends the chain */
+        }
     }
     return 1;
 }
@@ -236,6 +265,7 @@ static int score_nodes(ks_scheduler *s, const ks_pod *pod, size_t nfeasible)
         for (size_t i = 0; i < nfeasible; i++)
             s->plugin_scores[i] = u->plugin->score(
                 &call, &s->cluster->nodes[s->feasible[i]]);
+        s->cur->stats[p].score_calls += nfeasible;
         if (u->plugin->normalize)
             u->plugin->normalize(&call, s->plugin_scores, nfeasible);
         int64_t weight = u->weight ? u->weight : 1;
@@ -324,8 +354,10 @@ static void start_cycle(ks_scheduler *s)
     uint64_t examined = 0;
     s->busy = 1;
     s->cycle_pod = pod_idx;
+    s->cycle_rejected_by = 0;
     s->cycle_node = decide(s, pod, &examined);
     ks_time cost = s->cfg.cycle_base + s->cfg.cycle_per_node * (ks_time)examined;
+    pod->cycle_time += cost;
     ks_engine_after(s->engine, cost, on_cycle_end, s, 0);
 }
 
@@ -336,6 +368,7 @@ static void on_cycle_end(ks_engine *e, void *ctx, uint64_t arg)
     s->busy = 0;
     if (s->cycle_node == KS_NO_NODE) {
         s->stats.failed_cycles++;
+        s->cluster->pods[s->cycle_pod].rejected_by |= s->cycle_rejected_by;
         ks_queue_unschedulable(s->queue, s->cycle_pod, ks_engine_now(e));
     } else if (s->cycle_node == CYCLE_ERROR) {
         s->stats.failed_cycles++;
@@ -451,4 +484,11 @@ const ks_scheduler_stats *ks_scheduler_get_stats(const ks_scheduler *s)
 const ks_queue *ks_scheduler_queue(const ks_scheduler *s)
 {
     return s->queue;
+}
+
+const ks_plugin_stats *ks_scheduler_plugin_stats(const ks_scheduler *s,
+                                                 size_t *n)
+{
+    *n = s->nplugin_stats;
+    return s->plugin_stats;
 }

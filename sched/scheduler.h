@@ -116,6 +116,21 @@ void ks_scheduler_pod_bound_elsewhere(ks_scheduler *s, uint32_t pod);
 void ks_scheduler_assigned_pod_deleted(ks_scheduler *s, uint32_t pod);
 
 const ks_scheduler_stats *ks_scheduler_get_stats(const ks_scheduler *s);
+
+/* Per profile plugin counters (deterministic: counts, not wall time). */
+typedef struct ks_plugin_stats {
+    const char *profile;      /* schedulerName */
+    const char *plugin;       /* plugin name */
+    uint64_t pre_filter_rejections; /* cycles its PreFilter rejected */
+    uint64_t filter_calls;    /* nodes its Filter ran on */
+    uint64_t filter_rejections; /* nodes its Filter rejected */
+    uint64_t score_calls;     /* nodes it scored */
+} ks_plugin_stats;
+
+/* The counters of every profile's plugins, in profile then plugin order;
+ * *n receives the count.  Valid until the scheduler is destroyed. */
+const ks_plugin_stats *ks_scheduler_plugin_stats(const ks_scheduler *s,
+                                                 size_t *n);
 const ks_queue *ks_scheduler_queue(const ks_scheduler *s);
 
 #endif

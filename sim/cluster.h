@@ -48,6 +48,8 @@ typedef struct ks_pod {
     uint32_t node;     /* KS_NO_NODE while pending */
     uint32_t node_pos; /* index in its node's pod list while bound */
     uint32_t attempts; /* scheduling attempts (cycles that popped it) */
+    uint32_t rejected_by; /* bit i: registry plugin i rejected it (ever) */
+    ks_time cycle_time;   /* simulated time its scheduling cycles took */
     uint32_t source;   /* generator index */
     uint32_t ordinal;  /* index within its generator, for its name */
     int32_t priority;

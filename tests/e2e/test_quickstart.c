@@ -97,9 +97,11 @@ static void test_invariants(void)
     ks_scenario_destroy(sc);
 }
 
-static void sample(void *ctx, const ks_cluster *c, ks_time now)
+static void sample(void *ctx, const ks_cluster *c,
+                   const int64_t queue[3], ks_time now)
 {
-    ks_recorder_sample(ctx, c, now);
+    const ks_queue_gauges q = {queue[0], queue[1], queue[2]};
+    ks_recorder_sample_queue(ctx, c, &q, now);
 }
 
 /* Runs the quickstart with seed and writes it to path. */
@@ -144,6 +146,19 @@ static void test_determinism(void)
         differ = da->pods[i].submit != dd->pods[i].submit;
     CU_ASSERT(differ);
     CU_ASSERT_EQUAL(da->seed, 42);
+    /* The scheduling metrics are there and consistent. */
+    CU_ASSERT_EQUAL_FATAL(da->nplugins, 1);
+    CU_ASSERT_STRING_EQUAL(da->plugins[0].plugin, "NodeResourcesFit");
+    CU_ASSERT(da->plugins[0].filter_calls > 0);
+    int consistent = 1;
+    for (size_t i = 0; i < da->npods; i++) {
+        const ks_pod_row *p = &da->pods[i];
+        if (!isnan(p->scheduled))
+            consistent &= p->cycle_time > 0 && p->queue_wait >= -1e-9 &&
+                          fabs(p->submit + p->queue_wait + p->cycle_time -
+                               p->scheduled) < 1e-6;
+    }
+    CU_ASSERT(consistent);
     CU_ASSERT_EQUAL(dd->seed, 43);
     ks_dataset_destroy(da);
     ks_dataset_destroy(dd);

@@ -3,6 +3,8 @@
 
 #include <gsl/gsl_rng.h>
 
+#include "policies/k8s/noderesources_fit.h"
+#include "policies/registry.h"
 #include "sched/queue.h"
 #include "sched/scheduler.h"
 #include "sim/cluster.h"
@@ -200,6 +202,15 @@ static void test_unschedulable_retried_on_free(void)
     ks_engine_run(f.engine, 10 * KS_MINUTE);
     CU_ASSERT_EQUAL(f.bound_to[b], KS_NO_NODE);
     CU_ASSERT(f.cluster->pods[b].attempts >= 1);
+    /* Why: NodeResourcesFit rejected it. */
+    CU_ASSERT_EQUAL(f.cluster->pods[b].rejected_by,
+                    1u << ks_plugin_index(&ks_plugin_noderesources_fit));
+    size_t nstats;
+    const ks_plugin_stats *ps = ks_scheduler_plugin_stats(f.sched, &nstats);
+    CU_ASSERT_EQUAL_FATAL(nstats, 1);
+    CU_ASSERT_STRING_EQUAL(ps[0].plugin, "NodeResourcesFit");
+    CU_ASSERT(ps[0].filter_rejections >= 1);
+    CU_ASSERT(ps[0].filter_calls >= 2);
     CU_ASSERT_EQUAL(ks_queue_unschedulable_len(ks_scheduler_queue(f.sched)),
                     1);
     ks_cluster_complete(f.cluster, a, ks_engine_now(f.engine));
@@ -305,6 +316,8 @@ static void test_cycle_time(void)
     /* 10 nodes filtered: 1 ms + 100 us per cycle. */
     CU_ASSERT_EQUAL(f.cluster->pods[a].scheduled, 1100 * KS_MICROSECOND);
     CU_ASSERT_EQUAL(f.cluster->pods[b].scheduled, 2200 * KS_MICROSECOND);
+    CU_ASSERT_EQUAL(f.cluster->pods[a].cycle_time, 1100 * KS_MICROSECOND);
+    CU_ASSERT_EQUAL(f.cluster->pods[b].cycle_time, 1100 * KS_MICROSECOND);
     teardown(&f);
 }
 
