@@ -80,6 +80,9 @@ static const field pod_fields[] = {
     FIELD(ks_pod_row, cycle_time, "cycle_time_s", F_F64, "s"),
     FIELD(ks_pod_row, queue_wait, "queue_wait_s", F_F64, "s"),
     FIELD(ks_pod_row, rejected_by, "rejected_by", F_U32, "bitmask"),
+    FIELD(ks_pod_row, priority, "priority", F_I32, "-"),
+    FIELD(ks_pod_row, preempted_by, "preempted_by", F_I32, "index"),
+    FIELD(ks_pod_row, victims, "victims", F_U32, "pods"),
 };
 
 static const field plugin_fields[] = {
@@ -125,7 +128,9 @@ static const table pods_table = {
     "never bound. cycle_time_s is the simulated time its scheduling cycles "
     "took, queue_wait_s the rest of submit-to-scheduled. rejected_by has bit "
     "i set when plugin i of /meta's rejected_by_bits rejected the pod in at "
-    "least one cycle.",
+    "least one cycle. preempted_by is the row of the pod whose preemption "
+    "deleted this one (-1 if none); victims counts the pods this one "
+    "preempted.",
     pod_fields, NELEMS(pod_fields), sizeof(ks_pod_row)};
 
 static const table plugins_table = {
@@ -582,6 +587,10 @@ static ks_pod_row *pod_rows(const ks_cluster *c, const ks_run_info *info)
                             : (double)(p->scheduled - p->submit -
                                        p->cycle_time) / 1e9;
         r->rejected_by = p->rejected_by;
+        r->priority = p->priority;
+        r->preempted_by =
+            p->preempted_by == KS_NO_POD ? -1 : (int32_t)p->preempted_by;
+        r->victims = p->victims;
     }
     return rows;
 }

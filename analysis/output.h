@@ -80,6 +80,9 @@ typedef struct ks_pod_row {
     double cycle_time;      /* simulated seconds its scheduling cycles took */
     double queue_wait;      /* scheduled - submit - cycle_time; NaN if never */
     uint32_t rejected_by;   /* bit i: plugin i of /meta rejected_by_bits */
+    int32_t priority;
+    int32_t preempted_by;   /* pod index of the preemptor that evicted it, -1 */
+    uint32_t victims;       /* pods it preempted */
 } ks_pod_row;
 
 /* One row of /scheduler_plugins. */

@@ -36,6 +36,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <gsl/gsl_rng.h>
+
 #include "sim/cluster.h"
 
 #define KS_MAX_NODE_SCORE 100
@@ -69,6 +71,29 @@ typedef struct ks_plugin_call {
     int k8s_minor;             /* Kubernetes minor version, e.g. 36 */
 } ks_plugin_call;
 
+/* What a PostFilter plugin (preemption) may do with the cycle that just
+ * failed: read the per-node verdicts, and ask "what if" questions by taking
+ * pods off a node and putting them back (the scheduler keeps every
+ * plugin's incremental state in step), then asking whether the pod being
+ * scheduled passes the profile's filters on a node. */
+typedef struct ks_postfilter_env {
+    const uint8_t *unresolvable; /* per node: UnschedulableAndUnresolvable */
+    int (*fits)(void *sched, uint32_t node);
+    void (*detach)(void *sched, uint32_t pod);
+    void (*attach)(void *sched, uint32_t pod);
+    void *sched;
+    gsl_rng *rng; /* the `preemption` stream */
+} ks_postfilter_env;
+
+/* A PostFilter's outcome: the node nominated for the pod and the pods to
+ * delete there (victims: the instance's buffer, valid until its next
+ * call). */
+typedef struct ks_postfilter_result {
+    uint32_t nominated_node; /* KS_NO_NODE: nothing to do */
+    const uint32_t *victims;
+    size_t nvictims;
+} ks_postfilter_result;
+
 typedef struct ks_plugin {
     const char *name;
     void *(*create)(const void *args);
@@ -79,6 +104,10 @@ typedef struct ks_plugin {
                            size_t n);
     int64_t (*score)(const ks_plugin_call *call, const ks_node *node);
     void (*normalize)(const ks_plugin_call *call, int64_t *scores, size_t n);
+    /* PostFilter: runs when no node passed the filters (DefaultPreemption). */
+    ks_status (*post_filter)(const ks_plugin_call *call,
+                             const ks_postfilter_env *env,
+                             ks_postfilter_result *out);
     void (*pod_added)(void *instance, const ks_cluster *c, uint32_t pod);
     void (*pod_removed)(void *instance, const ks_cluster *c, uint32_t pod);
     /* Default args (static storage), used when the configuration gives

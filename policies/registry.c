@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "policies/k8s/balanced_allocation.h"
+#include "policies/k8s/defaultpreemption.h"
 #include "policies/k8s/imagelocality.h"
 #include "policies/k8s/nodeaffinity.h"
 #include "policies/k8s/nodename.h"
@@ -19,6 +20,7 @@ static const ks_plugin *const plugins[] = {
     &ks_plugin_nodeaffinity,
     &ks_plugin_nodeports,
     &ks_plugin_noderesources_fit,
+    &ks_plugin_defaultpreemption,
     &ks_plugin_balanced_allocation,
     &ks_plugin_imagelocality,
 };

@@ -34,6 +34,8 @@
 #define DEFAULT_CYCLE_BASE KS_MILLISECOND
 #define DEFAULT_CYCLE_PER_NODE (5 * KS_MICROSECOND)
 #define DEFAULT_BIND_LATENCY (5 * KS_MILLISECOND)
+/* terminationGracePeriodSeconds' default (core/v1 types.go). */
+#define DEFAULT_VICTIM_GRACE (30 * KS_SECOND)
 #define DEFAULT_PODS_ALLOCATABLE 110
 #define MAX_NAME_LEN 50
 #define MAX_TOTAL_NODES 1000000
@@ -637,11 +639,21 @@ static int load_arrivals(const ks_yt_ctx *c, const ks_yt_node *n,
 static int load_template(const ks_yt_ctx *c, const ks_yt_node *n,
                          ks_generator *g)
 {
-    const ks_yt_node *requests;
-    const ks_yt_field fields[] = {{"requests", 0, &requests}, {NULL, 0, NULL}};
+    const ks_yt_node *requests, *priority;
+    const ks_yt_field fields[] = {{"requests", 0, &requests},
+                                  {"priority", 0, &priority},
+                                  {NULL, 0, NULL}};
     int rc = ks_yt_fields(c, n, fields);
     if (!rc && requests)
         rc = load_requests(c, requests, g);
+    if (!rc && priority) {
+        /* The range the API allows for user priorities plus the system
+         * classes' (up to 2000001000). */
+        int64_t v;
+        rc = ks_yt_int64(c, priority, INT32_MIN, 2000001000, &v);
+        if (!rc)
+            g->priority = (int32_t)v;
+    }
     return rc;
 }
 
@@ -785,15 +797,18 @@ static int load_cycle_time(const ks_yt_ctx *c, const ks_yt_node *n,
 static int load_scheduler(const ks_yt_ctx *c, const ks_yt_node *n,
                           ks_scenario *sc)
 {
-    const ks_yt_node *cycle, *bind;
+    const ks_yt_node *cycle, *bind, *grace;
     const ks_yt_field fields[] = {{"cycleTime", 0, &cycle},
                                   {"bindLatency", 0, &bind},
+                                  {"victimGracePeriod", 0, &grace},
                                   {NULL, 0, NULL}};
     int rc = ks_yt_fields(c, n, fields);
     if (!rc && cycle)
         rc = load_cycle_time(c, cycle, sc);
     if (!rc && bind)
         rc = load_time(c, bind, 1, &sc->bind_latency);
+    if (!rc && grace)
+        rc = load_time(c, grace, 1, &sc->victim_grace);
     return rc;
 }
 
@@ -817,6 +832,7 @@ static int load_spec(const ks_yt_ctx *c, const ks_yt_node *n, ks_scenario *sc)
     sc->cycle_base = DEFAULT_CYCLE_BASE;
     sc->cycle_per_node = DEFAULT_CYCLE_PER_NODE;
     sc->bind_latency = DEFAULT_BIND_LATENCY;
+    sc->victim_grace = DEFAULT_VICTIM_GRACE;
     if ((rc = ks_yt_fields(c, n, fields)) ||
         (seed && (rc = ks_yt_uint64(c, seed, &sc->seed))) ||
         (rc = load_time(c, duration, 0, &sc->duration)) ||

@@ -28,6 +28,8 @@ struct ks_run {
     const char **source_names;
     size_t nsources;
     ks_time end;
+    ks_event_id *life;   /* per pod: its pending bound or end event */
+    size_t life_cap;
     int failed;
     ks_error check_error;
 };
@@ -46,6 +48,18 @@ static void build_nodes(ks_run *run)
     }
 }
 
+/* Remembers pod's next lifecycle event, so preemption can cancel it. */
+static void set_life(ks_run *run, uint32_t pod, ks_event_id id)
+{
+    if (pod >= run->life_cap) {
+        size_t old = run->life_cap;
+        run->life = ks_xgrow(run->life, &run->life_cap, (size_t)pod + 1,
+                             sizeof *run->life);
+        memset(run->life + old, 0, (run->life_cap - old) * sizeof *run->life);
+    }
+    run->life[pod] = id;
+}
+
 static void on_pod_end(ks_engine *e, void *ctx, uint64_t pod)
 {
     ks_run *run = ctx;
@@ -59,7 +73,9 @@ static void on_bound(ks_engine *e, void *ctx, uint64_t pod)
 {
     ks_run *run = ctx;
     ks_cluster_start(run->cluster, (uint32_t)pod, ks_engine_now(e));
-    ks_engine_after(e, run->cluster->pods[pod].duration, on_pod_end, run, pod);
+    set_life(run, (uint32_t)pod,
+             ks_engine_after(e, run->cluster->pods[pod].duration, on_pod_end,
+                             run, pod));
 }
 
 /* The scheduler assumed pod on node: it counts there from now on. */
@@ -70,7 +86,30 @@ static void on_bind(void *ctx, uint32_t pod, uint32_t node)
     ks_cluster_bind(run->cluster, pod, node, now);
     if (run->opt.on_bind)
         run->opt.on_bind(run->opt.bind_ctx, run->cluster, pod, node, now);
-    ks_engine_after(run->engine, run->sc->bind_latency, on_bound, run, pod);
+    set_life(run, pod,
+             ks_engine_after(run->engine, run->sc->bind_latency, on_bound, run,
+                             pod));
+}
+
+/* A preemption victim's graceful termination is over: it is gone. */
+static void on_evicted(ks_engine *e, void *ctx, uint64_t pod)
+{
+    ks_run *run = ctx;
+    ks_cluster_evict(run->cluster, (uint32_t)pod, ks_engine_now(e));
+    ks_scheduler_assigned_pod_deleted(run->scheduler, (uint32_t)pod);
+}
+
+/* Preemption deleted victim: it stops running (its own end or start will
+ * not come) and frees its resources after the grace period. */
+static void on_evict(void *ctx, uint32_t victim, uint32_t preemptor)
+{
+    (void)preemptor;
+    ks_run *run = ctx;
+    if (victim < run->life_cap)
+        ks_engine_cancel(run->engine, run->life[victim]);
+    set_life(run, victim,
+             ks_engine_after(run->engine, run->sc->victim_grace, on_evicted,
+                             run, victim));
 }
 
 static void on_pod_created(void *ctx, uint32_t pod)
@@ -136,6 +175,8 @@ ks_run *ks_run_create(const ks_scenario *sc, const ks_run_options *opt)
     run->scheduler = ks_scheduler_create(run->engine, run->cluster,
                                          ks_rngs_stream(run->rngs, "tiebreak"),
                                          &cfg, on_bind, run);
+    ks_scheduler_set_evict(run->scheduler, on_evict, run,
+                           ks_rngs_stream(run->rngs, "preemption"));
     run->nsources = sc->ngenerators;
     run->sources = ks_xcalloc(run->nsources, sizeof *run->sources);
     run->source_names = ks_xcalloc(run->nsources, sizeof *run->source_names);
@@ -156,6 +197,7 @@ void ks_run_destroy(ks_run *run)
         ks_pod_source_destroy(run->sources[i]);
     free(run->sources);
     free(run->source_names);
+    free(run->life);
     ks_scheduler_destroy(run->scheduler);
     ks_cluster_destroy(run->cluster);
     ks_rngs_destroy(run->rngs);

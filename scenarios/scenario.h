@@ -55,6 +55,10 @@ typedef struct ks_scenario {
     ks_time cycle_base;
     ks_time cycle_per_node;
     ks_time bind_latency;
+    /* Time from a preemption victim's deletion to its resources being free
+     * (its graceful termination): spec.scheduler.victimGracePeriod, default
+     * 30 s, the default terminationGracePeriodSeconds. */
+    ks_time victim_grace;
     ks_node_pool *pools;
     size_t npools;
     ks_generator *generators;

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "policies/k8s/defaultpreemption.h"
 #include "policies/k8s/noderesources_fit.h"
 #include "policies/registry.h"
 #include "sim/xalloc.h"
@@ -41,6 +42,7 @@ struct ks_scheduler {
     ks_queue *queue;
     size_t next_start_node; /* nextStartNodeIndex */
     uint32_t *feasible;     /* nnodes entries */
+    uint8_t *unresolvable;  /* nnodes entries: this cycle's verdicts */
     int64_t *plugin_scores; /* nnodes entries, one plugin at a time */
     int64_t *total_scores;  /* nnodes entries */
     size_t buf_nodes;
@@ -48,6 +50,13 @@ struct ks_scheduler {
     framework *cur; /* the profile of the pod in its cycle */
     int cycle_armed;
     int busy;             /* a cycle is in progress */
+    int what_if;          /* preemption's dry run: no counters */
+    ks_evict_fn evict;
+    void *evict_ctx;
+    gsl_rng *preemption_rng;
+    uint32_t cycle_nominated; /* node a PostFilter nominated, or none */
+    uint32_t *cycle_victims;
+    size_t cycle_nvictims, cycle_victims_cap;
     uint32_t cycle_pod;   /* its pod */
     uint32_t cycle_node;  /* its decision, KS_NO_NODE = unschedulable */
     uint32_t cycle_rejected_by; /* plugins that rejected it this cycle */
@@ -68,7 +77,9 @@ ks_scheduler_config ks_scheduler_default_config(void)
     c.profiles[0].percentage_of_nodes_to_score = -1;
     c.profiles[0].plugins[0] =
         (ks_plugin_use){&ks_plugin_noderesources_fit, NULL, 1, 1, 1};
-    c.profiles[0].nplugins = 1;
+    c.profiles[0].plugins[1] =
+        (ks_plugin_use){&ks_plugin_defaultpreemption, NULL, 1, 0, 0};
+    c.profiles[0].nplugins = 2;
     c.nprofiles = 1;
     return c;
 }
@@ -144,6 +155,8 @@ void ks_scheduler_destroy(ks_scheduler *s)
     ks_queue_destroy(s->queue);
     free(s->plugin_stats);
     free(s->feasible);
+    free(s->unresolvable);
+    free(s->cycle_victims);
     free(s->plugin_scores);
     free(s->total_scores);
     free(s);
@@ -155,6 +168,7 @@ static void ensure_buffers(ks_scheduler *s)
     if (n <= s->buf_nodes)
         return;
     s->feasible = ks_xrealloc(s->feasible, n * sizeof *s->feasible);
+    s->unresolvable = ks_xrealloc(s->unresolvable, n);
     s->plugin_scores = ks_xrealloc(s->plugin_scores, n * sizeof(int64_t));
     s->total_scores = ks_xrealloc(s->total_scores, n * sizeof(int64_t));
     s->buf_nodes = n;
@@ -193,14 +207,20 @@ static int run_pre_filters(ks_scheduler *s, const ks_pod *pod)
         } else if (st.code != KS_STATUS_SUCCESS) {
             fw->stats[i].pre_filter_rejections++;
             s->cycle_rejected_by |= fw->bit[i];
+            /* Every node gets the PreFilter's status. */
+            memset(s->unresolvable,
+                   st.code == KS_STATUS_UNSCHEDULABLE_AND_UNRESOLVABLE,
+                   s->cluster->nnodes);
             return 0;
         }
     }
     return 1;
 }
 
-static int node_passes_filters(ks_scheduler *s, const ks_pod *pod,
-                               const ks_node *node)
+/* Runs the profile's filters on node: KS_STATUS_SUCCESS or the first
+ * rejection's code (which ends the chain). */
+static ks_status_code run_filters(ks_scheduler *s, const ks_pod *pod,
+                                  const ks_node *node)
 {
     framework *fw = s->cur;
     for (size_t i = 0; i < fw->profile->nplugins; i++) {
@@ -208,14 +228,27 @@ static int node_passes_filters(ks_scheduler *s, const ks_pod *pod,
         if (!u->filter || !u->plugin->filter || fw->skip_filter[i])
             continue;
         ks_plugin_call call = plugin_call(s, i, pod);
-        fw->stats[i].filter_calls++;
-        if (u->plugin->filter(&call, node).code != KS_STATUS_SUCCESS) {
-            fw->stats[i].filter_rejections++;
-            s->cycle_rejected_by |= fw->bit[i];
-            return 0; /* the first rejection ends the chain */
+        if (!s->what_if)
+            fw->stats[i].filter_calls++;
+        ks_status_code code = u->plugin->filter(&call, node).code;
+        if (code != KS_STATUS_SUCCESS) {
+            if (!s->what_if) {
+                fw->stats[i].filter_rejections++;
+                s->cycle_rejected_by |= fw->bit[i];
+            }
+            return code;
         }
     }
-    return 1;
+    return KS_STATUS_SUCCESS;
+}
+
+static int node_passes_filters(ks_scheduler *s, const ks_pod *pod,
+                               const ks_node *node)
+{
+    ks_status_code code = run_filters(s, pod, node);
+    s->unresolvable[node - s->cluster->nodes] =
+        code == KS_STATUS_UNSCHEDULABLE_AND_UNRESOLVABLE;
+    return code == KS_STATUS_SUCCESS;
 }
 
 /* findNodesThatPassFilters, examined in order (upstream runs it in
@@ -226,6 +259,16 @@ static size_t find_feasible_nodes(ks_scheduler *s, const ks_pod *pod)
     size_t n = s->cluster->nnodes;
     if (n == 0 || !run_pre_filters(s, pod))
         return 0;
+    /* A pod with a nominated node (from an earlier preemption) tries it
+     * first; if it fits there it is the only feasible node
+     * (schedule_one.go evaluateNominatedNode). */
+    if (pod->nominated_node < n) {
+        s->stats.nodes_evaluated++;
+        if (node_passes_filters(s, pod, &s->cluster->nodes[pod->nominated_node])) {
+            s->feasible[0] = pod->nominated_node;
+            return 1;
+        }
+    }
     int pct = s->cur->profile->percentage_of_nodes_to_score;
     if (pct < 0)
         pct = s->cfg.percentage_of_nodes_to_score;
@@ -304,6 +347,80 @@ static void notify_plugins(ks_scheduler *s, uint32_t pod, int added);
 
 #define CYCLE_ERROR (KS_NO_NODE - 1)
 
+/* ---- PostFilter (preemption) ----------------------------------------------- */
+
+static int what_if_fits(void *sched, uint32_t node)
+{
+    ks_scheduler *s = sched;
+    return run_filters(s, &s->cluster->pods[s->cycle_pod],
+                       &s->cluster->nodes[node]) == KS_STATUS_SUCCESS;
+}
+
+static void what_if_detach(void *sched, uint32_t pod)
+{
+    ks_scheduler *s = sched;
+    ks_cluster_detach(s->cluster, pod);
+    notify_plugins(s, pod, 0);
+}
+
+static void what_if_attach(void *sched, uint32_t pod)
+{
+    ks_scheduler *s = sched;
+    ks_cluster_attach(s->cluster, pod);
+    notify_plugins(s, pod, 1);
+}
+
+/* RunPostFilterPlugins: the first plugin that nominates a node wins; its
+ * victims are deleted when the cycle ends. */
+static void run_post_filters(ks_scheduler *s, const ks_pod *pod)
+{
+    s->cycle_nominated = KS_NO_NODE;
+    s->cycle_nvictims = 0;
+    if (!s->evict || !s->preemption_rng)
+        return;
+    ks_postfilter_env env = {s->unresolvable, what_if_fits, what_if_detach,
+                             what_if_attach, s, s->preemption_rng};
+    const ks_profile_config *prof = s->cur->profile;
+    for (size_t i = 0; i < prof->nplugins; i++) {
+        const ks_plugin_use *u = &prof->plugins[i];
+        if (!u->filter || !u->plugin->post_filter)
+            continue;
+        ks_plugin_call call = plugin_call(s, i, pod);
+        ks_postfilter_result res;
+        s->what_if = 1;
+        ks_status st = u->plugin->post_filter(&call, &env, &res);
+        s->what_if = 0;
+        if (st.code != KS_STATUS_SUCCESS || res.nominated_node == KS_NO_NODE)
+            continue;
+        s->cycle_nominated = res.nominated_node;
+        s->cycle_victims = ks_xgrow(s->cycle_victims, &s->cycle_victims_cap,
+                                    res.nvictims ? res.nvictims : 1,
+                                    sizeof *s->cycle_victims);
+        memcpy(s->cycle_victims, res.victims,
+               res.nvictims * sizeof *s->cycle_victims);
+        s->cycle_nvictims = res.nvictims;
+        return;
+    }
+}
+
+/* PrepareCandidate: nominate the node and delete the victims. */
+static void apply_preemption(ks_scheduler *s)
+{
+    ks_pod *pod = &s->cluster->pods[s->cycle_pod];
+    pod->nominated_node = s->cycle_nominated;
+    s->stats.preemptions++;
+    for (size_t i = 0; i < s->cycle_nvictims; i++) {
+        ks_pod *v = &s->cluster->pods[s->cycle_victims[i]];
+        if (v->phase != KS_POD_RUNNING || v->terminating)
+            continue; /* already gone or going during the cycle */
+        v->terminating = 1;
+        v->preempted_by = s->cycle_pod;
+        pod->victims++;
+        s->stats.victims++;
+        s->evict(s->evict_ctx, s->cycle_victims[i], s->cycle_pod);
+    }
+}
+
 /* The decision for pod: a node, KS_NO_NODE (rejected) or CYCLE_ERROR (a
  * plugin failed).  Sets *examined to the number of nodes filtered (for the
  * cycle's cost). */
@@ -313,8 +430,10 @@ static uint32_t decide(ks_scheduler *s, const ks_pod *pod, uint64_t *examined)
     ensure_buffers(s);
     size_t nfeasible = find_feasible_nodes(s, pod);
     *examined = s->stats.nodes_evaluated - before;
-    if (nfeasible == 0)
+    if (nfeasible == 0) {
+        run_post_filters(s, pod);
         return KS_NO_NODE;
+    }
     if (nfeasible == 1) /* one feasible node: no scoring, as upstream */
         return s->feasible[0];
     if (score_nodes(s, pod, nfeasible) != 0)
@@ -355,6 +474,7 @@ static void start_cycle(ks_scheduler *s)
     s->busy = 1;
     s->cycle_pod = pod_idx;
     s->cycle_rejected_by = 0;
+    s->cycle_nominated = KS_NO_NODE;
     s->cycle_node = decide(s, pod, &examined);
     ks_time cost = s->cfg.cycle_base + s->cfg.cycle_per_node * (ks_time)examined;
     pod->cycle_time += cost;
@@ -369,6 +489,8 @@ static void on_cycle_end(ks_engine *e, void *ctx, uint64_t arg)
     if (s->cycle_node == KS_NO_NODE) {
         s->stats.failed_cycles++;
         s->cluster->pods[s->cycle_pod].rejected_by |= s->cycle_rejected_by;
+        if (s->cycle_nominated != KS_NO_NODE)
+            apply_preemption(s);
         ks_queue_unschedulable(s->queue, s->cycle_pod, ks_engine_now(e));
     } else if (s->cycle_node == CYCLE_ERROR) {
         s->stats.failed_cycles++;
@@ -484,6 +606,14 @@ const ks_scheduler_stats *ks_scheduler_get_stats(const ks_scheduler *s)
 const ks_queue *ks_scheduler_queue(const ks_scheduler *s)
 {
     return s->queue;
+}
+
+void ks_scheduler_set_evict(ks_scheduler *s, ks_evict_fn evict, void *ctx,
+                            gsl_rng *preemption)
+{
+    s->evict = evict;
+    s->evict_ctx = ctx;
+    s->preemption_rng = preemption;
 }
 
 const ks_plugin_stats *ks_scheduler_plugin_stats(const ks_scheduler *s,

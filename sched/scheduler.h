@@ -73,7 +73,8 @@ typedef struct ks_scheduler_config {
 } ks_scheduler_config;
 
 /* One profile, "default-scheduler", with NodeResourcesFit as the only Filter
- * and Score plugin (LeastAllocated, cpu:1 memory:1, weight 1); the full
+ * and Score plugin (LeastAllocated, cpu:1 memory:1, weight 1) and
+ * DefaultPreemption as PostFilter; the full
  * default profile is built by the scheduler configuration
  * (scenarios/schedconfig.h). */
 ks_scheduler_config ks_scheduler_default_config(void);
@@ -89,10 +90,17 @@ typedef void (*ks_bind_fn)(void *ctx, uint32_t pod, uint32_t node);
 
 typedef struct ks_scheduler ks_scheduler;
 
+/* Called when a PostFilter (preemption) decided to delete victim so that
+ * preemptor can run: the owner deletes it gracefully and, once it is gone,
+ * calls ks_scheduler_assigned_pod_deleted. */
+typedef void (*ks_evict_fn)(void *ctx, uint32_t victim, uint32_t preemptor);
+
 typedef struct ks_scheduler_stats {
     uint64_t cycles;          /* scheduling attempts */
     uint64_t failed_cycles;   /* attempts that found no feasible node */
     uint64_t nodes_evaluated; /* Filter calls over all cycles */
+    uint64_t preemptions;     /* cycles whose PostFilter nominated a node */
+    uint64_t victims;         /* pods deleted by preemption */
 } ks_scheduler_stats;
 
 ks_scheduler *ks_scheduler_create(ks_engine *engine, ks_cluster *cluster,
@@ -100,6 +108,12 @@ ks_scheduler *ks_scheduler_create(ks_engine *engine, ks_cluster *cluster,
                                   const ks_scheduler_config *cfg,
                                   ks_bind_fn bind, void *bind_ctx);
 void ks_scheduler_destroy(ks_scheduler *s); /* accepts NULL */
+
+/* Sets who deletes preemption victims, and the random stream preemption
+ * draws its starting offset from (borrowed); without them, PostFilter
+ * plugins do not run. */
+void ks_scheduler_set_evict(ks_scheduler *s, ks_evict_fn evict, void *ctx,
+                            gsl_rng *preemption);
 
 /* A pod was created.  It waits to be scheduled if one of the profiles is
  * its spec.schedulerName; pods of other schedulers are left alone, as

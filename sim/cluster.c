@@ -34,6 +34,8 @@ void ks_cluster_destroy(ks_cluster *c)
         free(c->specs[i]);
     }
     free(c->specs);
+    free(c->prio_value);
+    free(c->prio_running);
     free(c->pods);
     free(c);
 }
@@ -110,6 +112,8 @@ uint32_t ks_cluster_add_pod(ks_cluster *c, ks_time now,
     p->submit = now;
     p->scheduled = p->start = p->end = -1;
     p->node = KS_NO_NODE;
+    p->nominated_node = KS_NO_NODE;
+    p->preempted_by = KS_NO_POD;
     p->source = source;
     p->ordinal = ordinal;
     p->phase = KS_POD_PENDING;
@@ -117,14 +121,14 @@ uint32_t ks_cluster_add_pod(ks_cluster *c, ks_time now,
     return (uint32_t)c->npods++;
 }
 
-void ks_cluster_bind(ks_cluster *c, uint32_t pod, uint32_t node, ks_time now)
+/* Counts pod's requests on node and lists it there. */
+static void add_to_node(ks_cluster *c, uint32_t pod, uint32_t node)
 {
     ks_pod *p = &c->pods[pod];
     ks_node *n = &c->nodes[node];
     for (int r = 0; r < KS_RES_COUNT; r++) {
         n->requested[r] += p->request[r];
         n->nonzero_requested[r] += p->nonzero_request[r];
-        c->total_requested[r] += p->request[r];
     }
     ks_node_pods *np = &c->node_pods[node];
     if (np->n == np->cap) {
@@ -134,9 +138,62 @@ void ks_cluster_bind(ks_cluster *c, uint32_t pod, uint32_t node, ks_time now)
     }
     p->node_pos = np->n;
     np->pods[np->n++] = pod;
+}
+
+/* The reverse of add_to_node for the pod's node. */
+static void remove_from_node(ks_cluster *c, uint32_t pod)
+{
+    ks_pod *p = &c->pods[pod];
+    ks_node *n = &c->nodes[p->node];
+    for (int r = 0; r < KS_RES_COUNT; r++) {
+        n->requested[r] -= p->request[r];
+        n->nonzero_requested[r] -= p->nonzero_request[r];
+    }
+    ks_node_pods *np = &c->node_pods[p->node];
+    uint32_t last = np->pods[--np->n];
+    np->pods[p->node_pos] = last;
+    c->pods[last].node_pos = p->node_pos;
+}
+
+/* Adds delta to the running count of priority prio. */
+static void count_priority(ks_cluster *c, int32_t prio, long delta)
+{
+    size_t i = 0;
+    while (i < c->nprio && c->prio_value[i] != prio)
+        i++;
+    if (i == c->nprio) {
+        size_t cap = c->prio_cap;
+        c->prio_value = ks_xgrow(c->prio_value, &c->prio_cap, c->nprio + 1,
+                                 sizeof *c->prio_value);
+        c->prio_running = ks_xgrow(c->prio_running, &cap, c->nprio + 1,
+                                   sizeof *c->prio_running);
+        c->prio_value[i] = prio;
+        c->prio_running[i] = 0;
+        c->nprio++;
+    }
+    c->prio_running[i] = (size_t)((long)c->prio_running[i] + delta);
+}
+
+int32_t ks_cluster_lowest_running_priority(const ks_cluster *c)
+{
+    int32_t lowest = INT32_MAX;
+    for (size_t i = 0; i < c->nprio; i++)
+        if (c->prio_running[i] > 0 && c->prio_value[i] < lowest)
+            lowest = c->prio_value[i];
+    return lowest;
+}
+
+void ks_cluster_bind(ks_cluster *c, uint32_t pod, uint32_t node, ks_time now)
+{
+    ks_pod *p = &c->pods[pod];
+    add_to_node(c, pod, node);
+    for (int r = 0; r < KS_RES_COUNT; r++)
+        c->total_requested[r] += p->request[r];
     p->node = node;
+    p->nominated_node = KS_NO_NODE;
     p->scheduled = now;
     p->phase = KS_POD_RUNNING;
+    count_priority(c, p->priority, 1);
     c->pending--;
     c->running++;
 }
@@ -146,34 +203,51 @@ void ks_cluster_start(ks_cluster *c, uint32_t pod, ks_time now)
     c->pods[pod].start = now;
 }
 
-void ks_cluster_complete(ks_cluster *c, uint32_t pod, ks_time now)
+/* Releases a running pod's resources and ends it in phase. */
+static void finish(ks_cluster *c, uint32_t pod, ks_time now, uint8_t phase)
 {
     ks_pod *p = &c->pods[pod];
-    ks_node *n = &c->nodes[p->node];
-    for (int r = 0; r < KS_RES_COUNT; r++) {
-        n->requested[r] -= p->request[r];
-        n->nonzero_requested[r] -= p->nonzero_request[r];
+    remove_from_node(c, pod);
+    for (int r = 0; r < KS_RES_COUNT; r++)
         c->total_requested[r] -= p->request[r];
-    }
-    ks_node_pods *np = &c->node_pods[p->node];
-    uint32_t last = np->pods[--np->n];
-    np->pods[p->node_pos] = last;
-    c->pods[last].node_pos = p->node_pos;
     p->end = now;
-    p->phase = KS_POD_SUCCEEDED;
+    p->phase = phase;
+    p->terminating = 0;
+    count_priority(c, p->priority, -1);
     c->running--;
+}
+
+void ks_cluster_complete(ks_cluster *c, uint32_t pod, ks_time now)
+{
+    finish(c, pod, now, KS_POD_SUCCEEDED);
     c->succeeded++;
+}
+
+void ks_cluster_evict(ks_cluster *c, uint32_t pod, ks_time now)
+{
+    finish(c, pod, now, KS_POD_PREEMPTED);
+    c->preempted++;
+}
+
+void ks_cluster_detach(ks_cluster *c, uint32_t pod)
+{
+    remove_from_node(c, pod);
+}
+
+void ks_cluster_attach(ks_cluster *c, uint32_t pod)
+{
+    add_to_node(c, pod, c->pods[pod].node);
 }
 
 int ks_cluster_check(const ks_cluster *c, char *why, size_t why_size)
 {
     int64_t(*sum)[2][KS_RES_COUNT] =
         ks_xcalloc(c->nnodes ? c->nnodes : 1, sizeof *sum);
-    size_t phase_count[3] = {0, 0, 0};
+    size_t phase_count[4] = {0, 0, 0, 0};
     int rc = 0;
     for (size_t i = 0; i < c->npods && rc == 0; i++) {
         const ks_pod *p = &c->pods[i];
-        if (p->phase > KS_POD_SUCCEEDED) {
+        if (p->phase > KS_POD_PREEMPTED) {
             snprintf(why, why_size, "pod %zu has bad phase %d", i, p->phase);
             rc = KS_ESTATE;
             break;
@@ -230,7 +304,8 @@ int ks_cluster_check(const ks_cluster *c, char *why, size_t why_size)
     }
     if (rc == 0 && (phase_count[KS_POD_PENDING] != c->pending ||
                     phase_count[KS_POD_RUNNING] != c->running ||
-                    phase_count[KS_POD_SUCCEEDED] != c->succeeded)) {
+                    phase_count[KS_POD_SUCCEEDED] != c->succeeded ||
+                    phase_count[KS_POD_PREEMPTED] != c->preempted)) {
         snprintf(why, why_size, "phase counters disagree with pods");
         rc = KS_ESTATE;
     }

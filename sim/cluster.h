@@ -33,8 +33,11 @@ typedef struct ks_node {
 typedef enum ks_pod_phase {
     KS_POD_PENDING = 0, /* submitted, not bound */
     KS_POD_RUNNING,     /* bound and running */
-    KS_POD_SUCCEEDED    /* ran to completion; resources released */
+    KS_POD_SUCCEEDED,   /* ran to completion; resources released */
+    KS_POD_PREEMPTED    /* deleted by preemption; resources released */
 } ks_pod_phase;
+
+#define KS_NO_POD UINT32_MAX
 
 typedef struct ks_pod {
     const ks_pod_spec *spec; /* shared, owned by the cluster; NULL = empty */
@@ -53,7 +56,11 @@ typedef struct ks_pod {
     uint32_t source;   /* generator index */
     uint32_t ordinal;  /* index within its generator, for its name */
     int32_t priority;
+    uint32_t nominated_node; /* status.nominatedNodeName, KS_NO_NODE if none */
+    uint32_t preempted_by;   /* the preemptor that evicted it, or KS_NO_POD */
+    uint32_t victims;        /* pods this pod preempted */
     uint8_t phase;     /* ks_pod_phase */
+    uint8_t terminating; /* deletion in progress (still holds resources) */
 } ks_pod;
 
 /* The pods bound to one node, in no particular order (removal swaps the
@@ -80,6 +87,12 @@ typedef struct ks_cluster {
     size_t pending;   /* pods in KS_POD_PENDING */
     size_t running;   /* pods in KS_POD_RUNNING */
     size_t succeeded; /* pods in KS_POD_SUCCEEDED */
+    size_t preempted; /* pods in KS_POD_PREEMPTED */
+    /* Running pods per priority value (a handful of distinct values), so
+     * preemption can tell in O(1) whether any pod could be a victim. */
+    int32_t *prio_value;
+    size_t *prio_running;
+    size_t nprio, prio_cap;
 } ks_cluster;
 
 ks_cluster *ks_cluster_create(void);
@@ -131,6 +144,21 @@ void ks_cluster_start(ks_cluster *c, uint32_t pod, ks_time now);
 
 /* Marks a running pod succeeded at now and releases its resources. */
 void ks_cluster_complete(ks_cluster *c, uint32_t pod, ks_time now);
+
+/* The lowest priority among running pods, or INT32_MAX if none run. */
+int32_t ks_cluster_lowest_running_priority(const ks_cluster *c);
+
+/* Marks a running pod deleted by preemption at now (its graceful
+ * termination is over) and releases its resources. */
+void ks_cluster_evict(ks_cluster *c, uint32_t pod, ks_time now);
+
+/* What-if support for preemption: takes a bound pod's requests off its
+ * node (and out of the node's pod list) without changing its phase, and
+ * puts them back.  Node-level only: cluster totals are untouched.  Every
+ * detach must be undone by an attach before anything else reads the
+ * cluster. */
+void ks_cluster_detach(ks_cluster *c, uint32_t pod);
+void ks_cluster_attach(ks_cluster *c, uint32_t pod);
 
 /* Checks the invariants (requested == sum over bound pods, no node over
  * allocatable, counters match phases).  O(pods); for tests and --check. */

@@ -23,6 +23,7 @@
     X(nodeaffinity)                                                            \
     X(imagelocality)                                                           \
     X(scheduler)                                                               \
+    X(preemption)                                                              \
     X(loader)                                                                  \
     X(output)                                                                  \
     X(plot)                                                                    \

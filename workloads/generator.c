@@ -97,6 +97,7 @@ static void on_arrival(ks_engine *e, void *ctx, uint64_t arg)
     uint32_t pod = ks_cluster_add_pod(src->cluster, ks_engine_now(e), request,
                                       duration, src->source,
                                       (uint32_t)src->created);
+    src->cluster->pods[pod].priority = g->priority;
     src->created++;
     src->on_created(src->ctx, pod);
     schedule_next(src);

@@ -37,6 +37,7 @@ typedef struct ks_generator {
      * requested explicitly. */
     int has_request[KS_RES_COUNT];
     ks_dist request[KS_RES_COUNT];
+    int32_t priority; /* template.priority (default 0) */
 } ks_generator;
 
 typedef void (*ks_pod_created_fn)(void *ctx, uint32_t pod);

@@ -147,7 +147,7 @@ static void test_determinism(void)
     CU_ASSERT(differ);
     CU_ASSERT_EQUAL(da->seed, 42);
     /* The scheduling metrics are there and consistent. */
-    CU_ASSERT_EQUAL_FATAL(da->nplugins, 1);
+    CU_ASSERT_EQUAL_FATAL(da->nplugins, 2);
     CU_ASSERT_STRING_EQUAL(da->plugins[0].plugin, "NodeResourcesFit");
     CU_ASSERT(da->plugins[0].filter_calls > 0);
     int consistent = 1;

@@ -163,7 +163,14 @@ static void test_scheduler_timing(void)
     CU_ASSERT_EQUAL(sc->cycle_base, 2 * KS_MILLISECOND);
     CU_ASSERT_EQUAL(sc->cycle_per_node, 0);
     CU_ASSERT_EQUAL(sc->bind_latency, 0);
+    CU_ASSERT_EQUAL(sc->victim_grace, 30 * KS_SECOND);
     ks_scenario_destroy(sc);
+    sc = load_text(WITH_GEN("        template: {priority: 1000}\n"));
+    CU_ASSERT_PTR_NOT_NULL_FATAL(sc);
+    CU_ASSERT_EQUAL(sc->generators[0].priority, 1000);
+    ks_scenario_destroy(sc);
+    EXPECT_ERROR(WITH_GEN("        template: {priority: 3000000000}\n"),
+                 KS_ERANGE, 13, 30, "template.priority: must be between");
     EXPECT_ERROR(HEAD "spec:\n  duration: 1h\n  scheduler:\n"
                       "    cycleTime: {base: -1ms}\n" CLUSTER,
                  KS_ERANGE, 7, 23, "must be >= 0");

@@ -207,8 +207,9 @@ static void test_unschedulable_retried_on_free(void)
                     1u << ks_plugin_index(&ks_plugin_noderesources_fit));
     size_t nstats;
     const ks_plugin_stats *ps = ks_scheduler_plugin_stats(f.sched, &nstats);
-    CU_ASSERT_EQUAL_FATAL(nstats, 1);
+    CU_ASSERT_EQUAL_FATAL(nstats, 2); /* NodeResourcesFit, DefaultPreemption */
     CU_ASSERT_STRING_EQUAL(ps[0].plugin, "NodeResourcesFit");
+    CU_ASSERT_STRING_EQUAL(ps[1].plugin, "DefaultPreemption");
     CU_ASSERT(ps[0].filter_rejections >= 1);
     CU_ASSERT(ps[0].filter_calls >= 2);
     CU_ASSERT_EQUAL(ks_queue_unschedulable_len(ks_scheduler_queue(f.sched)),
