@@ -174,6 +174,18 @@ static int simulate(const run_args *a, const ks_scenario *sc, const char *out)
     return status;
 }
 
+/* What the scheduler configuration asks that ksim does not simulate. */
+static void print_config_warnings(const ks_scenario *sc)
+{
+    if (!sc->scheduler_config)
+        return;
+    size_t n = 0;
+    const char *const *w = ks_schedconfig_warnings(sc->scheduler_config, &n);
+    for (size_t i = 0; i < n; i++)
+        fprintf(stderr, "ksim: warning: %s: %s\n", sc->scheduler_config_path,
+                w[i]);
+}
+
 int ks_cmd_run(int argc, char **argv)
 {
     run_args a;
@@ -185,6 +197,7 @@ int ks_cmd_run(int argc, char **argv)
     ks_error_clear(&err);
     if (ks_scenario_load_file(a.scenario, &sc, &err) != 0)
         return ks_cli_fail(&err);
+    print_config_warnings(sc);
     char *out = a.output ? ks_xstrdup(a.output)
                          : ks_xasprintf("results/%s.h5", sc->name);
     if (!a.force && file_exists(out)) {

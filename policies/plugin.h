@@ -110,6 +110,11 @@ typedef struct ks_plugin {
                              ks_postfilter_result *out);
     void (*pod_added)(void *instance, const ks_cluster *c, uint32_t pod);
     void (*pod_removed)(void *instance, const ks_cluster *c, uint32_t pod);
+    /* A bound pod started terminating (a preemption victim): upstream
+     * stops counting it for spreading at once, though it still holds its
+     * resources until it is gone (pod_removed). */
+    void (*pod_terminating)(void *instance, const ks_cluster *c,
+                            uint32_t pod);
     /* Default args (static storage), used when the configuration gives
      * none. */
     const void *default_args;

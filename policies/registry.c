@@ -6,11 +6,13 @@
 #include "policies/k8s/balanced_allocation.h"
 #include "policies/k8s/defaultpreemption.h"
 #include "policies/k8s/imagelocality.h"
+#include "policies/k8s/interpodaffinity.h"
 #include "policies/k8s/nodeaffinity.h"
 #include "policies/k8s/nodename.h"
 #include "policies/k8s/nodeports.h"
 #include "policies/k8s/noderesources_fit.h"
 #include "policies/k8s/nodeunschedulable.h"
+#include "policies/k8s/podtopologyspread.h"
 #include "policies/k8s/tainttoleration.h"
 
 static const ks_plugin *const plugins[] = {
@@ -20,6 +22,8 @@ static const ks_plugin *const plugins[] = {
     &ks_plugin_nodeaffinity,
     &ks_plugin_nodeports,
     &ks_plugin_noderesources_fit,
+    &ks_plugin_podtopologyspread,
+    &ks_plugin_interpodaffinity,
     &ks_plugin_defaultpreemption,
     &ks_plugin_balanced_allocation,
     &ks_plugin_imagelocality,

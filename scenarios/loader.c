@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "scenarios/yaml_tree.h"
 #include "sim/xalloc.h"
@@ -794,15 +795,67 @@ static int load_cycle_time(const ks_yt_ctx *c, const ks_yt_node *n,
     return rc;
 }
 
+/* A path relative to the scenario file's folder (as kubectl -f and
+ * kustomize resolve them), unless absolute. */
+static char *relative_to(const char *scenario_path, const char *path)
+{
+    const char *slash = scenario_path ? strrchr(scenario_path, '/') : NULL;
+    if (path[0] == '/' || !slash)
+        return ks_xstrdup(path);
+    return ks_xasprintf("%.*s/%s", (int)(slash - scenario_path),
+                        scenario_path, path);
+}
+
+/* "1.35" -> 35 (the loader accepted only supported versions). */
+static int minor_of(const char *version)
+{
+    const char *dot = version ? strchr(version, '.') : NULL;
+    return dot ? atoi(dot + 1) : 36;
+}
+
+/* spec.scheduler.config: loads the KubeSchedulerConfiguration; its own
+ * errors name its own file, line and column. */
+static int load_scheduler_config(const ks_yt_ctx *c, const ks_yt_node *n,
+                                 ks_scenario *sc)
+{
+    const char *s = NULL;
+    int rc = ks_yt_string(c, n, &s);
+    if (rc)
+        return rc;
+    if (!*s)
+        return ks_yt_fail(c, n, KS_EINVAL, "must not be empty");
+    sc->scheduler_config_path = relative_to(sc->path, s);
+    /* Only regular files: a device such as /dev/zero would never end. */
+    struct stat st;
+    const char *why = NULL;
+    if (stat(sc->scheduler_config_path, &st) != 0)
+        why = strerror(errno);
+    else if (!S_ISREG(st.st_mode))
+        why = "not a regular file";
+    if (why)
+        return ks_yt_fail(c, n, KS_ENOENT,
+                          "cannot read scheduler configuration %s: %s",
+                          sc->scheduler_config_path, why);
+    const char *version = sc->kubernetes_version ? sc->kubernetes_version
+                                                 : DEFAULT_KUBERNETES_VERSION;
+    rc = ks_schedconfig_load_file(sc->scheduler_config_path,
+                                  minor_of(version), &sc->scheduler_config,
+                                  c->err);
+    return rc;
+}
+
 static int load_scheduler(const ks_yt_ctx *c, const ks_yt_node *n,
                           ks_scenario *sc)
 {
-    const ks_yt_node *cycle, *bind, *grace;
-    const ks_yt_field fields[] = {{"cycleTime", 0, &cycle},
+    const ks_yt_node *cycle, *bind, *grace, *config;
+    const ks_yt_field fields[] = {{"config", 0, &config},
+                                  {"cycleTime", 0, &cycle},
                                   {"bindLatency", 0, &bind},
                                   {"victimGracePeriod", 0, &grace},
                                   {NULL, 0, NULL}};
     int rc = ks_yt_fields(c, n, fields);
+    if (!rc && config)
+        rc = load_scheduler_config(c, config, sc);
     if (!rc && cycle)
         rc = load_cycle_time(c, cycle, sc);
     if (!rc && bind)
@@ -974,6 +1027,8 @@ void ks_scenario_destroy(ks_scenario *sc)
     for (size_t i = 0; i < sc->ngenerators; i++)
         free_generator(&sc->generators[i]);
     free(sc->generators);
+    free(sc->scheduler_config_path);
+    ks_schedconfig_destroy(sc->scheduler_config);
     free(sc->path);
     free(sc->text);
     free(sc->name);

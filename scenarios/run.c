@@ -28,6 +28,7 @@ struct ks_run {
     const char **source_names;
     size_t nsources;
     ks_time end;
+    ks_schedconfig *default_config; /* when the scenario names none */
     ks_event_id *life;   /* per pod: its pending bound or end event */
     size_t life_cap;
     int failed;
@@ -168,7 +169,13 @@ ks_run *ks_run_create(const ks_scenario *sc, const ks_run_options *opt)
     run->rngs = ks_rngs_create(run->seed);
     run->cluster = ks_cluster_create();
     build_nodes(run);
-    ks_scheduler_config cfg = ks_scheduler_default_config();
+    /* The configured profiles, or kube-scheduler's default profile. */
+    ks_schedconfig *defaults = NULL;
+    const ks_schedconfig *sconf = sc->scheduler_config;
+    if (!sconf)
+        sconf = defaults =
+            ks_schedconfig_default(kubernetes_minor(sc->kubernetes_version));
+    ks_scheduler_config cfg = *ks_schedconfig_get(sconf);
     cfg.k8s_minor = kubernetes_minor(sc->kubernetes_version);
     cfg.cycle_base = sc->cycle_base;
     cfg.cycle_per_node = sc->cycle_per_node;
@@ -177,6 +184,7 @@ ks_run *ks_run_create(const ks_scenario *sc, const ks_run_options *opt)
                                          &cfg, on_bind, run);
     ks_scheduler_set_evict(run->scheduler, on_evict, run,
                            ks_rngs_stream(run->rngs, "preemption"));
+    run->default_config = defaults; /* args the scheduler points into */
     run->nsources = sc->ngenerators;
     run->sources = ks_xcalloc(run->nsources, sizeof *run->sources);
     run->source_names = ks_xcalloc(run->nsources, sizeof *run->source_names);
@@ -199,6 +207,7 @@ void ks_run_destroy(ks_run *run)
     free(run->source_names);
     free(run->life);
     ks_scheduler_destroy(run->scheduler);
+    ks_schedconfig_destroy(run->default_config);
     ks_cluster_destroy(run->cluster);
     ks_rngs_destroy(run->rngs);
     ks_engine_destroy(run->engine);

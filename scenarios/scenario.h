@@ -19,6 +19,7 @@
 #include "sim/dist.h"
 #include "sim/engine.h"
 #include "sim/error.h"
+#include "scenarios/schedconfig.h"
 #include "sim/resources.h"
 #include "workloads/generator.h"
 
@@ -59,6 +60,11 @@ typedef struct ks_scenario {
      * (its graceful termination): spec.scheduler.victimGracePeriod, default
      * 30 s, the default terminationGracePeriodSeconds. */
     ks_time victim_grace;
+    /* spec.scheduler.config: the KubeSchedulerConfiguration loaded from
+     * that file (path relative to the scenario's folder), or NULL for
+     * kube-scheduler's defaults.  Owned. */
+    char *scheduler_config_path;
+    ks_schedconfig *scheduler_config;
     ks_node_pool *pools;
     size_t npools;
     ks_generator *generators;

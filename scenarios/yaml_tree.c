@@ -339,6 +339,11 @@ typedef struct builder {
     frame stack[KS_YT_MAX_DEPTH];
     size_t depth;
     int documents;
+    /* ks_yt_parse_stream: several documents allowed, each finished root
+     * moved to docs (empty ones dropped). */
+    int stream;
+    ks_yt_node **docs;
+    size_t ndocs, docs_cap;
 } builder;
 
 static int fail_mark(builder *b, yaml_mark_t m, const char *fmt, ...)
@@ -572,15 +577,33 @@ static int on_end(builder *b)
     return 0;
 }
 
+/* Stream mode: the document just ended joins the list, unless it is
+ * empty (a stray `---`, a file of comments). */
+static void end_stream_document(builder *b)
+{
+    ks_yt_node *root = b->root;
+    b->root = NULL;
+    if (!root || ks_yt_is_null(root)) {
+        ks_yt_free(root);
+        return;
+    }
+    b->docs = ks_xgrow(b->docs, &b->docs_cap, b->ndocs + 1, sizeof *b->docs);
+    b->docs[b->ndocs++] = root;
+}
+
 /* Handles one event; *done is set at the end of the stream. */
 static int on_event(builder *b, const yaml_event_t *e, int *done)
 {
     switch (e->type) {
     case YAML_DOCUMENT_START_EVENT:
-        if (++b->documents > 1)
+        if (++b->documents > 1 && !b->stream)
             return fail_mark(b, e->start_mark,
                              "a second YAML document starts here (a "
                              "scenario is exactly one document)");
+        return 0;
+    case YAML_DOCUMENT_END_EVENT:
+        if (b->stream)
+            end_stream_document(b);
         return 0;
     case YAML_ALIAS_EVENT:
         return fail_mark(b, e->start_mark,
@@ -610,6 +633,35 @@ static void builder_cleanup(builder *b)
         ks_yt_free(b->stack[i].key);
     ks_yt_free(b->root);
     b->root = NULL;
+    for (size_t i = 0; i < b->ndocs; i++)
+        ks_yt_free(b->docs[i]);
+    free(b->docs);
+    b->docs = NULL;
+    b->ndocs = 0;
+}
+
+/* Runs libyaml over the whole input, feeding the builder. */
+static int build(builder *b)
+{
+    yaml_parser_t parser;
+    if (!yaml_parser_initialize(&parser)) {
+        fprintf(stderr, "ksim: libyaml ran out of memory\n");
+        abort();
+    }
+    yaml_parser_set_input_string(&parser, (const unsigned char *)b->buf,
+                                 b->len);
+    int rc = 0, done = 0;
+    while (!rc && !done) {
+        yaml_event_t e;
+        if (!yaml_parser_parse(&parser, &e)) {
+            rc = fail_libyaml(b, &parser);
+            break;
+        }
+        rc = on_event(b, &e, &done);
+        yaml_event_delete(&e);
+    }
+    yaml_parser_delete(&parser);
+    return rc;
 }
 
 int ks_yt_parse(const char *buf, size_t len, const char *file,
@@ -623,23 +675,7 @@ int ks_yt_parse(const char *buf, size_t len, const char *file,
     b.len = len;
     *out = NULL;
 
-    yaml_parser_t parser;
-    if (!yaml_parser_initialize(&parser)) {
-        fprintf(stderr, "ksim: libyaml ran out of memory\n");
-        abort();
-    }
-    yaml_parser_set_input_string(&parser, (const unsigned char *)buf, len);
-    int rc = 0, done = 0;
-    while (!rc && !done) {
-        yaml_event_t e;
-        if (!yaml_parser_parse(&parser, &e)) {
-            rc = fail_libyaml(&b, &parser);
-            break;
-        }
-        rc = on_event(&b, &e, &done);
-        yaml_event_delete(&e);
-    }
-    yaml_parser_delete(&parser);
+    int rc = build(&b);
     if (!rc && (!b.root || ks_yt_is_null(b.root))) {
         int line = b.root ? b.root->line : 1, col = b.root ? b.root->col : 1;
         rc = ks_error_set(err, KS_EPARSE, file, line, col,
@@ -651,6 +687,36 @@ int ks_yt_parse(const char *buf, size_t len, const char *file,
     }
     *out = b.root;
     return 0;
+}
+
+int ks_yt_parse_stream(const char *buf, size_t len, const char *file,
+                       ks_yt_node ***docs, size_t *ndocs, ks_error *err)
+{
+    builder b;
+    memset(&b, 0, sizeof b);
+    b.c.file = file;
+    b.c.err = err;
+    b.buf = buf;
+    b.len = len;
+    b.stream = 1;
+    *docs = NULL;
+    *ndocs = 0;
+
+    int rc = build(&b);
+    if (rc) {
+        builder_cleanup(&b);
+        return rc;
+    }
+    *docs = b.docs;
+    *ndocs = b.ndocs;
+    return 0;
+}
+
+void ks_yt_free_stream(ks_yt_node **docs, size_t ndocs)
+{
+    for (size_t i = 0; i < ndocs; i++)
+        ks_yt_free(docs[i]);
+    free(docs);
 }
 
 /* ---- schema walking ---------------------------------------------------- */

@@ -5,8 +5,9 @@
  * in any order and point into when something is wrong.  ks_yt_parse builds
  * that tree for one document and rejects, with FILE:LINE:COL, everything a
  * strict configuration language does not need: anchors and aliases, several
- * documents, an empty document, non-standard tags, non-scalar mapping keys,
- * duplicate keys, NUL characters and nesting deeper than KS_YT_MAX_DEPTH.
+ * documents (ks_yt_parse_stream accepts those), an empty document,
+ * non-standard tags, non-scalar mapping keys, duplicate keys, NUL characters
+ * and nesting deeper than KS_YT_MAX_DEPTH.
  *
  * Every node knows its parent, so every value has a path such as
  * `spec.cluster.nodePools[0].count` (ks_yt_path), used in error messages
@@ -63,6 +64,15 @@ struct ks_yt_node {
 int ks_yt_parse(const char *buf, size_t len, const char *file,
                 ks_yt_node **out, ks_error *err);
 void ks_yt_free(ks_yt_node *root);
+
+/* Same rules, for a stream of documents separated by `---` (Kubernetes
+ * manifests, kubectl output): stores the non-empty documents in order in
+ * *docs (an array owned by the caller, freed with ks_yt_free_stream) and
+ * their number in *ndocs.  Empty documents are dropped, so an input without
+ * content gives 0 documents.  On error *docs is NULL and *ndocs 0. */
+int ks_yt_parse_stream(const char *buf, size_t len, const char *file,
+                       ks_yt_node ***docs, size_t *ndocs, ks_error *err);
+void ks_yt_free_stream(ks_yt_node **docs, size_t ndocs);
 
 /* True for a plain "", "~", "null", "Null" or "NULL". */
 int ks_yt_is_null(const ks_yt_node *n);

@@ -344,6 +344,7 @@ static void arm_timers(ks_scheduler *s);
 
 static void on_cycle_end(ks_engine *e, void *ctx, uint64_t arg);
 static void notify_plugins(ks_scheduler *s, uint32_t pod, int added);
+static void notify_terminating(ks_scheduler *s, uint32_t pod);
 
 #define CYCLE_ERROR (KS_NO_NODE - 1)
 
@@ -415,6 +416,7 @@ static void apply_preemption(ks_scheduler *s)
             continue; /* already gone or going during the cycle */
         v->terminating = 1;
         v->preempted_by = s->cycle_pod;
+        notify_terminating(s, s->cycle_victims[i]);
         pod->victims++;
         s->stats.victims++;
         s->evict(s->evict_ctx, s->cycle_victims[i], s->cycle_pod);
@@ -515,6 +517,17 @@ static void notify_plugins(ks_scheduler *s, uint32_t pod, int added)
             else if (!added && pl->pod_removed)
                 pl->pod_removed(s->fw[p].instances[i], s->cluster, pod);
         }
+    }
+}
+
+static void notify_terminating(ks_scheduler *s, uint32_t pod)
+{
+    for (size_t p = 0; p < s->cfg.nprofiles; p++) {
+        const ks_profile_config *prof = s->fw[p].profile;
+        for (size_t i = 0; i < prof->nplugins; i++)
+            if (prof->plugins[i].plugin->pod_terminating)
+                prof->plugins[i].plugin->pod_terminating(s->fw[p].instances[i],
+                                                         s->cluster, pod);
     }
 }
 

@@ -18,6 +18,8 @@
     X(noderesources_fit)                                                       \
     X(balanced_allocation)                                                     \
     X(nodeports)                                                               \
+    X(podtopologyspread)                                                       \
+    X(interpodaffinity)                                                        \
     X(tainttoleration)                                                         \
     X(node_filters)                                                            \
     X(nodeaffinity)                                                            \
@@ -25,6 +27,8 @@
     X(scheduler)                                                               \
     X(preemption)                                                              \
     X(loader)                                                                  \
+    X(schedconfig)                                                             \
+    X(manifests)                                                               \
     X(output)                                                                  \
     X(plot)                                                                    \
     X(quickstart)                                                              \

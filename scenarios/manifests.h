@@ -1,0 +1,191 @@
+/* manifests.h - loads Kubernetes manifests (kubectl get -o yaml output,
+ * hand-written YAML) into the objects ksim simulates.
+ *
+ * Input: one or more YAML documents separated by `---`, each a Kubernetes
+ * object or a `kind: List` (or a typed list such as PodList) of objects,
+ * exactly as kubectl prints them.  Kinds read: v1 Node, v1 Pod,
+ * scheduling.k8s.io/v1 PriorityClass, policy/v1 PodDisruptionBudget,
+ * apps/v1 Deployment, ReplicaSet, StatefulSet, DaemonSet and batch/v1 Job.
+ * Every other kind is skipped with one warning per kind.
+ *
+ * Strictness: every field is checked against the real Kubernetes schema
+ * (v1.36).  A field ksim reads is converted exactly (quantities with
+ * sim/quantity.h); a real Kubernetes field ksim does not model is accepted
+ * and listed once in the warnings ("Pod spec.containers[].livenessProbe (not
+ * modelled)"); a key that is no Kubernetes field is an error at its
+ * FILE:LINE:COL, as is a value of the wrong type or an apiVersion that does
+ * not serve the kind.  docs/manifests.md lists what is read and ignored.
+ *
+ * Defaulting: the API server's defaulting that changes scheduling is
+ * applied while loading (container requests default to limits, pod-level
+ * requests default from limits and containers, hostNetwork ports become
+ * host ports, workload replicas default to 1), so a hand-written manifest
+ * gives the pod the API server would have stored.
+ *
+ * Ownership: a ks_manifests (zero-initialize it) owns everything in it and
+ * is released with ks_manifests_free.  Each pod's spec is a separate
+ * ks_xcalloc allocation so a cluster can adopt it (ks_cluster_adopt_spec):
+ * set the pod's spec pointer to NULL after adopting.  The `file` members
+ * point at names owned by the set (files[]).
+ */
+#ifndef KS_MANIFESTS_H
+#define KS_MANIFESTS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sim/error.h"
+#include "sim/objects.h"
+
+/* One resource amount in the units the kube-scheduler reads: "cpu" in
+ * millicores (Quantity.MilliValue), every other resource in base units
+ * (Quantity.Value: bytes, counts). */
+typedef struct ks_resource_amount {
+    char *name;
+    int64_t value;
+} ks_resource_amount;
+
+/* The value of resource name in list, or def when absent. */
+int64_t ks_resource_amount_get(const ks_resource_amount *list, size_t n,
+                               const char *name, int64_t def);
+
+typedef struct ks_manifest_node {
+    char *name;
+    ks_node_info info; /* labels, spec.taints, spec.unschedulable, images */
+    /* status.allocatable, or status.capacity when allocatable is absent
+     * (the API server's NodeStatus defaulting, which NodeInfo then reads). */
+    ks_resource_amount *allocatable;
+    size_t nallocatable;
+    ks_resource_amount *capacity;
+    size_t ncapacity;
+    const char *file;
+    int line, col; /* where the object starts */
+} ks_manifest_node;
+
+/* A pod, or the pod a workload's template stamps out. */
+typedef struct ks_manifest_pod {
+    char *name;        /* NULL for a template's pod */
+    ks_pod_spec *spec; /* owned, ks_xcalloc'd; NULL once adopted */
+    /* The effective request (component-helpers resource.PodRequests as the
+     * scheduler's PodInfo.CalculateResource calls it, after API
+     * defaulting): per resource, max(sum of regular containers and
+     * sidecars, each init container plus the sidecars started before it),
+     * pod-level requests replacing cpu/memory/hugepages when set, plus
+     * overhead; with the in-place resize state of status.containerStatuses
+     * (max of spec, allocated and actuated requests). */
+    ks_resource_amount *requests;
+    size_t nrequests;
+    /* The scheduler's non-zero view: exactly two entries, "cpu" and
+     * "memory", computed like requests but with 100m / 200Mi for each
+     * container that requests no cpu / memory. */
+    ks_resource_amount *nonzero_requests;
+    size_t nnonzero_requests;
+    char *node_name; /* spec.nodeName, NULL when unbound */
+    char *phase;     /* status.phase, NULL when absent */
+    /* spec.priorityClassName; after ks_manifests_resolve_priorities the
+     * class that gave the priority (the global default when it applied). */
+    char *priority_class_name;
+    /* spec.priority as read (has_priority 0 when absent); after resolving,
+     * the pod's priority (has_priority 1, also in spec->priority). */
+    int has_priority;
+    int32_t priority;
+    /* spec.preemptionPolicy was given (else it comes from the class); the
+     * value is spec->preemption_never. */
+    int has_preemption_policy;
+    char *owner_kind; /* the controller ownerReference, NULL when none */
+    char *owner_name;
+    const char *file;
+    int line, col;
+} ks_manifest_pod;
+
+typedef struct ks_manifest_template {
+    char *kind; /* "Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Job"
+                 */
+    char *name;
+    char *namespace_name; /* NULL = "default" */
+    /* spec.replicas (default 1); Job: spec.parallelism as defaulted (1);
+     * DaemonSet: -1 (one pod per eligible node). */
+    int32_t replicas;
+    /* Job: spec.completions as defaulted (1 when neither parallelism nor
+     * completions is set; -1 when unset: a work queue).  Others: -1. */
+    int32_t completions;
+    /* The workload's controller ownerReference (a ReplicaSet's
+     * Deployment: its pods come from the owner, not from both), NULL when
+     * none. */
+    char *owner_kind;
+    char *owner_name;
+    ks_manifest_pod pod; /* the template: no name, phase or owner */
+    const char *file;
+    int line, col;
+} ks_manifest_template;
+
+typedef struct ks_manifest_priority_class {
+    char *name;
+    int32_t value;
+    int global_default;
+    int preemption_never; /* preemptionPolicy: Never */
+    const char *file;
+    int line, col;
+} ks_manifest_priority_class;
+
+/* An intstr.IntOrString as PodDisruptionBudget uses it. */
+typedef struct ks_int_or_percent {
+    int set;
+    int is_percent; /* value is a percentage (0..100) */
+    int32_t value;
+} ks_int_or_percent;
+
+typedef struct ks_manifest_pdb {
+    char *namespace_name; /* NULL = "default" */
+    char *name;
+    /* policy/v1: a null selector selects no pod, an empty one every pod of
+     * the namespace. */
+    int has_selector;
+    ks_label_selector selector;
+    ks_int_or_percent min_available;
+    ks_int_or_percent max_unavailable;
+    const char *file;
+    int line, col;
+} ks_manifest_pdb;
+
+typedef struct ks_manifests {
+    ks_manifest_node *nodes;
+    size_t nnodes;
+    ks_manifest_pod *pods;
+    size_t npods;
+    ks_manifest_template *templates;
+    size_t ntemplates;
+    ks_manifest_priority_class *priority_classes;
+    size_t npriority_classes;
+    ks_manifest_pdb *pdbs;
+    size_t npdbs;
+    /* Each unmodelled field (by kind and path pattern) and each skipped
+     * kind, once, in the order first met. */
+    char **warnings;
+    size_t nwarnings;
+    char **files; /* names of the inputs loaded, in order */
+    size_t nfiles;
+} ks_manifests;
+
+/* Reads path and appends its objects to *into.  On error *into is left as
+ * it was and err says where (FILE:LINE:COL) and why. */
+int ks_manifests_load_file(const char *path, ks_manifests *into,
+                           ks_error *err);
+/* Same for buf[0..len); name is the file name used in messages. */
+int ks_manifests_load_buffer(const char *buf, size_t len, const char *name,
+                             ks_manifests *into, ks_error *err);
+
+/* Gives every pod and template its priority as the Priority admission
+ * plugin does: the value of its priorityClassName (system-node-critical
+ * and system-cluster-critical are built in), else of the globalDefault
+ * class (whose name it then takes), else 0; and preemptionPolicy from the
+ * class.  A pod that already carries spec.priority (an admitted object from
+ * a dump) keeps it when its class is not loaded (one warning per class) or
+ * when it names no class; it must agree with a loaded class.  Otherwise a
+ * missing class is an error naming the pod.  Call after loading every
+ * file; calling again changes nothing. */
+int ks_manifests_resolve_priorities(ks_manifests *m, ks_error *err);
+
+void ks_manifests_free(ks_manifests *m); /* accepts NULL; leaves *m zeroed */
+
+#endif
