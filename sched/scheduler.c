@@ -30,6 +30,12 @@ typedef struct framework {
     uint32_t bit[KS_MAX_PROFILE_PLUGINS]; /* rejected_by bit of each plugin */
     void *instances[KS_MAX_PROFILE_PLUGINS];
     uint8_t skip_filter[KS_MAX_PROFILE_PLUGINS]; /* PreFilter said Skip */
+    /* This cycle's call contexts, and the plugins whose Filter runs on
+     * each node (enabled, implemented, not skipped), in profile order:
+     * built once per cycle so the per-node loop does no bookkeeping. */
+    ks_plugin_call calls[KS_MAX_PROFILE_PLUGINS];
+    uint8_t active[KS_MAX_PROFILE_PLUGINS];
+    size_t nactive;
 } framework;
 
 struct ks_scheduler {
@@ -51,6 +57,7 @@ struct ks_scheduler {
     int cycle_armed;
     int busy;             /* a cycle is in progress */
     int what_if;          /* preemption's dry run: no counters */
+    int prefilter_rejected; /* this cycle's PreFilter rejected the pod */
     ks_evict_fn evict;
     void *evict_ctx;
     gsl_rng *preemption_rng;
@@ -195,16 +202,20 @@ static ks_plugin_call plugin_call(const ks_scheduler *s, size_t i,
 static int run_pre_filters(ks_scheduler *s, const ks_pod *pod)
 {
     framework *fw = s->cur;
+    fw->nactive = 0;
     for (size_t i = 0; i < fw->profile->nplugins; i++) {
         const ks_plugin_use *u = &fw->profile->plugins[i];
+        fw->calls[i] = plugin_call(s, i, pod);
         fw->skip_filter[i] = 0;
         if (!u->filter || !u->plugin->pre_filter)
             continue;
-        ks_plugin_call call = plugin_call(s, i, pod);
-        ks_status st = u->plugin->pre_filter(&call);
+        ks_status st = u->plugin->pre_filter(&fw->calls[i]);
         if (st.code == KS_STATUS_SKIP) {
             fw->skip_filter[i] = 1;
         } else if (st.code != KS_STATUS_SUCCESS) {
+            /* No filter state for this pod: preemption cannot evaluate
+             * nodes either (upstream's filters fail to read it). */
+            s->prefilter_rejected = 1;
             fw->stats[i].pre_filter_rejections++;
             s->cycle_rejected_by |= fw->bit[i];
             /* Every node gets the PreFilter's status. */
@@ -214,23 +225,25 @@ static int run_pre_filters(ks_scheduler *s, const ks_pod *pod)
             return 0;
         }
     }
+    for (size_t i = 0; i < fw->profile->nplugins; i++) {
+        const ks_plugin_use *u = &fw->profile->plugins[i];
+        if (u->filter && u->plugin->filter && !fw->skip_filter[i])
+            fw->active[fw->nactive++] = (uint8_t)i;
+    }
     return 1;
 }
 
 /* Runs the profile's filters on node: KS_STATUS_SUCCESS or the first
  * rejection's code (which ends the chain). */
-static ks_status_code run_filters(ks_scheduler *s, const ks_pod *pod,
-                                  const ks_node *node)
+static ks_status_code run_filters(ks_scheduler *s, const ks_node *node)
 {
     framework *fw = s->cur;
-    for (size_t i = 0; i < fw->profile->nplugins; i++) {
+    for (size_t k = 0; k < fw->nactive; k++) {
+        size_t i = fw->active[k];
         const ks_plugin_use *u = &fw->profile->plugins[i];
-        if (!u->filter || !u->plugin->filter || fw->skip_filter[i])
-            continue;
-        ks_plugin_call call = plugin_call(s, i, pod);
         if (!s->what_if)
             fw->stats[i].filter_calls++;
-        ks_status_code code = u->plugin->filter(&call, node).code;
+        ks_status_code code = u->plugin->filter(&fw->calls[i], node).code;
         if (code != KS_STATUS_SUCCESS) {
             if (!s->what_if) {
                 fw->stats[i].filter_rejections++;
@@ -245,7 +258,8 @@ static ks_status_code run_filters(ks_scheduler *s, const ks_pod *pod,
 static int node_passes_filters(ks_scheduler *s, const ks_pod *pod,
                                const ks_node *node)
 {
-    ks_status_code code = run_filters(s, pod, node);
+    (void)pod; /* this cycle's prepared call contexts name it */
+    ks_status_code code = run_filters(s, node);
     s->unresolvable[node - s->cluster->nodes] =
         code == KS_STATUS_UNSCHEDULABLE_AND_UNRESOLVABLE;
     return code == KS_STATUS_SUCCESS;
@@ -288,7 +302,7 @@ static size_t find_feasible_nodes(ks_scheduler *s, const ks_pod *pod)
 
 /* Runs PreScore, Score and NormalizeScore; returns 0, or -1 if a PreScore
  * failed with an error (upstream then fails the whole cycle). */
-static int score_nodes(ks_scheduler *s, const ks_pod *pod, size_t nfeasible)
+static int score_nodes(ks_scheduler *s, size_t nfeasible)
 {
     for (size_t i = 0; i < nfeasible; i++)
         s->total_scores[i] = 0;
@@ -297,9 +311,9 @@ static int score_nodes(ks_scheduler *s, const ks_pod *pod, size_t nfeasible)
         const ks_plugin_use *u = &prof->plugins[p];
         if (!u->score || !u->plugin->score)
             continue;
-        ks_plugin_call call = plugin_call(s, p, pod);
+        const ks_plugin_call *call = &s->cur->calls[p];
         if (u->plugin->pre_score) {
-            ks_status st = u->plugin->pre_score(&call, s->feasible, nfeasible);
+            ks_status st = u->plugin->pre_score(call, s->feasible, nfeasible);
             if (st.code == KS_STATUS_SKIP)
                 continue;
             if (st.code != KS_STATUS_SUCCESS)
@@ -307,10 +321,10 @@ static int score_nodes(ks_scheduler *s, const ks_pod *pod, size_t nfeasible)
         }
         for (size_t i = 0; i < nfeasible; i++)
             s->plugin_scores[i] = u->plugin->score(
-                &call, &s->cluster->nodes[s->feasible[i]]);
+                call, &s->cluster->nodes[s->feasible[i]]);
         s->cur->stats[p].score_calls += nfeasible;
         if (u->plugin->normalize)
-            u->plugin->normalize(&call, s->plugin_scores, nfeasible);
+            u->plugin->normalize(call, s->plugin_scores, nfeasible);
         int64_t weight = u->weight ? u->weight : 1;
         for (size_t i = 0; i < nfeasible; i++)
             s->total_scores[i] += s->plugin_scores[i] * weight;
@@ -353,8 +367,7 @@ static void notify_terminating(ks_scheduler *s, uint32_t pod);
 static int what_if_fits(void *sched, uint32_t node)
 {
     ks_scheduler *s = sched;
-    return run_filters(s, &s->cluster->pods[s->cycle_pod],
-                       &s->cluster->nodes[node]) == KS_STATUS_SUCCESS;
+    return run_filters(s, &s->cluster->nodes[node]) == KS_STATUS_SUCCESS;
 }
 
 static void what_if_detach(void *sched, uint32_t pod)
@@ -377,7 +390,7 @@ static void run_post_filters(ks_scheduler *s, const ks_pod *pod)
 {
     s->cycle_nominated = KS_NO_NODE;
     s->cycle_nvictims = 0;
-    if (!s->evict || !s->preemption_rng)
+    if (!s->evict || !s->preemption_rng || s->prefilter_rejected)
         return;
     ks_postfilter_env env = {s->unresolvable, what_if_fits, what_if_detach,
                              what_if_attach, s, s->preemption_rng};
@@ -438,7 +451,7 @@ static uint32_t decide(ks_scheduler *s, const ks_pod *pod, uint64_t *examined)
     }
     if (nfeasible == 1) /* one feasible node: no scoring, as upstream */
         return s->feasible[0];
-    if (score_nodes(s, pod, nfeasible) != 0)
+    if (score_nodes(s, nfeasible) != 0)
         return CYCLE_ERROR;
     return select_host(s, nfeasible);
 }
@@ -477,6 +490,7 @@ static void start_cycle(ks_scheduler *s)
     s->cycle_pod = pod_idx;
     s->cycle_rejected_by = 0;
     s->cycle_nominated = KS_NO_NODE;
+    s->prefilter_rejected = 0;
     s->cycle_node = decide(s, pod, &examined);
     ks_time cost = s->cfg.cycle_base + s->cfg.cycle_per_node * (ks_time)examined;
     pod->cycle_time += cost;

@@ -14,6 +14,28 @@
 #include "policies/k8s/balanced_allocation.h"
 
 #include <math.h>
+#include <stdlib.h>
+
+#include "sim/xalloc.h"
+
+/* PreScore's per-pod view, reused for every node scored: which resources
+ * enter the score (configured, not "pods", not an unrequested scalar). */
+typedef struct ba_instance {
+    const ks_pod *pod;
+    int res[KS_RES_COUNT];
+    int nres;
+} ba_instance;
+
+static void *ba_create(const void *args)
+{
+    (void)args;
+    return ks_xcalloc(1, sizeof(ba_instance));
+}
+
+static void ba_destroy(void *instance)
+{
+    free(instance);
+}
 
 static const ks_balanced_allocation_args default_args = {
     .weight = {[KS_RES_CPU] = 1, [KS_RES_MEMORY] = 1, [KS_RES_PODS] = 0},
@@ -21,6 +43,8 @@ static const ks_balanced_allocation_args default_args = {
 
 const ks_plugin ks_plugin_balanced_allocation = {
     .name = "NodeResourcesBalancedAllocation",
+    .create = ba_create,
+    .destroy = ba_destroy,
     .pre_score = ks_balanced_allocation_pre_score,
     .score = ks_balanced_allocation_score,
     .default_args = &default_args,
@@ -103,6 +127,19 @@ static int best_effort(const ks_balanced_allocation_args *a, const ks_pod *pod)
     return 1;
 }
 
+/* The resources that enter the pod's score, into res; returns how many. A
+ * scalar resource the pod does not request is skipped
+ * (resource_allocation.go calculateResourceAllocatableRequest). */
+static int scored_resources(const ks_balanced_allocation_args *a,
+                            const ks_pod *pod, int res[KS_RES_COUNT])
+{
+    int n = 0, nres = ks_resource_count();
+    for (int r = 0; r < nres; r++)
+        if (scored(a, r) && !(ks_resource_is_scalar(r) && pod->request[r] == 0))
+            res[n++] = r;
+    return n;
+}
+
 ks_status ks_balanced_allocation_pre_score(const ks_plugin_call *call,
                                            const uint32_t *nodes, size_t n)
 {
@@ -112,6 +149,11 @@ ks_status ks_balanced_allocation_pre_score(const ks_plugin_call *call,
      * (kubernetes issue 129138). */
     if (best_effort(args_of(call), call->pod))
         return ks_status_make(KS_STATUS_SKIP, 0, NULL);
+    ba_instance *inst = call->instance;
+    if (inst) {
+        inst->pod = call->pod;
+        inst->nres = scored_resources(args_of(call), call->pod, inst->res);
+    }
     return ks_status_ok();
 }
 
@@ -120,17 +162,24 @@ int64_t ks_balanced_allocation_score(const ks_plugin_call *call,
 {
     const ks_balanced_allocation_args *a = args_of(call);
     const ks_pod *pod = call->pod;
-    /* Score without PreScore scores a best-effort pod 0, as upstream. */
-    if (best_effort(a, pod))
-        return 0;
+    const ba_instance *inst = call->instance;
+    int local[KS_RES_COUNT];
+    const int *res = local;
+    int nr;
+    if (inst && inst->pod == pod) {
+        res = inst->res;
+        nr = inst->nres;
+    } else {
+        /* Score without PreScore scores a best-effort pod 0, as upstream. */
+        if (best_effort(a, pod))
+            return 0;
+        nr = scored_resources(a, pod, local);
+    }
     int64_t requested[KS_RES_COUNT], allocated[KS_RES_COUNT];
     int64_t allocatable[KS_RES_COUNT];
-    int n = 0, nres = ks_resource_count();
-    for (int r = 0; r < nres; r++) {
-        /* A scalar resource the pod does not request is skipped
-         * (resource_allocation.go calculateResourceAllocatableRequest). */
-        if (!scored(a, r) || (ks_resource_is_scalar(r) && pod->request[r] == 0))
-            continue;
+    int n = 0;
+    for (int k = 0; k < nr; k++) {
+        int r = res[k];
         /* useRequested: actual requests, not the non-zero defaults. */
         allocatable[n] = node->allocatable[r];
         allocated[n] = node->requested[r];

@@ -28,6 +28,8 @@ static const ks_fit_args default_args = {
 };
 
 static void *fit_create(const void *args);
+static ks_status fit_pre_score(const ks_plugin_call *call,
+                               const uint32_t *nodes, size_t n);
 static void fit_destroy(void *instance);
 
 const ks_plugin ks_plugin_noderesources_fit = {
@@ -35,6 +37,7 @@ const ks_plugin ks_plugin_noderesources_fit = {
     .create = fit_create,
     .destroy = fit_destroy,
     .filter = ks_fit_filter,
+    .pre_score = fit_pre_score,
     .score = ks_fit_score,
     .default_args = &default_args,
     .default_weight = 1,
@@ -44,6 +47,12 @@ const ks_plugin ks_plugin_noderesources_fit = {
  * resources (upstream: "Insufficient <name>" joined with ", "). */
 typedef struct fit_instance {
     char msg[512];
+    /* PreScore's per-pod view, reused for every node scored: the weights
+     * after dropping "pods" and unrequested scalar resources, and the
+     * number of resources that can carry weight. */
+    const ks_pod *scored_pod;
+    int64_t weight[KS_RES_COUNT];
+    int nres;
 } fit_instance;
 
 static void *fit_create(const void *args)
@@ -428,24 +437,58 @@ int64_t ks_requested_to_capacity_ratio_score(const int64_t *requested,
     return (2 * score + weight_sum) / (2 * weight_sum);
 }
 
-int64_t ks_fit_score(const ks_plugin_call *call, const ks_node *node)
+/* The weights the pod is scored with; returns the number of resources to
+ * look at (the last one with a weight, plus one). */
+static int effective_weights(const ks_fit_args *a, const ks_pod *pod,
+                             int64_t weight[KS_RES_COUNT])
 {
-    const ks_pod *pod = call->pod;
-    const ks_fit_args *a = args_of(call);
-    int64_t requested[KS_RES_COUNT], weight[KS_RES_COUNT];
-    int nres = ks_resource_count();
+    int nres = ks_resource_count(), last = 0;
     for (int r = 0; r < nres; r++) {
-        requested[r] = node->nonzero_requested[r] + pod->nonzero_request[r];
         weight[r] = a->weight[r];
         /* A scalar resource the pod does not request is skipped: it
          * neither scores nor counts its weight (resource_allocation.go). */
         if (ks_resource_is_scalar(r) && pod->request[r] == 0)
             weight[r] = 0;
+        /* calculateResourceAllocatableRequest knows cpu, memory,
+         * ephemeral-storage and scalar resources; "pods" is none of them
+         * and yields (0, 0), i.e. it is never scored. */
+        if (r == KS_RES_PODS)
+            weight[r] = 0;
+        if (weight[r])
+            last = r + 1;
     }
-    /* calculateResourceAllocatableRequest knows cpu, memory,
-     * ephemeral-storage and scalar resources; "pods" is none of them and
-     * yields (0, 0), i.e. it is never scored. */
-    weight[KS_RES_PODS] = 0;
+    return last;
+}
+
+static ks_status fit_pre_score(const ks_plugin_call *call,
+                               const uint32_t *nodes, size_t n)
+{
+    (void)nodes;
+    (void)n;
+    fit_instance *inst = call->instance;
+    if (inst) {
+        inst->nres = effective_weights(args_of(call), call->pod, inst->weight);
+        inst->scored_pod = call->pod;
+    }
+    return ks_status_ok();
+}
+
+int64_t ks_fit_score(const ks_plugin_call *call, const ks_node *node)
+{
+    const ks_pod *pod = call->pod;
+    const ks_fit_args *a = args_of(call);
+    fit_instance *inst = call->instance;
+    int64_t requested[KS_RES_COUNT], local[KS_RES_COUNT];
+    const int64_t *weight = local;
+    int nres;
+    if (inst && inst->scored_pod == pod) {
+        weight = inst->weight;
+        nres = inst->nres;
+    } else {
+        nres = effective_weights(a, pod, local);
+    }
+    for (int r = 0; r < nres; r++)
+        requested[r] = node->nonzero_requested[r] + pod->nonzero_request[r];
     switch (a->strategy) {
     case KS_FIT_MOST_ALLOCATED:
         return ks_most_allocated_score(requested, node->allocatable, weight,
