@@ -571,8 +571,11 @@ static ks_pod_row *pod_rows(const ks_cluster *c, const ks_run_info *info)
     for (size_t i = 0; i < c->npods; i++) {
         const ks_pod *p = &c->pods[i];
         ks_pod_row *r = &rows[i];
-        snprintf(r->name, sizeof r->name, "%s-%u", source_name(info, p->source),
-                 (unsigned)p->ordinal);
+        if (p->name)
+            snprintf(r->name, sizeof r->name, "%s", p->name);
+        else
+            snprintf(r->name, sizeof r->name, "%s-%u",
+                     source_name(info, p->source), (unsigned)p->ordinal);
         r->submit = seconds_or_nan(p->submit);
         r->scheduled = seconds_or_nan(p->scheduled);
         r->start = seconds_or_nan(p->start);

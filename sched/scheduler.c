@@ -216,7 +216,8 @@ static int run_pre_filters(ks_scheduler *s, const ks_pod *pod)
             /* No filter state for this pod: preemption cannot evaluate
              * nodes either (upstream's filters fail to read it). */
             s->prefilter_rejected = 1;
-            fw->stats[i].pre_filter_rejections++;
+            if (!s->what_if)
+                fw->stats[i].pre_filter_rejections++;
             s->cycle_rejected_by |= fw->bit[i];
             /* Every node gets the PreFilter's status. */
             memset(s->unresolvable,
@@ -648,4 +649,167 @@ const ks_plugin_stats *ks_scheduler_plugin_stats(const ks_scheduler *s,
 {
     *n = s->nplugin_stats;
     return s->plugin_stats;
+}
+
+/* ---- explain ------------------------------------------------------------- */
+
+static void copy_message(char *dst, const char *msg)
+{
+    snprintf(dst, KS_EXPLAIN_MSG_MAX, "%s", msg ? msg : "");
+}
+
+/* Every Filter plugin on node, without stopping at the first rejection. */
+static void explain_filters(ks_scheduler *s, ks_explain_node *en)
+{
+    framework *fw = s->cur;
+    const ks_node *node = &s->cluster->nodes[en->node];
+    en->feasible = 1;
+    for (size_t i = 0; i < fw->profile->nplugins; i++) {
+        const ks_plugin_use *u = &fw->profile->plugins[i];
+        if (!u->filter || !u->plugin->filter || fw->skip_filter[i])
+            continue;
+        ks_status st = u->plugin->filter(&fw->calls[i], node);
+        en->filter[i].ran = 1;
+        en->filter[i].code = st.code;
+        copy_message(en->filter[i].message, st.message);
+        if (st.code != KS_STATUS_SUCCESS)
+            en->feasible = 0;
+    }
+}
+
+/* Score plugins over the nodes marked scored, recording each stage. */
+static void explain_scores(ks_scheduler *s, ks_explain *out)
+{
+    size_t n = 0;
+    for (size_t k = 0; k < out->nnodes; k++)
+        if (out->nodes[k].scored)
+            s->feasible[n++] = out->nodes[k].node;
+    if (n == 0)
+        return;
+    const ks_profile_config *prof = s->cur->profile;
+    for (size_t p = 0; p < prof->nplugins; p++) {
+        const ks_plugin_use *u = &prof->plugins[p];
+        if (!u->score || !u->plugin->score)
+            continue;
+        const ks_plugin_call *call = &s->cur->calls[p];
+        if (u->plugin->pre_score &&
+            u->plugin->pre_score(call, s->feasible, n).code != KS_STATUS_SUCCESS)
+            continue; /* Skip (or an error: the plugin contributes nothing) */
+        int64_t *raw = ks_xmalloc(n * sizeof *raw);
+        for (size_t i = 0; i < n; i++)
+            raw[i] = s->plugin_scores[i] =
+                u->plugin->score(call, &s->cluster->nodes[s->feasible[i]]);
+        if (u->plugin->normalize)
+            u->plugin->normalize(call, s->plugin_scores, n);
+        int64_t weight = u->weight ? u->weight : 1;
+        size_t i = 0;
+        for (size_t k = 0; k < out->nnodes; k++) {
+            ks_explain_node *en = &out->nodes[k];
+            if (!en->scored)
+                continue;
+            en->score[p] = (ks_explain_score){1, raw[i], s->plugin_scores[i],
+                                              s->plugin_scores[i] * weight};
+            en->total += s->plugin_scores[i] * weight;
+            i++;
+        }
+        free(raw);
+    }
+}
+
+/* selectHost over the feasible nodes' totals. */
+static uint32_t explain_select(ks_scheduler *s, const ks_explain *out)
+{
+    size_t n = 0;
+    for (size_t k = 0; k < out->nnodes; k++)
+        if (out->nodes[k].feasible) {
+            s->feasible[n] = out->nodes[k].node;
+            s->total_scores[n++] = out->nodes[k].total;
+        }
+    if (n == 0)
+        return KS_NO_NODE;
+    return n == 1 ? s->feasible[0] : select_host(s, n);
+}
+
+static void explain_preemption(ks_scheduler *s, uint32_t pod_idx,
+                               ks_explain *out)
+{
+    /* The PostFilter reads the per-node verdicts of the cycle. */
+    for (size_t k = 0; k < out->nnodes; k++) {
+        const ks_explain_node *en = &out->nodes[k];
+        int unresolvable = 0;
+        for (size_t i = 0; i < KS_MAX_PROFILE_PLUGINS; i++)
+            if (en->filter[i].ran &&
+                en->filter[i].code == KS_STATUS_UNSCHEDULABLE_AND_UNRESOLVABLE)
+                unresolvable = 1;
+        s->unresolvable[en->node] = (uint8_t)unresolvable;
+    }
+    s->cycle_pod = pod_idx;
+    run_post_filters(s, &s->cluster->pods[pod_idx]);
+    out->preemption_node = s->cycle_nominated;
+    if (s->cycle_nominated != KS_NO_NODE && s->cycle_nvictims) {
+        out->victims = ks_xmalloc(s->cycle_nvictims * sizeof *out->victims);
+        memcpy(out->victims, s->cycle_victims,
+               s->cycle_nvictims * sizeof *out->victims);
+        out->nvictims = s->cycle_nvictims;
+    }
+}
+
+int ks_scheduler_explain(ks_scheduler *s, uint32_t pod_idx,
+                         const uint32_t *candidates, size_t ncandidates,
+                         int score_all, ks_explain *out)
+{
+    *out = (ks_explain){0};
+    out->selected = out->preemption_node = KS_NO_NODE;
+    if (pod_idx >= s->cluster->npods)
+        return KS_EINVAL;
+    ks_pod *pod = &s->cluster->pods[pod_idx];
+    s->cur = profile_of(s, pod);
+    if (!s->cur)
+        return 0; /* another scheduler's pod: nothing to explain */
+    out->profile = s->cur->profile;
+    ensure_buffers(s);
+    s->cycle_rejected_by = 0;
+    s->prefilter_rejected = 0;
+    size_t n = candidates ? ncandidates : s->cluster->nnodes;
+    out->nodes = ks_xcalloc(n ? n : 1, sizeof *out->nodes);
+    out->nnodes = n;
+    for (size_t k = 0; k < n; k++)
+        out->nodes[k].node = candidates ? candidates[k] : (uint32_t)k;
+    s->what_if = 1; /* explaining is not scheduling: no counters */
+    if (!run_pre_filters(s, pod)) {
+        const framework *fw = s->cur;
+        for (size_t i = 0; i < fw->profile->nplugins; i++) {
+            const ks_plugin_use *u = &fw->profile->plugins[i];
+            if (!u->filter || !u->plugin->pre_filter)
+                continue;
+            ks_status st = u->plugin->pre_filter(&fw->calls[i]);
+            if (st.code != KS_STATUS_SUCCESS && st.code != KS_STATUS_SKIP) {
+                snprintf(out->prefilter_plugin, sizeof out->prefilter_plugin,
+                         "%s", u->plugin->name);
+                copy_message(out->prefilter_message, st.message);
+                break;
+            }
+        }
+        s->what_if = 0;
+        return 0;
+    }
+    for (size_t k = 0; k < n; k++) {
+        explain_filters(s, &out->nodes[k]);
+        out->nodes[k].scored = out->nodes[k].feasible || score_all;
+    }
+    explain_scores(s, out);
+    out->selected = explain_select(s, out);
+    if (out->selected == KS_NO_NODE)
+        explain_preemption(s, pod_idx, out);
+    s->what_if = 0;
+    return 0;
+}
+
+void ks_explain_free(ks_explain *e)
+{
+    if (!e)
+        return;
+    free(e->nodes);
+    free(e->victims);
+    *e = (ks_explain){0};
 }

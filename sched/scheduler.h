@@ -147,4 +147,57 @@ const ks_plugin_stats *ks_scheduler_plugin_stats(const ks_scheduler *s,
                                                  size_t *n);
 const ks_queue *ks_scheduler_queue(const ks_scheduler *s);
 
+/* ---- explain: one decision with every plugin's verdict and score ------- */
+
+#define KS_EXPLAIN_MSG_MAX 160
+
+/* One plugin's verdict on one node (Filter), or its score there. */
+typedef struct ks_explain_filter {
+    int ran;                 /* 0: not enabled at Filter, or PreFilter Skip */
+    ks_status_code code;
+    char message[KS_EXPLAIN_MSG_MAX];
+} ks_explain_filter;
+
+typedef struct ks_explain_score {
+    int ran;                 /* 0: not enabled at Score, or PreScore Skip */
+    int64_t raw, normalized, weighted;
+} ks_explain_score;
+
+typedef struct ks_explain_node {
+    uint32_t node;
+    int feasible;            /* every Filter passed */
+    int scored;
+    ks_explain_filter filter[KS_MAX_PROFILE_PLUGINS];
+    ks_explain_score score[KS_MAX_PROFILE_PLUGINS];
+    int64_t total;
+} ks_explain_node;
+
+typedef struct ks_explain {
+    const ks_profile_config *profile; /* NULL: no profile for the pod */
+    /* PreFilter rejection (then no node is feasible), else empty. */
+    char prefilter_plugin[64];
+    char prefilter_message[KS_EXPLAIN_MSG_MAX];
+    ks_explain_node *nodes;  /* the evaluated nodes, in the order given */
+    size_t nnodes;
+    uint32_t selected;       /* KS_NO_NODE when none is feasible */
+    uint32_t preemption_node; /* PostFilter's nomination, or KS_NO_NODE */
+    uint32_t *victims;
+    size_t nvictims;
+} ks_explain;
+
+/* Explains the decision for pending pod: PreFilter, then every Filter
+ * plugin on every candidate node (all of them, not stopping at the first
+ * rejection, so each verdict is shown), Score and NormalizeScore on the
+ * feasible nodes (or on every candidate with score_all, a diagnostic:
+ * what a rejected node would have scored), the node selectHost picks among
+ * the feasible ones, and if none is feasible, what preemption would do
+ * (nothing is deleted).  candidates NULL means every node.  Unlike a real
+ * cycle, every candidate is evaluated (no percentageOfNodesToScore
+ * sampling).  Changes nothing in the cluster.  Free with
+ * ks_explain_free. */
+int ks_scheduler_explain(ks_scheduler *s, uint32_t pod,
+                         const uint32_t *candidates, size_t ncandidates,
+                         int score_all, ks_explain *out);
+void ks_explain_free(ks_explain *e);
+
 #endif

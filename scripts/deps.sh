@@ -11,6 +11,7 @@ KSIM_PACKAGES=(
   libgsl-dev                              # distributions, statistics (GSL)
   libyaml-dev                             # scenario files (libyaml)
   libhdf5-dev                             # run datasets (HDF5, serial)
+  libjansson-dev                          # JSON output (ksim explain)
   libcunit1-dev                           # unit tests (CUnit)
   gnuplot-nox                             # figures (external program)
 )

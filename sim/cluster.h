@@ -40,7 +40,9 @@ typedef enum ks_pod_phase {
 #define KS_NO_POD UINT32_MAX
 
 typedef struct ks_pod {
-    const ks_pod_spec *spec; /* shared, owned by the cluster; NULL = empty */
+    const ks_pod_spec *spec; /* shared, borrowed; NULL = empty */
+    const char *name;        /* "namespace/name" of a manifest pod (borrowed),
+                                NULL: named after its source and ordinal */
     int64_t request[KS_RES_COUNT];         /* actual; pods = 1 */
     int64_t nonzero_request[KS_RES_COUNT]; /* scoring view (defaults) */
     ks_time duration;  /* run time once started */

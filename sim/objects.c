@@ -510,3 +510,41 @@ void ks_node_info_free(ks_node_info *info)
     free(info->images);
     *info = (ks_node_info){0};
 }
+
+static char *dup_or_null(const char *s)
+{
+    return s ? ks_xstrdup(s) : NULL;
+}
+
+void ks_node_info_copy(ks_node_info *dst, const ks_node_info *src)
+{
+    *dst = (ks_node_info){0};
+    for (size_t i = 0; i < src->labels.n; i++)
+        ks_labels_set(&dst->labels, src->labels.items[i].key,
+                      src->labels.items[i].value);
+    dst->unschedulable = src->unschedulable;
+    if (src->ntaints) {
+        dst->taints = ks_xcalloc(src->ntaints, sizeof *dst->taints);
+        for (size_t i = 0; i < src->ntaints; i++) {
+            dst->taints[i].key = dup_or_null(src->taints[i].key);
+            dst->taints[i].value = dup_or_null(src->taints[i].value);
+            dst->taints[i].effect = src->taints[i].effect;
+        }
+        dst->ntaints = src->ntaints;
+    }
+    if (src->nimages) {
+        dst->images = ks_xcalloc(src->nimages, sizeof *dst->images);
+        for (size_t i = 0; i < src->nimages; i++) {
+            const ks_node_image *si = &src->images[i];
+            ks_node_image *di = &dst->images[i];
+            di->size_bytes = si->size_bytes;
+            if (si->nnames) {
+                di->names = ks_xcalloc(si->nnames, sizeof *di->names);
+                for (size_t k = 0; k < si->nnames; k++)
+                    di->names[k] = ks_xstrdup(si->names[k]);
+                di->nnames = si->nnames;
+            }
+        }
+        dst->nimages = src->nimages;
+    }
+}

@@ -305,5 +305,7 @@ typedef struct ks_node_info {
 
 void ks_pod_spec_free(ks_pod_spec *spec);
 void ks_node_info_free(ks_node_info *info);
+/* Deep copy of src into a zeroed dst (free with ks_node_info_free). */
+void ks_node_info_copy(ks_node_info *dst, const ks_node_info *src);
 
 #endif
