@@ -611,13 +611,79 @@ static int load_pools(const ks_yt_ctx *c, const ks_yt_node *n, ks_scenario *sc)
     return 0;
 }
 
+/* A path relative to the scenario file's folder (as kubectl -f and
+ * kustomize resolve them), unless absolute. */
+static char *relative_to(const char *scenario_path, const char *path)
+{
+    const char *slash = scenario_path ? strrchr(scenario_path, '/') : NULL;
+    if (path[0] == '/' || !slash)
+        return ks_xstrdup(path);
+    return ks_xasprintf("%.*s/%s", (int)(slash - scenario_path),
+                        scenario_path, path);
+}
+
+/* "1.35" -> 35 (the loader accepted only supported versions). */
+static int minor_of(const char *version)
+{
+    const char *dot = version ? strchr(version, '.') : NULL;
+    return dot ? atoi(dot + 1) : 36;
+}
+
+/* Loads each file named in the sequence n (paths relative to the
+ * scenario's folder) into the scenario's manifests. */
+static int load_manifest_files(const ks_yt_ctx *c, const ks_yt_node *n,
+                               ks_scenario *sc)
+{
+    int rc = ks_yt_expect(c, n, KS_YT_SEQUENCE);
+    if (rc)
+        return rc;
+    if (n->n == 0)
+        return ks_yt_fail(c, n, KS_EINVAL, "must list at least one file");
+    if (!sc->manifests)
+        sc->manifests = ks_xcalloc(1, sizeof *sc->manifests);
+    for (size_t i = 0; i < n->n && !rc; i++) {
+        const char *s = NULL;
+        if ((rc = ks_yt_string(c, n->items[i], &s)))
+            break;
+        char *path = relative_to(sc->path, s);
+        struct stat st;
+        if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
+            rc = ks_yt_fail(c, n->items[i], KS_ENOENT,
+                            "cannot read manifest file %s", path);
+        else
+            rc = ks_manifests_load_file(path, sc->manifests, c->err);
+        free(path);
+    }
+    return rc;
+}
+
 static int load_cluster(const ks_yt_ctx *c, const ks_yt_node *n,
                         ks_scenario *sc)
 {
-    const ks_yt_node *pools;
-    const ks_yt_field fields[] = {{"nodePools", 1, &pools}, {NULL, 0, NULL}};
+    const ks_yt_node *pools, *nodes;
+    const ks_yt_field fields[] = {
+        {"nodePools", 0, &pools}, {"nodes", 0, &nodes}, {NULL, 0, NULL}};
     int rc = ks_yt_fields(c, n, fields);
-    return rc ? rc : load_pools(c, pools, sc);
+    if (rc)
+        return rc;
+    if (!pools && !nodes)
+        return ks_yt_fail(c, n, KS_EPARSE,
+                          "missing required key \"nodePools\" in "
+                          "spec.cluster (or give Node manifests in "
+                          "\"nodes\")");
+    if (pools && (rc = load_pools(c, pools, sc)))
+        return rc;
+    if (nodes) {
+        size_t before = sc->manifests ? sc->manifests->nnodes : 0;
+        if ((rc = load_manifest_files(c, nodes, sc)))
+            return rc;
+        sc->manifest_nodes_begin = before;
+        sc->manifest_nodes_end = sc->manifests->nnodes;
+        if (sc->manifest_nodes_end == before)
+            return ks_yt_fail(c, nodes, KS_EINVAL,
+                              "the files hold no Node object");
+    }
+    return 0;
 }
 
 /* ---- workloads --------------------------------------------------------- */
@@ -697,11 +763,28 @@ static int load_generator(const ks_yt_ctx *c, const ks_yt_node *n,
 
 /* Each item has exactly one key, its kind; later issues add `manifests`
  * and `trace` here. */
+static int load_workload_manifests(const ks_yt_ctx *c, const ks_yt_node *n,
+                                   size_t index, ks_scenario *sc)
+{
+    size_t pods = sc->manifests ? sc->manifests->npods : 0;
+    size_t templates = sc->manifests ? sc->manifests->ntemplates : 0;
+    int rc = load_manifest_files(c, n, sc);
+    if (rc)
+        return rc;
+    ks_manifest_workload *w = &sc->manifest_workloads[sc->nmanifest_workloads++];
+    *w = (ks_manifest_workload){index, pods, sc->manifests->npods, templates,
+                                sc->manifests->ntemplates};
+    return 0;
+}
+
+/* Each item has exactly one key, its kind: a generator or manifests;
+ * later issues add `trace` here. */
 static int load_workload(const ks_yt_ctx *c, const ks_yt_node *n,
                          size_t index, ks_scenario *sc)
 {
-    const ks_yt_node *generator;
+    const ks_yt_node *generator, *manifests;
     const ks_yt_field fields[] = {{"generator", 0, &generator},
+                                  {"manifests", 0, &manifests},
                                   {NULL, 0, NULL}};
     int rc = ks_yt_fields(c, n, fields);
     if (rc)
@@ -709,9 +792,12 @@ static int load_workload(const ks_yt_ctx *c, const ks_yt_node *n,
     if (n->n != 1)
         return ks_yt_fail(c, n, KS_EPARSE,
                           "a workload has exactly one kind (one of: "
-                          "generator), found %zu keys",
+                          "generator, manifests), found %zu keys",
                           n->n);
+    if (manifests)
+        return load_workload_manifests(c, manifests, index, sc);
     ks_generator *g = &sc->generators[sc->ngenerators++];
+    g->item = index;
     return load_generator(c, generator, index, g);
 }
 
@@ -722,6 +808,8 @@ static int load_workloads(const ks_yt_ctx *c, const ks_yt_node *n,
     if (rc)
         return rc;
     sc->generators = ks_xcalloc(n->n, sizeof *sc->generators);
+    sc->manifest_workloads = ks_xcalloc(n->n,
+                                        sizeof *sc->manifest_workloads);
     for (size_t i = 0; i < n->n; i++)
         if ((rc = load_workload(c, n->items[i], i, sc)))
             return rc;
@@ -732,13 +820,14 @@ static int load_workloads(const ks_yt_ctx *c, const ks_yt_node *n,
     free(names);
     if (dup == SIZE_MAX)
         return 0;
-    /* Generators are the only workload kind so far: index == item. */
-    const ks_yt_node *g = ks_yt_get(n->items[dup], "generator");
+    const ks_yt_node *g =
+        ks_yt_get(n->items[sc->generators[dup].item], "generator");
     const ks_yt_node *at = ks_yt_get(g, "name");
     return ks_yt_fail(c, at ? at : g, KS_EINVAL,
                       "duplicate generator name \"%s\" (also the name of "
                       "workloads[%zu])",
-                      sc->generators[dup].name, earlier);
+                      sc->generators[dup].name,
+                      sc->generators[earlier].item);
 }
 
 /* ---- top level --------------------------------------------------------- */
@@ -793,24 +882,6 @@ static int load_cycle_time(const ks_yt_ctx *c, const ks_yt_node *n,
     if (!rc && per_node)
         rc = load_time(c, per_node, 1, &sc->cycle_per_node);
     return rc;
-}
-
-/* A path relative to the scenario file's folder (as kubectl -f and
- * kustomize resolve them), unless absolute. */
-static char *relative_to(const char *scenario_path, const char *path)
-{
-    const char *slash = scenario_path ? strrchr(scenario_path, '/') : NULL;
-    if (path[0] == '/' || !slash)
-        return ks_xstrdup(path);
-    return ks_xasprintf("%.*s/%s", (int)(slash - scenario_path),
-                        scenario_path, path);
-}
-
-/* "1.35" -> 35 (the loader accepted only supported versions). */
-static int minor_of(const char *version)
-{
-    const char *dot = version ? strchr(version, '.') : NULL;
-    return dot ? atoi(dot + 1) : 36;
 }
 
 /* spec.scheduler.config: loads the KubeSchedulerConfiguration; its own
@@ -897,6 +968,9 @@ static int load_spec(const ks_yt_ctx *c, const ks_yt_node *n, ks_scenario *sc)
         return rc;
     if (!sc->kubernetes_version)
         sc->kubernetes_version = ks_xstrdup(DEFAULT_KUBERNETES_VERSION);
+    /* PriorityClasses may come from any file: resolve once all are in. */
+    if (sc->manifests)
+        return ks_manifests_resolve_priorities(sc->manifests, c->err);
     return 0;
 }
 
@@ -1028,6 +1102,9 @@ void ks_scenario_destroy(ks_scenario *sc)
         free_generator(&sc->generators[i]);
     free(sc->generators);
     free(sc->scheduler_config_path);
+    ks_manifests_free(sc->manifests);
+    free(sc->manifests);
+    free(sc->manifest_workloads);
     ks_schedconfig_destroy(sc->scheduler_config);
     free(sc->path);
     free(sc->text);

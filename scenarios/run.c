@@ -14,6 +14,7 @@
 #include "sim/engine.h"
 #include "sim/rng.h"
 #include "sim/xalloc.h"
+#include "scenarios/build.h"
 #include "workloads/generator.h"
 
 struct ks_run {
@@ -29,11 +30,27 @@ struct ks_run {
     size_t nsources;
     ks_time end;
     ks_schedconfig *default_config; /* when the scenario names none */
+    char **names;        /* names of template pods (owned) */
+    size_t nnames, names_cap;
+    int build_failed;
+    ks_error build_error;
     ks_event_id *life;   /* per pod: its pending bound or end event */
     size_t life_cap;
     int failed;
     ks_error check_error;
 };
+
+/* Node manifests of spec.cluster.nodes (after the pools). */
+static int build_manifest_nodes(ks_run *run, ks_error *err)
+{
+    const ks_scenario *sc = run->sc;
+    if (!sc->manifests || sc->manifest_nodes_end == sc->manifest_nodes_begin)
+        return 0;
+    ks_manifests view = *sc->manifests;
+    view.nodes += sc->manifest_nodes_begin;
+    view.nnodes = sc->manifest_nodes_end - sc->manifest_nodes_begin;
+    return ks_build_nodes(run->cluster, &view, (uint32_t)sc->npools, err);
+}
 
 static void build_nodes(ks_run *run)
 {
@@ -43,8 +60,17 @@ static void build_nodes(ks_run *run)
         for (int64_t i = 0; i < pool->count; i++) {
             char name[128];
             snprintf(name, sizeof name, "%s-%lld", pool->name, (long long)i);
-            ks_cluster_add_node(run->cluster, name, pool->allocatable,
-                                (uint32_t)p);
+            uint32_t n = ks_cluster_add_node(run->cluster, name,
+                                             pool->allocatable, (uint32_t)p);
+            /* The pool's labels, plus the well-known hostname label every
+             * kubelet sets (topology spread and affinity use it). */
+            ks_node_info info = {0};
+            for (size_t k = 0; k < pool->nlabels; k++)
+                ks_labels_set(&info.labels, pool->labels[k].key,
+                              pool->labels[k].value);
+            if (!ks_labels_get(&info.labels, "kubernetes.io/hostname"))
+                ks_labels_set(&info.labels, "kubernetes.io/hostname", name);
+            ks_cluster_set_node_info(run->cluster, n, &info);
         }
     }
 }
@@ -119,6 +145,96 @@ static void on_pod_created(void *ctx, uint32_t pod)
     ks_scheduler_pod_added(run->scheduler, pod);
 }
 
+/* Node name -> index, sorted by name, for binding manifest pods. */
+typedef struct named_node {
+    const char *name;
+    uint32_t index;
+} named_node;
+
+static int cmp_named_node(const void *a, const void *b)
+{
+    return strcmp(((const named_node *)a)->name,
+                  ((const named_node *)b)->name);
+}
+
+static uint32_t find_node(const named_node *map, size_t n, const char *name)
+{
+    named_node key = {name, 0};
+    const named_node *hit = bsearch(&key, map, n, sizeof *map, cmp_named_node);
+    return hit ? hit->index : KS_NO_NODE;
+}
+
+/* One manifest pod: existing state if bound to a known node, else
+ * pending; pods that already finished are skipped. */
+static int add_manifest_pod(ks_run *run, const ks_manifest_pod *mp,
+                            uint32_t source, uint32_t ordinal,
+                            const named_node *map, size_t nmap, ks_error *err)
+{
+    if (mp->phase && (strcmp(mp->phase, "Succeeded") == 0 ||
+                      strcmp(mp->phase, "Failed") == 0))
+        return 0;
+    ks_time now = ks_engine_now(run->engine);
+    uint32_t p = ks_build_pod(run->cluster, mp, now, source, ordinal, err);
+    if (p == KS_NO_POD)
+        return KS_ERANGE;
+    uint32_t node = mp->node_name ? find_node(map, nmap, mp->node_name)
+                                  : KS_NO_NODE;
+    if (node != KS_NO_NODE) {
+        ks_cluster_bind(run->cluster, p, node, now);
+        ks_cluster_start(run->cluster, p, now);
+        ks_scheduler_pod_bound_elsewhere(run->scheduler, p);
+    } else {
+        ks_scheduler_pod_added(run->scheduler, p);
+    }
+    return 0;
+}
+
+/* spec.workloads[i].manifests, all at t = 0: pods, then the replicas of
+ * workload templates (a ReplicaSet owned by a Deployment in the same files
+ * is the Deployment's: its pods are not created twice; DaemonSets are not
+ * simulated yet).  Template pods are named "<namespace>/<name>-<k>". */
+static int add_manifest_workloads(ks_run *run, ks_error *err)
+{
+    const ks_scenario *sc = run->sc;
+    if (sc->nmanifest_workloads == 0)
+        return 0;
+    size_t nmap = run->cluster->nnodes;
+    named_node *map = ks_xmalloc((nmap ? nmap : 1) * sizeof *map);
+    for (size_t i = 0; i < nmap; i++)
+        map[i] = (named_node){run->cluster->nodes[i].name, (uint32_t)i};
+    qsort(map, nmap, sizeof *map, cmp_named_node);
+    int rc = 0;
+    for (size_t w = 0; w < sc->nmanifest_workloads && !rc; w++) {
+        const ks_manifest_workload *mw = &sc->manifest_workloads[w];
+        uint32_t source = (uint32_t)(sc->ngenerators + w);
+        uint32_t ordinal = 0;
+        for (size_t i = mw->pods_begin; i < mw->pods_end && !rc; i++)
+            rc = add_manifest_pod(run, &sc->manifests->pods[i], source,
+                                  ordinal++, map, nmap, err);
+        for (size_t t = mw->templates_begin; t < mw->templates_end && !rc;
+             t++) {
+            const ks_manifest_template *mt = &sc->manifests->templates[t];
+            if (mt->owner_kind || strcmp(mt->kind, "DaemonSet") == 0)
+                continue;
+            for (int32_t k = 0; k < mt->replicas && !rc; k++) {
+                char *name = ks_xasprintf(
+                    "%s/%s-%d",
+                    mt->namespace_name ? mt->namespace_name : "default",
+                    mt->name, k);
+                run->names = ks_xgrow(run->names, &run->names_cap,
+                                      run->nnames + 1, sizeof *run->names);
+                run->names[run->nnames++] = name;
+                ks_manifest_pod pod = mt->pod;
+                pod.name = name;
+                rc = add_manifest_pod(run, &pod, source, ordinal++, map, nmap,
+                                      err);
+            }
+        }
+    }
+    free(map);
+    return rc;
+}
+
 static void take_sample(ks_run *run, ks_time now)
 {
     if (run->opt.check_invariants && !run->failed) {
@@ -169,6 +285,9 @@ ks_run *ks_run_create(const ks_scenario *sc, const ks_run_options *opt)
     run->rngs = ks_rngs_create(run->seed);
     run->cluster = ks_cluster_create();
     build_nodes(run);
+    ks_error_clear(&run->build_error);
+    if (build_manifest_nodes(run, &run->build_error) != 0)
+        run->build_failed = 1;
     /* The configured profiles, or kube-scheduler's default profile. */
     ks_schedconfig *defaults = NULL;
     const ks_schedconfig *sconf = sc->scheduler_config;
@@ -206,6 +325,9 @@ void ks_run_destroy(ks_run *run)
     free(run->sources);
     free(run->source_names);
     free(run->life);
+    for (size_t i = 0; i < run->nnames; i++)
+        free(run->names[i]);
+    free(run->names);
     ks_scheduler_destroy(run->scheduler);
     ks_schedconfig_destroy(run->default_config);
     ks_cluster_destroy(run->cluster);
@@ -217,6 +339,14 @@ void ks_run_destroy(ks_run *run)
 int ks_run_execute(ks_run *run, ks_error *err)
 {
     ks_error_clear(&run->check_error);
+    if (!run->build_failed &&
+        add_manifest_workloads(run, &run->build_error) != 0)
+        run->build_failed = 1;
+    if (run->build_failed) {
+        if (err)
+            *err = run->build_error;
+        return run->build_error.code ? run->build_error.code : KS_ERANGE;
+    }
     ks_engine_at(run->engine, 0, on_sample, run, 0);
     for (size_t i = 0; i < run->nsources; i++)
         ks_pod_source_start(run->sources[i]);

@@ -19,6 +19,7 @@
 #include "sim/dist.h"
 #include "sim/engine.h"
 #include "sim/error.h"
+#include "scenarios/manifests.h"
 #include "scenarios/schedconfig.h"
 #include "sim/resources.h"
 #include "workloads/generator.h"
@@ -38,6 +39,16 @@ typedef struct ks_node_pool {
 } ks_node_pool;
 
 /* spec.workloads[i].generator: struct ks_generator, in workloads/generator.h. */
+
+/* spec.workloads[i].manifests: the objects of the listed files, as ranges
+ * of the scenario's ks_manifests arrays.  Pods bound to a known node are
+ * existing state at t = 0; the others, and the replicas of workload
+ * templates, are created pending at t = 0. */
+typedef struct ks_manifest_workload {
+    size_t item; /* index in spec.workloads */
+    size_t pods_begin, pods_end;
+    size_t templates_begin, templates_end;
+} ks_manifest_workload;
 
 typedef struct ks_scenario {
     char *path;  /* file name used in error messages */
@@ -69,6 +80,15 @@ typedef struct ks_scenario {
     size_t npools;
     ks_generator *generators;
     size_t ngenerators;
+    /* Kubernetes objects from spec.cluster.nodes and
+     * spec.workloads[i].manifests (owned), priorities resolved.  Nodes
+     * [manifest_nodes_begin, manifest_nodes_end) come from cluster.nodes;
+     * other kinds in those files are ignored, and so are nodes in workload
+     * files. */
+    ks_manifests *manifests;
+    size_t manifest_nodes_begin, manifest_nodes_end;
+    ks_manifest_workload *manifest_workloads;
+    size_t nmanifest_workloads;
 } ks_scenario;
 
 /* Loads and validates the scenario in path.  On failure returns a negative

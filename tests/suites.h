@@ -32,6 +32,7 @@
     X(output)                                                                  \
     X(plot)                                                                    \
     X(quickstart)                                                              \
+    X(scheduling)                                                              \
     X(cli)
 
 #define KS__SUITE_DECL(name) void ks_suite_##name(void);

@@ -38,6 +38,7 @@ typedef struct ks_generator {
     int has_request[KS_RES_COUNT];
     ks_dist request[KS_RES_COUNT];
     int32_t priority; /* template.priority (default 0) */
+    size_t item;      /* its index in spec.workloads */
 } ks_generator;
 
 typedef void (*ks_pod_created_fn)(void *ctx, uint32_t pod);

@@ -345,7 +345,7 @@ static void test_unknown_keys(void)
     EXPECT_ERROR(HEAD "spec:\n  duration: 1h\n  cluster:\n    nodePool: []\n",
                  KS_EPARSE, 7, 5,
                  "unknown key \"nodePool\" in spec.cluster (expected one of: "
-                 "nodePools)");
+                 "nodePools, nodes)");
     EXPECT_ERROR(HEAD "spec:\n  duration: 1h\n  cluster:\n    nodePools:\n"
                       "      - {name: p, count: 1, zone: a,"
                       " allocatable: {cpu: 1, memory: 1}}\n",
@@ -367,7 +367,7 @@ static void test_unknown_keys(void)
                  "resource such as nvidia.com/gpu)");
     EXPECT_ERROR(MINIMAL "  workloads:\n    - trace: {}\n", KS_EPARSE, 10, 7,
                  "unknown key \"trace\" in spec.workloads[0] (expected one "
-                 "of: generator)");
+                 "of: generator, manifests)");
 }
 
 static void test_wrong_types(void)
