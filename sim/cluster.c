@@ -55,6 +55,7 @@ uint32_t ks_cluster_add_node(ks_cluster *c, const char *name,
                                 sizeof(ks_node_pods));
     }
     c->node_info[c->nnodes] = (ks_node_info){0};
+    c->node_info_version++;
     c->node_pods[c->nnodes] = (ks_node_pods){0};
     ks_node *n = &c->nodes[c->nnodes];
     *n = (ks_node){0};
@@ -72,6 +73,7 @@ void ks_cluster_set_node_info(ks_cluster *c, uint32_t node, ks_node_info *info)
     ks_node_info_free(&c->node_info[node]);
     c->node_info[node] = *info;
     *info = (ks_node_info){0};
+    c->node_info_version++;
 }
 
 const ks_pod_spec *ks_cluster_adopt_spec(ks_cluster *c, ks_pod_spec *spec)

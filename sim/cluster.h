@@ -79,6 +79,10 @@ typedef struct ks_cluster {
     ks_node_pods *node_pods; /* parallel to nodes: pods bound there */
     size_t nnodes;
     size_t nodes_cap;
+    /* Bumped whenever a node is added or its labels, taints or images
+     * change (ks_cluster_set_node_info): plugins that cache per-node label
+     * lookups (topology domains) refresh them only when it moves. */
+    uint64_t node_info_version;
     ks_pod_spec **specs;     /* owned; pods point into them */
     size_t nspecs;
     ks_pod *pods;
