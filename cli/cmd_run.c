@@ -7,6 +7,7 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 
 #include "analysis/output.h"
@@ -36,6 +37,9 @@ static const char run_usage[] =
     "      --no-plot      do not draw the figures\n"
     "      --figures DIR  folder for the figures (default: FILE without .h5)\n"
     "      --check        verify the cluster's invariants at every sample\n"
+    "      --kubernetes-version V\n"
+    "                     simulate Kubernetes V (1.35 or 1.36) instead of the\n"
+    "                     scenario's spec.kubernetesVersion\n"
     "  -h, --help         print this help\n";
 
 typedef struct run_args {
@@ -47,9 +51,17 @@ typedef struct run_args {
     int force;
     int plot;
     int check;
+    int k8s_minor;
 } run_args;
 
-enum { OPT_SEED = 256, OPT_FORCE, OPT_NO_PLOT, OPT_FIGURES, OPT_CHECK };
+enum {
+    OPT_SEED = 256,
+    OPT_FORCE,
+    OPT_NO_PLOT,
+    OPT_FIGURES,
+    OPT_CHECK,
+    OPT_K8S_VERSION
+};
 
 /* Returns -1 to continue, or an exit status. */
 static int parse_args(int argc, char **argv, run_args *a)
@@ -61,6 +73,7 @@ static int parse_args(int argc, char **argv, run_args *a)
         {"no-plot", no_argument, NULL, OPT_NO_PLOT},
         {"figures", required_argument, NULL, OPT_FIGURES},
         {"check", no_argument, NULL, OPT_CHECK},
+        {"kubernetes-version", required_argument, NULL, OPT_K8S_VERSION},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -91,6 +104,17 @@ static int parse_args(int argc, char **argv, run_args *a)
             break;
         case OPT_CHECK:
             a->check = 1;
+            break;
+        case OPT_K8S_VERSION:
+            if (strcmp(optarg, "1.35") == 0)
+                a->k8s_minor = 35;
+            else if (strcmp(optarg, "1.36") == 0)
+                a->k8s_minor = 36;
+            else {
+                fprintf(stderr, "ksim run: --kubernetes-version: '%s' is not "
+                                "supported (supported: 1.35, 1.36)\n", optarg);
+                return KS_EXIT_USAGE;
+            }
             break;
         case 'h':
             fputs(run_usage, stdout);
@@ -146,6 +170,7 @@ static int simulate(const run_args *a, const ks_scenario *sc, const char *out)
         .sample = sample_into_recorder,
         .sample_ctx = rec,
         .check_invariants = a->check,
+        .k8s_minor = a->k8s_minor,
     };
     ks_run *run = ks_run_create(sc, &opt);
     ks_error err;

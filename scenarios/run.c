@@ -30,6 +30,7 @@ struct ks_run {
     size_t nsources;
     ks_time end;
     ks_schedconfig *default_config; /* when the scenario names none */
+    char k8s_version[16];
     char **names;        /* names of template pods (owned) */
     size_t nnames, names_cap;
     int build_failed;
@@ -295,7 +296,10 @@ ks_run *ks_run_create(const ks_scenario *sc, const ks_run_options *opt)
         sconf = defaults =
             ks_schedconfig_default(kubernetes_minor(sc->kubernetes_version));
     ks_scheduler_config cfg = *ks_schedconfig_get(sconf);
-    cfg.k8s_minor = kubernetes_minor(sc->kubernetes_version);
+    cfg.k8s_minor = run->opt.k8s_minor > 0
+                        ? run->opt.k8s_minor
+                        : kubernetes_minor(sc->kubernetes_version);
+    snprintf(run->k8s_version, sizeof run->k8s_version, "1.%d", cfg.k8s_minor);
     cfg.cycle_base = sc->cycle_base;
     cfg.cycle_per_node = sc->cycle_per_node;
     run->scheduler = ks_scheduler_create(run->engine, run->cluster,
@@ -363,6 +367,11 @@ int ks_run_execute(ks_run *run, ks_error *err)
         return KS_ESTATE;
     }
     return 0;
+}
+
+const char *ks_run_kubernetes_version(const ks_run *run)
+{
+    return run->k8s_version;
 }
 
 const ks_cluster *ks_run_cluster(const ks_run *run)

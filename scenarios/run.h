@@ -35,6 +35,8 @@ typedef struct ks_run_options {
     ks_bind_observer_fn on_bind; /* may be NULL; called after each bind */
     void *bind_ctx;
     int check_invariants; /* verify the cluster's sums at every sample */
+    int k8s_minor;        /* > 0: simulate this Kubernetes minor version
+                             instead of the scenario's kubernetesVersion */
 } ks_run_options;
 
 typedef struct ks_run ks_run;
@@ -48,6 +50,9 @@ void ks_run_destroy(ks_run *run); /* accepts NULL */
 int ks_run_execute(ks_run *run, ks_error *err);
 
 const ks_cluster *ks_run_cluster(const ks_run *run);
+/* The Kubernetes version simulated, "1.<minor>" (the scenario's, or the
+ * override of ks_run_options.k8s_minor). */
+const char *ks_run_kubernetes_version(const ks_run *run);
 uint64_t ks_run_seed(const ks_run *run);
 ks_time ks_run_end_time(const ks_run *run);
 uint64_t ks_run_events(const ks_run *run);

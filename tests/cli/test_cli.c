@@ -97,6 +97,9 @@ static void test_bad_scenario(void)
     /* A missing file is bad input too. */
     CU_ASSERT_EQUAL(run("run /nonexistent/scenario.yaml --no-plot", NULL,
                         NULL), 2);
+    /* So is an unsupported Kubernetes version. */
+    snprintf(args, sizeof args, "run '%s' --kubernetes-version 1.20", scen);
+    CU_ASSERT_EQUAL(run(args, NULL, NULL), 2);
     /* So is a malformed seed. */
     snprintf(args, sizeof args, "run '%s' --seed 12abc", scen);
     CU_ASSERT_EQUAL(run(args, NULL, NULL), 2);
@@ -129,7 +132,9 @@ static void test_run_and_force(void)
     CU_ASSERT(before && after && n1 == n2 && memcmp(before, after, n1) == 0);
     free(after);
 
-    snprintf(args, sizeof args, "run '%s' -o '%s' --no-plot --force --seed 4",
+    snprintf(args, sizeof args,
+             "run '%s' -o '%s' --no-plot --force --seed 4 "
+             "--kubernetes-version 1.35",
              scen, h5);
     CU_ASSERT_EQUAL(run(args, NULL, NULL), 0);
     after = ks_test_read_file(h5, &n2);
