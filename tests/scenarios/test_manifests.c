@@ -1,5 +1,5 @@
 /* test_manifests.c - the Kubernetes manifest loader: every real dump in
- * shared/data/k8s-dumps with concrete values checked against the files,
+ * tests/data/k8s-dumps (copies of shared/data/k8s-dumps) with concrete values checked against the files,
  * effective requests ported from the upstream tests of PodRequests and
  * PodInfo.calculateResource, API defaulting, priorities, warnings, and bad
  * inputs with their exact error code, line, column and message.
@@ -16,7 +16,7 @@
 
 void ks_suite_manifests(void);
 
-#define DUMPS KS_TEST_SRCDIR "/../shared/data/k8s-dumps/"
+#define DUMPS KS_TEST_SRCDIR "/tests/data/k8s-dumps/"
 #define POD_HEAD "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n"
 
 /* ---- helpers ------------------------------------------------------------ */

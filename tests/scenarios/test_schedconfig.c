@@ -1,7 +1,7 @@
 /* test_schedconfig.c - the KubeSchedulerConfiguration loader: upstream's
  * own test tables for mergePluginSet, the defaults and the plugin args
  * validation, the framework's MultiPoint expansion and Score weights, the
- * real configuration files of /work/shared/data/k8s-dumps, and bad inputs
+ * real configuration files of tests/data/k8s-dumps, and bad inputs
  * with their exact line, column and message.
  *
  * Upstream sources of the ported cases (kubernetes/kubernetes):
@@ -41,7 +41,7 @@ void ks_suite_schedconfig(void);
     "kind: KubeSchedulerConfiguration\n"
 /* HEAD plus one profile whose body (indented 4) follows. */
 #define PROFILE HEAD "profiles:\n  - schedulerName: default-scheduler\n"
-#define DUMPS KS_TEST_SRCDIR "/../shared/data/k8s-dumps/"
+#define DUMPS KS_TEST_SRCDIR "/tests/data/k8s-dumps/"
 
 static ks_schedconfig *load(const char *text)
 {
@@ -1387,7 +1387,7 @@ static void test_not_simulated_warnings(void)
     ks_schedconfig_destroy(c);
 }
 
-/* ---- the real configuration files ---------------------------------------- */
+/* ---- the real configuration files (tests/data/k8s-dumps) ----------------- */
 
 static int dumps_present(void)
 {
@@ -1425,8 +1425,7 @@ static ks_schedconfig *load_path(const char *path)
  * quoted durations, profiling flags: the default profile, with a warning. */
 static void test_file_openshift_defaultconfig(void)
 {
-    if (!dumps_present())
-        return;
+    CU_ASSERT_FATAL(dumps_present()); /* shipped in tests/data */
     ks_schedconfig *c =
         load_path(DUMPS "cluster-kube-scheduler-operator--defaultconfig.yaml");
     CU_ASSERT_PTR_NOT_NULL_FATAL(c);
@@ -1443,8 +1442,7 @@ static void test_file_openshift_defaultconfig(void)
  * BalancedAllocation off; pluginConfig with args before name. */
 static void test_file_openshift_high_node_utilization(void)
 {
-    if (!dumps_present())
-        return;
+    CU_ASSERT_FATAL(dumps_present()); /* shipped in tests/data */
     ks_schedconfig *c = load_path(
         DUMPS "cluster-kube-scheduler-operator--defaultconfig-postbootstrap-"
               "highnodeutilization.yaml");
@@ -1476,8 +1474,7 @@ static void test_file_openshift_high_node_utilization(void)
 /* scheduler-plugins Coscheduling: an out-of-tree plugin at MultiPoint. */
 static void test_file_coscheduling(void)
 {
-    if (!dumps_present())
-        return;
+    CU_ASSERT_FATAL(dumps_present()); /* shipped in tests/data */
     CU_ASSERT(file_fails_with(
         DUMPS "scheduler-plugins--coscheduling--scheduler-config.yaml",
         KS_EINVAL, 12, 15, "unknown plugin \"Coscheduling\""));
@@ -1487,8 +1484,7 @@ static void test_file_coscheduling(void)
  * (v1beta1): API versions kube-scheduler no longer reads. */
 static void test_file_old_api_versions(void)
 {
-    if (!dumps_present())
-        return;
+    CU_ASSERT_FATAL(dumps_present()); /* shipped in tests/data */
     CU_ASSERT(file_fails_with(
         DUMPS "scheduler-plugins--trimaran--scheduler-config.yaml", KS_EINVAL,
         1, 13, "unsupported apiVersion "
@@ -1503,8 +1499,7 @@ static void test_file_old_api_versions(void)
  * plugin at MultiPoint, extenders. */
 static void test_file_wasm(void)
 {
-    if (!dumps_present())
-        return;
+    CU_ASSERT_FATAL(dumps_present()); /* shipped in tests/data */
     CU_ASSERT(file_fails_with(
         DUMPS "kube-scheduler-wasm-extension--sched-config-all-enabled.yaml",
         KS_EINVAL, 7, 19, "unknown plugin \"wasm\""));
