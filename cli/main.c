@@ -23,6 +23,9 @@ static const char usage_text[] =
     "commands:\n"
     "  run SCENARIO   simulate a scenario; write its dataset and figures\n"
     "  plot RUN.h5    draw the figures of a run with gnuplot\n"
+    "  explain MANIFEST.yaml...\n"
+    "                 explain the scheduler's decision for a pending pod\n"
+    "                 (every filter verdict and score, as JSON)\n"
     "  version        print the version of ksim and of its libraries\n"
     "  help           print this help\n"
     "\n"
@@ -74,6 +77,8 @@ int main(int argc, char **argv)
         return ks_cmd_run(argc - 1, argv + 1);
     if (strcmp(cmd, "plot") == 0)
         return ks_cmd_plot(argc - 1, argv + 1);
+    if (strcmp(cmd, "explain") == 0)
+        return ks_cmd_explain(argc - 1, argv + 1);
     if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0)
         return cmd_version();
     if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 ||
@@ -84,6 +89,8 @@ int main(int argc, char **argv)
                 return ks_cmd_run(2, sub);
             if (strcmp(argv[2], "plot") == 0)
                 return ks_cmd_plot(2, sub);
+            if (strcmp(argv[2], "explain") == 0)
+                return ks_cmd_explain(2, sub);
         }
         fputs(usage_text, stdout);
         return KS_EXIT_OK;

@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "sim/xalloc.h"
+
 /* Fills v from a list of (name, amount); names are registered as
  * resources.  Returns the name that did not fit, or NULL. */
 static const char *fill_vector(int64_t v[KS_RES_COUNT],
@@ -74,7 +76,13 @@ uint32_t ks_build_pod(ks_cluster *c, const ks_manifest_pod *mp, ks_time now,
     pod->nonzero_request[KS_RES_MEMORY] = ks_resource_amount_get(
         mp->nonzero_requests, mp->nnonzero_requests, "memory", 0);
     pod->spec = mp->spec;
-    pod->name = mp->name;
+    if (mp->name) {
+        const char *ns = mp->spec && mp->spec->namespace_name
+                             ? mp->spec->namespace_name
+                             : "default";
+        pod->name = ks_cluster_keep_string(c, ks_xasprintf("%s/%s", ns,
+                                                           mp->name));
+    }
     pod->priority = mp->spec ? mp->spec->priority : mp->priority;
     return p;
 }

@@ -29,7 +29,8 @@ int ks_build_nodes(ks_cluster *c, const ks_manifests *m, uint32_t pool,
 uint32_t ks_build_find_node(const ks_cluster *c, const char *name);
 
 /* Adds one manifest pod (or a template's pod) at now with source/ordinal;
- * returns its index.  Its priority and spec come from mp. */
+ * returns its index.  Its priority and spec come from mp; its name is
+ * "namespace/name" (mp->name as given, qualified). */
 uint32_t ks_build_pod(ks_cluster *c, const ks_manifest_pod *mp, ks_time now,
                       uint32_t source, uint32_t ordinal, ks_error *err);
 

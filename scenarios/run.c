@@ -31,8 +31,6 @@ struct ks_run {
     ks_time end;
     ks_schedconfig *default_config; /* when the scenario names none */
     char k8s_version[16];
-    char **names;        /* names of template pods (owned) */
-    size_t nnames, names_cap;
     int build_failed;
     ks_error build_error;
     ks_event_id *life;   /* per pod: its pending bound or end event */
@@ -218,17 +216,13 @@ static int add_manifest_workloads(ks_run *run, ks_error *err)
             if (mt->owner_kind || strcmp(mt->kind, "DaemonSet") == 0)
                 continue;
             for (int32_t k = 0; k < mt->replicas && !rc; k++) {
-                char *name = ks_xasprintf(
-                    "%s/%s-%d",
-                    mt->namespace_name ? mt->namespace_name : "default",
-                    mt->name, k);
-                run->names = ks_xgrow(run->names, &run->names_cap,
-                                      run->nnames + 1, sizeof *run->names);
-                run->names[run->nnames++] = name;
+                /* ks_build_pod qualifies it with the namespace. */
+                char *name = ks_xasprintf("%s-%d", mt->name, k);
                 ks_manifest_pod pod = mt->pod;
                 pod.name = name;
                 rc = add_manifest_pod(run, &pod, source, ordinal++, map, nmap,
                                       err);
+                free(name);
             }
         }
     }
@@ -329,9 +323,6 @@ void ks_run_destroy(ks_run *run)
     free(run->sources);
     free(run->source_names);
     free(run->life);
-    for (size_t i = 0; i < run->nnames; i++)
-        free(run->names[i]);
-    free(run->names);
     ks_scheduler_destroy(run->scheduler);
     ks_schedconfig_destroy(run->default_config);
     ks_cluster_destroy(run->cluster);

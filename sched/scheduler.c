@@ -733,7 +733,9 @@ static uint32_t explain_select(ks_scheduler *s, const ks_explain *out)
 static void explain_preemption(ks_scheduler *s, uint32_t pod_idx,
                                ks_explain *out)
 {
-    /* The PostFilter reads the per-node verdicts of the cycle. */
+    /* The PostFilter reads the per-node verdicts of the cycle; nodes that
+     * were not evaluated (not candidates) cannot be chosen. */
+    memset(s->unresolvable, 1, s->cluster->nnodes);
     for (size_t k = 0; k < out->nnodes; k++) {
         const ks_explain_node *en = &out->nodes[k];
         int unresolvable = 0;
@@ -771,6 +773,18 @@ int ks_scheduler_explain(ks_scheduler *s, uint32_t pod_idx,
     s->cycle_rejected_by = 0;
     s->prefilter_rejected = 0;
     size_t n = candidates ? ncandidates : s->cluster->nnodes;
+    if (candidates) { /* each a node, at most once */
+        uint8_t *seen = ks_xcalloc(s->cluster->nnodes ? s->cluster->nnodes : 1, 1);
+        int bad = 0;
+        for (size_t k = 0; k < n && !bad; k++) {
+            bad = candidates[k] >= s->cluster->nnodes || seen[candidates[k]];
+            if (!bad)
+                seen[candidates[k]] = 1;
+        }
+        free(seen);
+        if (bad)
+            return KS_EINVAL;
+    }
     out->nodes = ks_xcalloc(n ? n : 1, sizeof *out->nodes);
     out->nnodes = n;
     for (size_t k = 0; k < n; k++)

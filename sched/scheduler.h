@@ -193,7 +193,8 @@ typedef struct ks_explain {
  * the feasible ones, and if none is feasible, what preemption would do
  * (nothing is deleted).  candidates NULL means every node.  Unlike a real
  * cycle, every candidate is evaluated (no percentageOfNodesToScore
- * sampling).  Changes nothing in the cluster.  Free with
+ * sampling).  Changes nothing in the cluster.  Returns KS_EINVAL for a
+ * pod or candidate out of range or a repeated candidate.  Free with
  * ks_explain_free. */
 int ks_scheduler_explain(ks_scheduler *s, uint32_t pod,
                          const uint32_t *candidates, size_t ncandidates,

@@ -34,6 +34,9 @@ void ks_cluster_destroy(ks_cluster *c)
         free(c->specs[i]);
     }
     free(c->specs);
+    for (size_t i = 0; i < c->nstrings; i++)
+        free(c->strings[i]);
+    free(c->strings);
     free(c->prio_value);
     free(c->prio_running);
     free(c->pods);
@@ -74,6 +77,14 @@ void ks_cluster_set_node_info(ks_cluster *c, uint32_t node, ks_node_info *info)
     c->node_info[node] = *info;
     *info = (ks_node_info){0};
     c->node_info_version++;
+}
+
+const char *ks_cluster_keep_string(ks_cluster *c, char *s)
+{
+    c->strings = ks_xgrow(c->strings, &c->strings_cap, c->nstrings + 1,
+                          sizeof *c->strings);
+    c->strings[c->nstrings++] = s;
+    return s;
 }
 
 const ks_pod_spec *ks_cluster_adopt_spec(ks_cluster *c, ks_pod_spec *spec)

@@ -84,6 +84,8 @@ typedef struct ks_cluster {
      * lookups (topology domains) refresh them only when it moves. */
     uint64_t node_info_version;
     ks_pod_spec **specs;     /* owned; pods point into them */
+    char **strings;          /* owned, see ks_cluster_keep_string */
+    size_t nstrings, strings_cap;
     size_t nspecs;
     ks_pod *pods;
     size_t npods;
@@ -126,6 +128,10 @@ static inline const ks_node_pods *ks_cluster_node_pods(const ks_cluster *c,
 {
     return &c->node_pods[node - c->nodes];
 }
+
+/* Keeps s (allocated with ks_xmalloc & co) until the cluster is destroyed
+ * and returns it: storage for names pods borrow. */
+const char *ks_cluster_keep_string(ks_cluster *c, char *s);
 
 /* Adopts a pod spec (takes ownership of the allocation, which must come from
  * ks_xmalloc); returns it for pods to point at.  Stable for the cluster's

@@ -33,7 +33,8 @@
     X(plot)                                                                    \
     X(quickstart)                                                              \
     X(scheduling)                                                              \
-    X(cli)
+    X(cli)                                                                     \
+    X(explain)
 
 #define KS__SUITE_DECL(name) void ks_suite_##name(void);
 KS_TEST_SUITES(KS__SUITE_DECL)
