@@ -431,6 +431,7 @@ static int build_cluster(explain_state *st, ks_error *err)
     int rc = ks_build_nodes(st->cluster, &st->m, 0, err);
     if (rc)
         return rc;
+    ks_build_pdbs(st->cluster, &st->m);
     build_index(st);
     if ((rc = bind_existing(st, err)))
         return rc;

@@ -41,6 +41,24 @@ int ks_build_nodes(ks_cluster *c, const ks_manifests *m, uint32_t pool,
     return 0;
 }
 
+void ks_build_pdbs(ks_cluster *c, const ks_manifests *m)
+{
+    for (size_t i = 0; i < m->npdbs; i++) {
+        const ks_manifest_pdb *mp = &m->pdbs[i];
+        ks_pdb b = {
+            .namespace_name = mp->namespace_name,
+            .selector = mp->has_selector ? &mp->selector : NULL,
+            .min_available_set = mp->min_available.set,
+            .min_available_percent = mp->min_available.is_percent,
+            .min_available = mp->min_available.value,
+            .max_unavailable_set = mp->max_unavailable.set,
+            .max_unavailable_percent = mp->max_unavailable.is_percent,
+            .max_unavailable = mp->max_unavailable.value,
+        };
+        ks_cluster_add_pdb(c, &b);
+    }
+}
+
 uint32_t ks_build_find_node(const ks_cluster *c, const char *name)
 {
     for (size_t i = 0; i < c->nnodes; i++)

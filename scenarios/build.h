@@ -25,6 +25,9 @@
 int ks_build_nodes(ks_cluster *c, const ks_manifests *m, uint32_t pool,
                    ks_error *err);
 
+/* Adds every PodDisruptionBudget of m to c (borrowing its selectors). */
+void ks_build_pdbs(ks_cluster *c, const ks_manifests *m);
+
 /* The index of the node called name, or KS_NO_NODE. O(nodes). */
 uint32_t ks_build_find_node(const ks_cluster *c, const char *name);
 

@@ -195,6 +195,8 @@ static int add_manifest_pod(ks_run *run, const ks_manifest_pod *mp,
 static int add_manifest_workloads(ks_run *run, ks_error *err)
 {
     const ks_scenario *sc = run->sc;
+    if (sc->manifests)
+        ks_build_pdbs(run->cluster, sc->manifests);
     if (sc->nmanifest_workloads == 0)
         return 0;
     size_t nmap = run->cluster->nnodes;

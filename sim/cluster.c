@@ -37,6 +37,7 @@ void ks_cluster_destroy(ks_cluster *c)
     for (size_t i = 0; i < c->nstrings; i++)
         free(c->strings[i]);
     free(c->strings);
+    free(c->pdbs);
     free(c->prio_value);
     free(c->prio_running);
     free(c->pods);
@@ -77,6 +78,12 @@ void ks_cluster_set_node_info(ks_cluster *c, uint32_t node, ks_node_info *info)
     c->node_info[node] = *info;
     *info = (ks_node_info){0};
     c->node_info_version++;
+}
+
+void ks_cluster_add_pdb(ks_cluster *c, const ks_pdb *pdb)
+{
+    c->pdbs = ks_xrealloc(c->pdbs, (c->npdbs + 1) * sizeof *c->pdbs);
+    c->pdbs[c->npdbs++] = *pdb;
 }
 
 const char *ks_cluster_keep_string(ks_cluster *c, char *s)

@@ -73,6 +73,17 @@ typedef struct ks_node_pods {
     uint32_t cap;
 } ks_node_pods;
 
+/* A PodDisruptionBudget (policy/v1) as preemption reads it.  Strings and
+ * the selector are borrowed from the loaded manifests. */
+typedef struct ks_pdb {
+    const char *namespace_name;        /* NULL = "default" */
+    const ks_label_selector *selector; /* NULL selects no pod */
+    int min_available_set, min_available_percent;
+    int32_t min_available;
+    int max_unavailable_set, max_unavailable_percent;
+    int32_t max_unavailable;
+} ks_pdb;
+
 typedef struct ks_cluster {
     ks_node *nodes;
     ks_node_info *node_info; /* parallel to nodes: the cold, descriptive part */
@@ -84,6 +95,8 @@ typedef struct ks_cluster {
      * lookups (topology domains) refresh them only when it moves. */
     uint64_t node_info_version;
     ks_pod_spec **specs;     /* owned; pods point into them */
+    ks_pdb *pdbs;            /* owned array (contents borrowed) */
+    size_t npdbs;
     char **strings;          /* owned, see ks_cluster_keep_string */
     size_t nstrings, strings_cap;
     size_t nspecs;
@@ -128,6 +141,10 @@ static inline const ks_node_pods *ks_cluster_node_pods(const ks_cluster *c,
 {
     return &c->node_pods[node - c->nodes];
 }
+
+/* Adds a PodDisruptionBudget (copied; its strings and selector are
+ * borrowed and must outlive the cluster). */
+void ks_cluster_add_pdb(ks_cluster *c, const ks_pdb *pdb);
 
 /* Keeps s (allocated with ks_xmalloc & co) until the cluster is destroyed
  * and returns it: storage for names pods borrow. */

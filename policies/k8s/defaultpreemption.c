@@ -39,7 +39,11 @@ typedef struct dp_instance {
     size_t scratch_cap;
     uint32_t *result; /* the chosen candidate's victims */
     size_t result_cap;
-    const ks_cluster *cluster; /* for the sort comparator */
+    int64_t *pdb_allowed; /* per budget: disruptionsAllowed now */
+    int64_t *pdb_left;    /* per budget, while splitting one node's victims */
+    size_t pdb_cap;
+    uint8_t *violating;   /* per potential victim of the node examined */
+    size_t violating_cap;
 } dp_instance;
 
 static void *dp_create(const void *args)
@@ -57,6 +61,9 @@ static void dp_destroy(void *instance)
     free(d->cands);
     free(d->scratch);
     free(d->result);
+    free(d->pdb_allowed);
+    free(d->pdb_left);
+    free(d->violating);
     free(d);
 }
 
@@ -126,6 +133,88 @@ static void pool_push(dp_instance *d, uint32_t pod)
     d->pool[d->npool++] = pod;
 }
 
+/* ---- PodDisruptionBudgets --------------------------------------------------- */
+
+static const char *ns_of(const ks_pod *p)
+{
+    return p->spec && p->spec->namespace_name ? p->spec->namespace_name
+                                              : "default";
+}
+
+static int pdb_selects(const ks_pdb *b, const ks_pod *p)
+{
+    static const ks_labels none = {0};
+    if (!b->selector)
+        return 0;
+    if (strcmp(b->namespace_name ? b->namespace_name : "default", ns_of(p)))
+        return 0;
+    return ks_label_selector_matches(b->selector,
+                                     p->spec ? &p->spec->labels : &none);
+}
+
+/* GetScaledValueFromIntOrPercent, rounding up. */
+static int64_t scaled(int percent, int32_t value, int64_t total)
+{
+    return percent ? (value * total + 99) / 100 : value;
+}
+
+/* The disruption controller's disruptionsAllowed for every budget, from
+ * the pods now running (O(running pods x budgets), once per attempt). */
+static void compute_pdb_allowed(dp_instance *d, const ks_cluster *c)
+{
+    if (c->npdbs > d->pdb_cap) {
+        size_t cap = d->pdb_cap;
+        d->pdb_allowed = ks_xgrow(d->pdb_allowed, &d->pdb_cap, c->npdbs,
+                                  sizeof *d->pdb_allowed);
+        d->pdb_left = ks_xgrow(d->pdb_left, &cap, c->npdbs,
+                               sizeof *d->pdb_left);
+    }
+    for (size_t b = 0; b < c->npdbs; b++) {
+        const ks_pdb *pdb = &c->pdbs[b];
+        int64_t expected = 0, healthy = 0;
+        for (size_t i = 0; i < c->npods; i++) {
+            const ks_pod *p = &c->pods[i];
+            if (p->phase != KS_POD_RUNNING || !pdb_selects(pdb, p))
+                continue;
+            expected++;
+            healthy += !p->terminating;
+        }
+        int64_t desired = 0;
+        if (pdb->max_unavailable_set)
+            desired = expected - scaled(pdb->max_unavailable_percent,
+                                        pdb->max_unavailable, expected);
+        else if (pdb->min_available_set)
+            desired = scaled(pdb->min_available_percent, pdb->min_available,
+                             expected);
+        else
+            desired = INT64_MIN / 2; /* no bound given: never violated */
+        int64_t allowed = healthy - desired;
+        d->pdb_allowed[b] = allowed < 0 ? 0 : allowed;
+    }
+}
+
+/* filterPodsWithPDBViolation: marks violating[i] for each victim (most
+ * important first) that some budget selecting it cannot spare any more. */
+static void split_by_pdb(dp_instance *d, const ks_cluster *c,
+                         const uint32_t *victims, size_t n)
+{
+    d->violating = ks_xgrow(d->violating, &d->violating_cap, n ? n : 1, 1);
+    if (c->npdbs)
+        memcpy(d->pdb_left, d->pdb_allowed, c->npdbs * sizeof *d->pdb_left);
+    for (size_t i = 0; i < n; i++) {
+        const ks_pod *p = &c->pods[victims[i]];
+        d->violating[i] = 0;
+        for (size_t b = 0; b < c->npdbs; b++) {
+            if (!pdb_selects(&c->pdbs[b], p))
+                continue;
+            if (d->pdb_left[b] <= 0)
+                d->violating[i] = 1;
+            else
+                d->pdb_left[b]--;
+        }
+    }
+}
+
 /* SelectVictimsOnNode: returns 1 and appends a candidate if deleting some
  * lower-priority pods lets the preemptor fit on node. */
 static int select_victims(dp_instance *d, const ks_plugin_call *call,
@@ -145,17 +234,27 @@ static int select_victims(dp_instance *d, const ks_plugin_call *call,
         env->detach(env->sched, d->scratch[i]);
     int fits = env->fits(env->sched, node);
     size_t first = d->npool;
+    int64_t violations = 0;
     if (fits) {
-        /* Reprieve the most important pods first; no PDBs yet, so every
-         * potential victim is in the non-violating group. */
+        /* Reprieve the PDB-violating pods first, then the others, each
+         * group most important first; a violating pod that cannot stay
+         * counts as a PDB violation. */
         sort_victims(c, d->scratch, n);
-        for (size_t i = 0; i < n; i++) {
-            env->attach(env->sched, d->scratch[i]);
-            if (env->fits(env->sched, node))
-                continue; /* reprieved: it stays */
-            env->detach(env->sched, d->scratch[i]);
-            pool_push(d, d->scratch[i]);
+        split_by_pdb(d, c, d->scratch, n);
+        for (int pass = 1; pass >= 0; pass--) {
+            for (size_t i = 0; i < n; i++) {
+                if (d->violating[i] != pass)
+                    continue;
+                env->attach(env->sched, d->scratch[i]);
+                if (env->fits(env->sched, node))
+                    continue; /* reprieved: it stays */
+                env->detach(env->sched, d->scratch[i]);
+                pool_push(d, d->scratch[i]);
+                violations += pass;
+            }
         }
+        /* Victims in importance order (upstream sorts them at the end). */
+        sort_victims(c, &d->pool[first], d->npool - first);
     }
     /* Put the cluster back as it was. */
     for (size_t i = 0; i < n; i++) {
@@ -170,7 +269,8 @@ static int select_victims(dp_instance *d, const ks_plugin_call *call,
     if (d->ncands == d->cands_cap)
         d->cands = ks_xgrow(d->cands, &d->cands_cap, d->ncands + 1,
                             sizeof *d->cands);
-    d->cands[d->ncands++] = (candidate){node, first, d->npool - first, 0};
+    d->cands[d->ncands++] =
+        (candidate){node, first, d->npool - first, violations};
     return 1;
 }
 
@@ -288,14 +388,18 @@ static ks_status dp_post_filter(const ks_plugin_call *call,
         if (!env->unresolvable[i])
             potential[np++] = (uint32_t)i;
     d->npool = d->ncands = 0;
+    compute_pdb_allowed(d, c);
     if (np > 0) {
         int32_t want = ks_preemption_num_candidates(a, (int32_t)np);
         size_t offset = gsl_rng_uniform_int(env->rng, np);
+        size_t nonviolating = 0;
         for (size_t i = 0; i < np; i++) {
-            select_victims(d, call, env, potential[(offset + i) % np]);
-            /* Every candidate violates no PDB yet, so "at least one
-             * non-violating" holds as soon as there is one. */
-            if (d->ncands > 0 && d->ncands >= (size_t)want)
+            if (select_victims(d, call, env, potential[(offset + i) % np]) &&
+                d->cands[d->ncands - 1].pdb_violations == 0)
+                nonviolating++;
+            /* DryRunPreemption stops once there is a non-violating
+             * candidate and enough candidates in all. */
+            if (nonviolating > 0 && d->ncands >= (size_t)want)
                 break;
         }
     }

@@ -265,6 +265,49 @@ static void test_cluster_restored(void)
     teardown(&f);
 }
 
+/* PodDisruptionBudgets (preemption.go filterPodsWithPDBViolation and
+ * pickOneNodeForPreemption's first criterion): node 0's victim is
+ * protected by a budget with minAvailable equal to its pods, node 1's is
+ * not, so node 1 is chosen even though its victim has a higher priority. */
+static void test_pdb_steers_the_choice(void)
+{
+    pfix f;
+    setup(&f, 2, 1000);
+    ks_pod_spec *guarded = ks_xcalloc(1, sizeof *guarded);
+    ks_labels_set(&guarded->labels, "app", "db");
+    const ks_pod_spec *gs = ks_cluster_adopt_spec(f.cluster, guarded);
+    uint32_t db = running(&f, 0, 1000, 1, 0);
+    f.cluster->pods[db].spec = gs;
+    uint32_t other = running(&f, 1, 1000, 2, 0);
+    static ks_label_selector sel;
+    ks_labels_set(&sel.match_labels, "app", "db");
+    ks_pdb pdb = {.selector = &sel, .min_available_set = 1,
+                  .min_available = 1};
+    ks_cluster_add_pdb(f.cluster, &pdb);
+    uint32_t p = pending(&f, 1000, 10);
+    run_cycles(&f);
+    CU_ASSERT_EQUAL(f.cluster->pods[p].nominated_node, 1);
+    CU_ASSERT_EQUAL_FATAL(f.nevicted, 1);
+    CU_ASSERT_EQUAL(f.evicted[0], other);
+    teardown(&f);
+
+    /* With only the guarded node to choose, preemption still violates the
+     * budget (PDBs are best effort in preemption). */
+    setup(&f, 1, 1000);
+    gs = ks_cluster_adopt_spec(f.cluster, ks_xcalloc(1, sizeof(ks_pod_spec)));
+    ks_labels_set((ks_labels *)&gs->labels, "app", "db");
+    db = running(&f, 0, 1000, 1, 0);
+    f.cluster->pods[db].spec = gs;
+    ks_cluster_add_pdb(f.cluster, &pdb);
+    p = pending(&f, 1000, 10);
+    run_cycles(&f);
+    CU_ASSERT_EQUAL(f.cluster->pods[p].nominated_node, 0);
+    CU_ASSERT_EQUAL_FATAL(f.nevicted, 1);
+    CU_ASSERT_EQUAL(f.evicted[0], db);
+    teardown(&f);
+    ks_label_selector_free(&sel);
+}
+
 void ks_suite_preemption(void)
 {
     static const ks_test_case cases[] = {
@@ -276,6 +319,7 @@ void ks_suite_preemption(void)
         {"reprieve most important first", test_reprieve_most_important_first},
         {"no victims: equal priority, policy Never", test_no_victims},
         {"what-if restores the cluster", test_cluster_restored},
+        {"PodDisruptionBudgets steer the choice", test_pdb_steers_the_choice},
         {NULL, NULL},
     };
     ks_test_add_suite("sched/preemption", cases);
