@@ -80,7 +80,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim/topology.h"
 #include "sim/xalloc.h"
 
 /* filtering.go ErrReason* */
@@ -208,24 +207,21 @@ typedef struct spec_list {
     size_t n, cap;
 } spec_list;
 
-/* Per-cycle topology-pair counts: (map, key, domain) -> count.  One row of
- * slots per (map, key id), indexed by domain id; a slot is present while
- * its stamp is the table's, so bumping the stamp clears the table. */
-typedef struct pair_slot {
+/* Per-cycle topology-pair counts: (map, key, value) -> count, cleared by
+ * bumping stamp. */
+typedef struct dom_entry {
     uint64_t stamp;
+    const char *value;
+    uint64_t hash;
+    uint32_t key_id;
+    uint32_t map;
     int64_t count;
-} pair_slot;
-
-typedef struct pair_row {
-    pair_slot *slot; /* per domain id */
-    size_t cap;
-    uint64_t listed; /* the stamp at which the key joined the map's keys */
-} pair_row;
+} dom_entry;
 
 typedef struct dom_table {
-    pair_row *rows[KS_IPA_NMAPS]; /* per key id */
-    size_t nrows[KS_IPA_NMAPS];
-    uint64_t stamp; /* starts at 1: fresh slots (stamp 0) are absent */
+    dom_entry *e;
+    size_t cap, used;
+    uint64_t stamp;
     size_t nentries[KS_IPA_NMAPS];
     /* Pairs whose count is not 0: upstream deletes a pair that AddPod /
      * RemovePod bring back to 0, so "the map is empty" means this is 0. */
@@ -235,7 +231,8 @@ typedef struct dom_table {
 } dom_table;
 
 typedef struct ipa_instance {
-    ks_topology_index *topo; /* topology keys and node domains */
+    char **keys;
+    size_t nkeys, keys_cap;
     ns_entry *ns;
     size_t nns, ns_cap;
     /* spec -> info, open addressing on the pointer */
@@ -277,6 +274,21 @@ static uint64_t mix(uint64_t h, uint64_t v)
 {
     h ^= v + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
     return h;
+}
+
+static const ks_labels *node_labels(const ks_cluster *c, uint32_t n)
+{
+    return &c->node_info[n].labels;
+}
+
+static uint32_t intern_key(ipa_instance *I, const char *key)
+{
+    for (size_t i = 0; i < I->nkeys; i++)
+        if (strcmp(I->keys[i], key) == 0)
+            return (uint32_t)i;
+    I->keys = ks_xgrow(I->keys, &I->keys_cap, I->nkeys + 1, sizeof(char *));
+    I->keys[I->nkeys] = ks_xstrdup(key);
+    return (uint32_t)I->nkeys++;
 }
 
 static uint32_t intern_ns(ipa_instance *I, const char *name)
@@ -694,8 +706,7 @@ static void compile_term(ipa_instance *I, cterm *ct,
         ct->nns = t->nnamespaces;
     }
     ct->ns_sel = t->has_namespace_selector ? &t->namespace_selector : NULL;
-    ct->key_id =
-        ks_topology_register(I->topo, t->topology_key ? t->topology_key : "");
+    ct->key_id = intern_key(I, t->topology_key ? t->topology_key : "");
     ct->weight = weight;
 }
 
@@ -1149,101 +1160,111 @@ static void ipa_pod_removed(void *instance, const ks_cluster *c, uint32_t pod)
 static void dom_reset(dom_table *t)
 {
     t->stamp++;
+    t->used = 0;
     for (int m = 0; m < KS_IPA_NMAPS; m++)
         t->nentries[m] = t->nonzero[m] = t->nkeys[m] = 0;
 }
 
-/* The row of (map, key), with room for ndom domains. */
-static pair_row *dom_row(dom_table *t, uint32_t map, uint32_t key_id,
-                         size_t ndom)
+static uint64_t pair_hash(uint32_t map, uint32_t key_id, const char *value)
 {
-    if (key_id >= t->nrows[map]) {
-        size_t old = t->nrows[map];
-        t->rows[map] = ks_xgrow(t->rows[map], &t->nrows[map],
-                                (size_t)key_id + 1, sizeof(pair_row));
-        memset(t->rows[map] + old, 0, (t->nrows[map] - old) * sizeof(pair_row));
-    }
-    pair_row *row = &t->rows[map][key_id];
-    if (ndom > row->cap) {
-        size_t old = row->cap;
-        row->slot = ks_xgrow(row->slot, &row->cap, ndom, sizeof(pair_slot));
-        memset(row->slot + old, 0, (row->cap - old) * sizeof(pair_slot));
-    }
-    return row;
+    return mix(mix(hash_str(value, 14695981039346656037ULL), key_id), map);
 }
 
-/* Adds delta to (map, key, domain) of row, creating the pair. */
-static void row_add(dom_table *t, uint32_t map, uint32_t key_id,
-                    pair_row *row, int32_t domain, int64_t delta)
+static dom_entry *dom_find(const dom_table *t, uint32_t map, uint32_t key_id,
+                           const char *value, uint64_t h)
 {
-    pair_slot *sl = &row->slot[domain];
-    if (sl->stamp == t->stamp) {
-        int was = sl->count != 0;
-        sl->count += delta;
-        t->nonzero[map] += (size_t)(sl->count != 0) - (size_t)was;
-        return;
+    if (!t->cap)
+        return NULL;
+    for (size_t i = (size_t)h & (t->cap - 1);; i = (i + 1) & (t->cap - 1)) {
+        dom_entry *e = &t->e[i];
+        if (e->stamp != t->stamp)
+            return e; /* the empty slot where it would go */
+        if (e->hash == h && e->map == map && e->key_id == key_id &&
+            strcmp(e->value, value) == 0)
+            return e;
     }
-    sl->stamp = t->stamp;
-    sl->count = delta;
-    t->nentries[map]++;
-    t->nonzero[map] += delta != 0;
-    if (row->listed == t->stamp)
-        return;
-    row->listed = t->stamp;
-    t->keys[map] = ks_xgrow(t->keys[map], &t->keys_cap[map], t->nkeys[map] + 1,
-                            sizeof(uint32_t));
-    t->keys[map][t->nkeys[map]++] = key_id;
+}
+
+static void dom_grow(dom_table *t)
+{
+    size_t cap = t->cap ? 2 * t->cap : 256;
+    dom_entry *old = t->e;
+    size_t old_cap = t->cap;
+    t->e = ks_xcalloc(cap, sizeof(dom_entry));
+    t->cap = cap;
+    for (size_t i = 0; i < old_cap; i++) {
+        if (old[i].stamp != t->stamp)
+            continue;
+        size_t j = (size_t)old[i].hash & (cap - 1);
+        while (t->e[j].stamp == t->stamp)
+            j = (j + 1) & (cap - 1);
+        t->e[j] = old[i];
+    }
+    free(old);
 }
 
 static void dom_add(dom_table *t, uint32_t map, uint32_t key_id,
-                    int32_t domain, int64_t delta)
+                    const char *value, int64_t delta)
 {
-    row_add(t, map, key_id, dom_row(t, map, key_id, (size_t)domain + 1),
-            domain, delta);
+    if (2 * (t->used + 1) > t->cap)
+        dom_grow(t);
+    uint64_t h = pair_hash(map, key_id, value);
+    dom_entry *e = dom_find(t, map, key_id, value, h);
+    if (e->stamp == t->stamp) {
+        int was = e->count != 0;
+        e->count += delta;
+        t->nonzero[map] += (size_t)(e->count != 0) - (size_t)was;
+        return;
+    }
+    *e = (dom_entry){.stamp = t->stamp, .value = value, .hash = h,
+                     .key_id = key_id, .map = map, .count = delta};
+    t->used++;
+    t->nentries[map]++;
+    t->nonzero[map] += delta != 0;
+    for (size_t i = 0; i < t->nkeys[map]; i++)
+        if (t->keys[map][i] == key_id)
+            return;
+    t->keys[map] = ks_xgrow(t->keys[map], &t->keys_cap[map],
+                            t->nkeys[map] + 1, sizeof(uint32_t));
+    t->keys[map][t->nkeys[map]++] = key_id;
 }
 
 static int64_t dom_get(const dom_table *t, uint32_t map, uint32_t key_id,
-                       int32_t domain, int *present)
+                       const char *value, int *present)
 {
-    const pair_slot *sl = NULL;
-    if (domain >= 0 && key_id < t->nrows[map] &&
-        (size_t)domain < t->rows[map][key_id].cap)
-        sl = &t->rows[map][key_id].slot[domain];
-    int found = sl && sl->stamp == t->stamp;
+    const dom_entry *e =
+        dom_find(t, map, key_id, value, pair_hash(map, key_id, value));
+    int found = e && e->stamp == t->stamp;
     if (present)
         *present = found;
-    return found ? sl->count : 0;
+    return found ? e->count : 0;
 }
 
 static void dom_free(dom_table *t)
 {
-    for (int m = 0; m < KS_IPA_NMAPS; m++) {
-        for (size_t k = 0; k < t->nrows[m]; k++)
-            free(t->rows[m][k].slot);
-        free(t->rows[m]);
+    free(t->e);
+    for (int m = 0; m < KS_IPA_NMAPS; m++)
         free(t->keys[m]);
-    }
 }
 
-/* Adds count * mult to (key, node's domain) for every node with a count;
+/* Adds count * mult to (key, node's value) for every node with a count;
  * returns whether any pair was touched (upstream's processTerm matched on
- * a node carrying the key).  The index is in sync with c. */
+ * a node carrying the key). */
 static int add_counts(ipa_instance *I, dom_table *t, uint32_t map,
                       const node_counter *nc, uint32_t key_id, int64_t mult,
                       const ks_cluster *c)
 {
-    (void)c;
     int any = 0;
-    const int32_t *dom = ks_topology_nodes(I->topo, key_id);
-    size_t nnodes = ks_topology_nnodes(I->topo);
-    pair_row *row =
-        dom_row(t, map, key_id, ks_topology_ndomains(I->topo, key_id));
+    const char *key = I->keys[key_id];
     for (size_t e = 0; e < nc->n; e++) {
         uint32_t n = nc->node[e];
-        if (!nc->count[e] || n >= nnodes || dom[n] < 0)
+        if (!nc->count[e] || n >= c->nnodes)
             continue;
-        row_add(t, map, key_id, row, dom[n], (int64_t)nc->count[e] * mult);
-        any = 1;
+        const char *v = ks_labels_get(node_labels(c, n), key);
+        if (v) {
+            dom_add(t, map, key_id, v, (int64_t)nc->count[e] * mult);
+            any = 1;
+        }
     }
     return any;
 }
@@ -1282,7 +1303,6 @@ static ks_status ipa_pre_filter(const ks_plugin_call *call)
                               KS_IPA_PARSE_ERROR, I->msg);
     }
     begin_cycle(I, info);
-    ks_topology_sync(I->topo, c);
     dom_reset(&I->fdom);
     count_existing_anti(I, c);
     /* updateWithAffinityTerms: pods matching all terms count once per
@@ -1316,41 +1336,41 @@ static void update_prefilter_state(ipa_instance *I, const ks_cluster *c,
                                    int64_t delta)
 {
     const spec_info *in = I->pf_info;
-    ks_topology_sync(I->topo, c); /* the pod's spec may bring a new key */
+    const ks_labels *labels = node_labels(c, node);
     for (size_t j = 0; j < info->nterms[T_REQ_ANTI]; j++) {
         const cterm *t = &info->terms[T_REQ_ANTI][j];
-        int32_t d = ks_topology_domain(I->topo, c, t->key_id, node);
-        if (d >= 0 && term_matches(I, t, in))
-            dom_add(&I->fdom, KS_IPA_MAP_EXISTING_ANTI, t->key_id, d, delta);
+        const char *v = ks_labels_get(labels, I->keys[t->key_id]);
+        if (v && term_matches(I, t, in))
+            dom_add(&I->fdom, KS_IPA_MAP_EXISTING_ANTI, t->key_id, v, delta);
     }
     int all = in->nterms[T_REQ_AFF] != 0;
     for (size_t j = 0; j < in->nterms[T_REQ_AFF] && all; j++)
         all = term_matches(I, &in->terms[T_REQ_AFF][j], info);
     for (size_t j = 0; all && j < in->nterms[T_REQ_AFF]; j++) {
         const cterm *t = &in->terms[T_REQ_AFF][j];
-        int32_t d = ks_topology_domain(I->topo, c, t->key_id, node);
-        if (d >= 0)
-            dom_add(&I->fdom, KS_IPA_MAP_AFFINITY, t->key_id, d, delta);
+        const char *v = ks_labels_get(labels, I->keys[t->key_id]);
+        if (v)
+            dom_add(&I->fdom, KS_IPA_MAP_AFFINITY, t->key_id, v, delta);
     }
     for (size_t j = 0; j < in->nterms[T_REQ_ANTI]; j++) {
         const cterm *t = &in->terms[T_REQ_ANTI][j];
-        int32_t d = ks_topology_domain(I->topo, c, t->key_id, node);
-        if (d >= 0 && term_matches(I, t, info))
-            dom_add(&I->fdom, KS_IPA_MAP_ANTI_AFFINITY, t->key_id, d, delta);
+        const char *v = ks_labels_get(labels, I->keys[t->key_id]);
+        if (v && term_matches(I, t, info))
+            dom_add(&I->fdom, KS_IPA_MAP_ANTI_AFFINITY, t->key_id, v, delta);
     }
 }
 
 /* satisfyPodAffinity */
-static int satisfies_affinity(ipa_instance *I, const ks_cluster *c, size_t n)
+static int satisfies_affinity(ipa_instance *I, const ks_labels *labels)
 {
     const spec_info *info = I->pf_info;
     int pods_exist = 1;
     for (size_t j = 0; j < info->nterms[T_REQ_AFF]; j++) {
         uint32_t key_id = info->terms[T_REQ_AFF][j].key_id;
-        int32_t d = ks_topology_domain(I->topo, c, key_id, n);
-        if (d == KS_TOPO_NONE)
+        const char *v = ks_labels_get(labels, I->keys[key_id]);
+        if (!v)
             return 0; /* every topology key must be on the node */
-        if (dom_get(&I->fdom, KS_IPA_MAP_AFFINITY, key_id, d, NULL) <= 0)
+        if (dom_get(&I->fdom, KS_IPA_MAP_AFFINITY, key_id, v, NULL) <= 0)
             pods_exist = 0;
     }
     if (pods_exist)
@@ -1365,16 +1385,17 @@ static int satisfies_affinity(ipa_instance *I, const ks_cluster *c, size_t n)
 }
 
 /* satisfyPodAntiAffinity */
-static int satisfies_anti_affinity(const ipa_instance *I, const ks_cluster *c,
-                                   size_t n)
+static int satisfies_anti_affinity(const ipa_instance *I,
+                                   const ks_labels *labels)
 {
     if (I->fdom.nonzero[KS_IPA_MAP_ANTI_AFFINITY] == 0)
         return 1;
     const spec_info *info = I->pf_info;
     for (size_t j = 0; j < info->nterms[T_REQ_ANTI]; j++) {
         uint32_t key_id = info->terms[T_REQ_ANTI][j].key_id;
-        int32_t d = ks_topology_domain(I->topo, c, key_id, n);
-        if (dom_get(&I->fdom, KS_IPA_MAP_ANTI_AFFINITY, key_id, d, NULL) > 0)
+        const char *v = ks_labels_get(labels, I->keys[key_id]);
+        if (v && dom_get(&I->fdom, KS_IPA_MAP_ANTI_AFFINITY, key_id, v,
+                         NULL) > 0)
             return 0;
     }
     return 1;
@@ -1382,14 +1403,13 @@ static int satisfies_anti_affinity(const ipa_instance *I, const ks_cluster *c,
 
 /* satisfyExistingPodsAntiAffinity: any of the node's (key, value) pairs
  * counted; only the keys present in the map can be. */
-static int satisfies_existing(const ipa_instance *I, const ks_cluster *c,
-                              size_t n)
+static int satisfies_existing(const ipa_instance *I, const ks_labels *labels)
 {
     const dom_table *t = &I->fdom;
     for (size_t i = 0; i < t->nkeys[KS_IPA_MAP_EXISTING_ANTI]; i++) {
         uint32_t key_id = t->keys[KS_IPA_MAP_EXISTING_ANTI][i];
-        int32_t d = ks_topology_domain(I->topo, c, key_id, n);
-        if (dom_get(t, KS_IPA_MAP_EXISTING_ANTI, key_id, d, NULL) > 0)
+        const char *v = ks_labels_get(labels, I->keys[key_id]);
+        if (v && dom_get(t, KS_IPA_MAP_EXISTING_ANTI, key_id, v, NULL) > 0)
             return 0;
     }
     return 1;
@@ -1400,15 +1420,15 @@ static ks_status ipa_filter(const ks_plugin_call *call, const ks_node *node)
     ipa_instance *I = call->instance;
     if (!I->pf_pod || I->pf_pod != call->pod)
         return ks_status_make(KS_STATUS_ERROR, 0, msg_no_state);
-    const ks_cluster *c = call->cluster;
-    size_t n = (size_t)(node - c->nodes);
-    if (!satisfies_affinity(I, c, n))
+    const ks_labels *labels =
+        &ks_cluster_node_info(call->cluster, node)->labels;
+    if (!satisfies_affinity(I, labels))
         return ks_status_make(KS_STATUS_UNSCHEDULABLE_AND_UNRESOLVABLE,
                               KS_IPA_AFFINITY_MISMATCH, msg_affinity);
-    if (!satisfies_anti_affinity(I, c, n))
+    if (!satisfies_anti_affinity(I, labels))
         return ks_status_make(KS_STATUS_UNSCHEDULABLE,
                               KS_IPA_ANTI_AFFINITY_MISMATCH, msg_anti);
-    if (!satisfies_existing(I, c, n))
+    if (!satisfies_existing(I, labels))
         return ks_status_make(KS_STATUS_UNSCHEDULABLE,
                               KS_IPA_EXISTING_ANTI_AFFINITY, msg_existing);
     return ks_status_ok();
@@ -1466,7 +1486,6 @@ static ks_status ipa_pre_score(const ks_plugin_call *call,
         return ks_status_make(KS_STATUS_ERROR, KS_IPA_PARSE_ERROR, I->msg);
     }
     begin_cycle(I, info);
-    ks_topology_sync(I->topo, c);
     dom_reset(&I->sdom);
     int any = 0;
     for (int kind = T_PREF_AFF; kind <= T_PREF_ANTI; kind++)
@@ -1489,14 +1508,15 @@ static int64_t ipa_score(const ks_plugin_call *call, const ks_node *node)
     ipa_instance *I = call->instance;
     if (!I->ps_pod || I->ps_pod != call->pod)
         return 0; /* upstream: an Error status (no PreScore state) */
-    const ks_cluster *c = call->cluster;
-    size_t n = (size_t)(node - c->nodes);
+    const ks_labels *labels =
+        &ks_cluster_node_info(call->cluster, node)->labels;
     const dom_table *t = &I->sdom;
     int64_t score = 0;
     for (size_t i = 0; i < t->nkeys[KS_IPA_MAP_SCORE]; i++) {
         uint32_t key_id = t->keys[KS_IPA_MAP_SCORE][i];
-        int32_t d = ks_topology_domain(I->topo, c, key_id, n);
-        score += dom_get(t, KS_IPA_MAP_SCORE, key_id, d, NULL);
+        const char *v = ks_labels_get(labels, I->keys[key_id]);
+        if (v)
+            score += dom_get(t, KS_IPA_MAP_SCORE, key_id, v, NULL);
     }
     return score;
 }
@@ -1530,10 +1550,7 @@ static void ipa_normalize(const ks_plugin_call *call, int64_t *scores,
 static void *ipa_create(const void *args)
 {
     (void)args;
-    ipa_instance *I = ks_xcalloc(1, sizeof(ipa_instance));
-    I->topo = ks_topology_index_create();
-    I->fdom.stamp = I->sdom.stamp = 1;
-    return I;
+    return ks_xcalloc(1, sizeof(ipa_instance));
 }
 
 static void ipa_destroy(void *instance)
@@ -1547,7 +1564,9 @@ static void ipa_destroy(void *instance)
         free_spec_info(I->info_slots[i]);
     free(I->info_slots);
     free_spec_info(I->null_info);
-    ks_topology_index_destroy(I->topo);
+    for (size_t i = 0; i < I->nkeys; i++)
+        free(I->keys[i]);
+    free(I->keys);
     for (size_t i = 0; i < I->nns; i++) {
         free(I->ns[i].name);
         ks_labels_free(&I->ns[i].labels);
@@ -1612,11 +1631,9 @@ int64_t ks_ipa_map_get(const void *instance, ks_ipa_map map, const char *key,
     const ipa_instance *I = instance;
     int found = 0;
     int64_t v = 0;
-    int32_t key_id = ks_topology_key_find(I->topo, key);
-    if (key_id >= 0)
-        v = dom_get(table_of(I, map), map, (uint32_t)key_id,
-                    ks_topology_domain_find(I->topo, (uint32_t)key_id, value),
-                    &found);
+    for (size_t i = 0; i < I->nkeys && !found; i++)
+        if (strcmp(I->keys[i], key) == 0)
+            v = dom_get(table_of(I, map), map, (uint32_t)i, value, &found);
     if (map != KS_IPA_MAP_SCORE && v == 0)
         found = 0; /* upstream deletes pairs that fall to 0 */
     if (present)
@@ -1638,14 +1655,11 @@ void ks_ipa_map_foreach(const void *instance, ks_ipa_map map,
 {
     const ipa_instance *I = instance;
     const dom_table *t = table_of(I, map);
-    for (size_t k = 0; k < t->nrows[map]; k++) {
-        const pair_row *row = &t->rows[map][k];
-        for (size_t d = 0; d < row->cap; d++)
-            if (row->slot[d].stamp == t->stamp &&
-                (row->slot[d].count != 0 || map == KS_IPA_MAP_SCORE))
-                fn(ctx, ks_topology_key_name(I->topo, (uint32_t)k),
-                   ks_topology_domain_name(I->topo, (uint32_t)k, (int32_t)d),
-                   row->slot[d].count);
+    for (size_t i = 0; i < t->cap; i++) {
+        const dom_entry *e = &t->e[i];
+        if (e->stamp == t->stamp && e->map == (uint32_t)map &&
+            (e->count != 0 || map == KS_IPA_MAP_SCORE))
+            fn(ctx, I->keys[e->key_id], e->value, e->count);
     }
 }
 

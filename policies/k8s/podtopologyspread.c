@@ -73,7 +73,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim/topology.h"
 #include "sim/xalloc.h"
 
 /* plugin.go ErrReasonConstraintsNotMatch, ErrReasonNodeLabelNotMatch. */
@@ -231,24 +230,11 @@ typedef struct signature {
     ks_labels extra;       /* matchLabelKeys pairs, ANDed */
     int32_t *counts;       /* matching bound pods per node */
     size_t ncounts;
-    /* The same counts summed per domain of a topology key, built when a
-     * cycle first needs them and kept with the node counts. */
-    struct dom_sum *dsums;
-    size_t ndsums, dsums_cap;
     /* The last spec matched: pods of one template share it. */
     const ks_pod_spec *memo_spec;
     int memo_valid;
     int memo_match;
 } signature;
-
-/* A signature's matching pods per domain of one key: valid while epoch is
- * the key's epoch in the index (node domains unchanged since built). */
-typedef struct dom_sum {
-    uint32_t key;
-    uint64_t epoch; /* 0 = stale */
-    int64_t *sum;   /* per domain id */
-    size_t ndom, cap;
-} dom_sum;
 
 /* A signature being looked up (borrowed pointers, no allocation). */
 typedef struct probe {
@@ -335,9 +321,6 @@ static void signature_free(signature *s)
     ks_label_selector_free(&s->sel);
     ks_labels_free(&s->extra);
     free(s->counts);
-    for (size_t i = 0; i < s->ndsums; i++)
-        free(s->dsums[i].sum);
-    free(s->dsums);
     free(s);
 }
 
@@ -387,15 +370,122 @@ static int64_t signature_count(const signature *s, size_t node)
     return node < s->ncounts ? s->counts[node] : 0;
 }
 
+/* ---- topology keys: the domain of each node --------------------------- */
+
+typedef struct topology {
+    char *key;
+    int hostname;
+    int32_t *dom;      /* per node: domain id, -1 when the label is absent */
+    size_t ndom_nodes;
+    char **names;      /* domain id -> label value */
+    size_t nnames, names_cap;
+    int32_t *table;    /* open addressing over names, -1 = free */
+    size_t table_cap;
+    int32_t empty_id;  /* the domain "" (absent labels under system
+                          defaults), -1 until needed */
+} topology;
+
+static void topology_free(topology *t)
+{
+    if (!t)
+        return;
+    free(t->key);
+    free(t->dom);
+    for (size_t i = 0; i < t->nnames; i++)
+        free(t->names[i]);
+    free(t->names);
+    free(t->table);
+    free(t);
+}
+
+static int32_t topology_find(const topology *t, const char *v)
+{
+    if (t->table_cap == 0)
+        return -1;
+    size_t mask = t->table_cap - 1;
+    for (size_t i = hash_str(FNV_OFFSET, v) & mask;; i = (i + 1) & mask) {
+        int32_t id = t->table[i];
+        if (id < 0 || strcmp(t->names[id], v) == 0)
+            return id;
+    }
+}
+
+static void topology_rehash(topology *t, size_t cap)
+{
+    free(t->table);
+    t->table = ks_xmalloc(cap * sizeof *t->table);
+    for (size_t i = 0; i < cap; i++)
+        t->table[i] = -1;
+    t->table_cap = cap;
+    for (size_t id = 0; id < t->nnames; id++) {
+        size_t i = hash_str(FNV_OFFSET, t->names[id]) & (cap - 1);
+        while (t->table[i] >= 0)
+            i = (i + 1) & (cap - 1);
+        t->table[i] = (int32_t)id;
+    }
+}
+
+static int32_t topology_intern(topology *t, const char *v)
+{
+    int32_t id = topology_find(t, v);
+    if (id >= 0)
+        return id;
+    if (2 * (t->nnames + 1) > t->table_cap)
+        topology_rehash(t, pow2_at_least(4 * (t->nnames + 1)));
+    if (t->nnames == t->names_cap)
+        t->names = ks_xgrow(t->names, &t->names_cap, t->nnames + 1,
+                            sizeof *t->names);
+    id = (int32_t)t->nnames;
+    t->names[t->nnames++] = ks_xstrdup(v);
+    size_t mask = t->table_cap - 1;
+    size_t i = hash_str(FNV_OFFSET, v) & mask;
+    while (t->table[i] >= 0)
+        i = (i + 1) & mask;
+    t->table[i] = id;
+    return id;
+}
+
+/* Re-reads every node's label for the key: labels may have changed since
+ * the last cycle (nothing notifies node updates).  Unchanged values cost a
+ * lookup and a strcmp. */
+static void topology_refresh(topology *t, const ks_cluster *c)
+{
+    if (c->nnodes > t->ndom_nodes) {
+        t->dom = ks_xrealloc(t->dom, c->nnodes * sizeof *t->dom);
+        for (size_t n = t->ndom_nodes; n < c->nnodes; n++)
+            t->dom[n] = -1;
+        t->ndom_nodes = c->nnodes;
+    }
+    for (size_t n = 0; n < c->nnodes; n++) {
+        const char *v = ks_labels_get(&c->node_info[n].labels, t->key);
+        int32_t d = t->dom[n];
+        if (!v)
+            t->dom[n] = -1;
+        else if (d < 0 || strcmp(t->names[d], v) != 0)
+            t->dom[n] = topology_intern(t, v);
+    }
+}
+
+/* The node's domain: an id, -1 when the node lacks the label, -2 when it
+ * has a value not seen at the last refresh (a node added since). */
+static int32_t topology_domain(const topology *t, const ks_cluster *c,
+                               size_t n)
+{
+    if (n < t->ndom_nodes)
+        return t->dom[n];
+    const char *v = ks_labels_get(&c->node_info[n].labels, t->key);
+    if (!v)
+        return -1;
+    int32_t id = topology_find(t, v);
+    return id >= 0 ? id : -2;
+}
+
 /* ---- per-cycle state ----------------------------------------------------- */
 
 /* One constraint of the pod being scheduled (topologySpreadConstraint). */
 typedef struct constraint {
     signature *sig;
-    uint32_t key;         /* topology key id in the instance's index */
-    int hostname;         /* the key is kubernetes.io/hostname */
-    const int32_t *dom;   /* the key's domain per node (after the sync) */
-    int32_t empty_id;     /* PreScore under system defaults: domain "" */
+    topology *topo;
     int32_t max_skew;
     int32_t min_domains;
     ks_inclusion_policy affinity_policy;
@@ -422,10 +512,6 @@ typedef struct hist {
     size_t cap, used;
 } hist;
 
-/* The most distinct keys whose node coverage is cached per cycle state;
- * pods with more take the per-node walk. */
-#define COVER_MAX 8
-
 /* The constraints of one action for one pod, and their per-domain sums,
  * flat. */
 typedef struct cycle_state {
@@ -439,12 +525,6 @@ typedef struct cycle_state {
     size_t term_ok_cap;
     hist *hists; /* Filter: one per constraint */
     size_t hists_cap;
-    /* Whether the nodes carrying each of the keys are the same nodes,
-     * for the keys and their epochs last asked about. */
-    uint32_t cover_keys[COVER_MAX];
-    uint64_t cover_epochs[COVER_MAX];
-    size_t ncover;
-    int cover_same;
 } cycle_state;
 
 typedef struct pts {
@@ -458,7 +538,8 @@ typedef struct pts {
     size_t sig_table_cap;
     uint8_t *counted; /* per pod: counted in the signatures */
     size_t counted_cap;
-    ks_topology_index *topo; /* node domains per topology key */
+    topology **topos;
+    size_t ntopos, topos_cap;
     /* scratch */
     ks_kv *extra;
     size_t extra_cap;
@@ -473,11 +554,6 @@ typedef struct pts {
     size_t ignored_cap;
     uint32_t *feasible; /* the nodes PreScore saw, in order */
     size_t nfeasible, feasible_cap;
-    /* Nodes with a NoSchedule or NoExecute taint, as of the cluster's
-     * node_info_version taint_version. */
-    const ks_cluster *taint_cluster;
-    uint64_t taint_version;
-    size_t ntainted;
 } pts;
 
 static void drop_caches(pts *p)
@@ -487,6 +563,9 @@ static void drop_caches(pts *p)
     p->nsigs = 0;
     for (size_t i = 0; i < p->sig_table_cap; i++)
         p->sig_table[i] = -1;
+    for (size_t i = 0; i < p->ntopos; i++)
+        topology_free(p->topos[i]);
+    p->ntopos = 0;
     if (p->counted_cap)
         memset(p->counted, 0, p->counted_cap);
     p->filter.n = p->score.n = 0;
@@ -520,29 +599,6 @@ static void set_counted(pts *p, uint32_t pod, int on)
     p->counted[pod] = (uint8_t)on;
 }
 
-/* The signature's domain sums follow a change of its count on node: in
- * the node's domain while the index describes the cluster as it is (the
- * domains are then current), else they are marked for a rebuild. */
-static void follow_in_sums(pts *p, const ks_cluster *c, signature *s,
-                           uint32_t node, int delta)
-{
-    int in_sync = ks_topology_in_sync(p->topo, c);
-    for (size_t i = 0; i < s->ndsums; i++) {
-        dom_sum *ds = &s->dsums[i];
-        if (!in_sync) {
-            ds->epoch = 0;
-            continue;
-        }
-        if (ds->epoch != ks_topology_epoch(p->topo, ds->key))
-            continue; /* rebuilt when next needed */
-        int32_t d = ks_topology_nodes(p->topo, ds->key)[node];
-        if (d >= 0 && (size_t)d < ds->ndom)
-            ds->sum[d] += delta;
-        else if (d >= 0)
-            ds->epoch = 0;
-    }
-}
-
 /* Adds delta to every signature the pod counts for, on node. */
 static void apply_pod(pts *p, const ks_cluster *c, uint32_t pod, uint32_t node,
                       int delta)
@@ -553,47 +609,9 @@ static void apply_pod(pts *p, const ks_cluster *c, uint32_t pod, uint32_t node,
         if (!signature_counts(s, spec))
             continue;
         signature_reserve(s, c->nnodes > node ? c->nnodes : (size_t)node + 1);
-        if (delta > 0 || s->counts[node] > 0) {
+        if (delta > 0 || s->counts[node] > 0)
             s->counts[node] += delta;
-            follow_in_sums(p, c, s, node, delta);
-        }
     }
-}
-
-/* The signature's counts summed per domain of key (ks_topology_ndomains
- * entries at most; *ndom tells), rebuilt from the node counts when the
- * key's domains moved.  The index is in sync with the cluster. */
-static const int64_t *domain_sums(pts *p, signature *s, uint32_t key,
-                                  size_t *ndom)
-{
-    dom_sum *ds = NULL;
-    for (size_t i = 0; i < s->ndsums && !ds; i++)
-        if (s->dsums[i].key == key)
-            ds = &s->dsums[i];
-    if (!ds) {
-        s->dsums = ks_xgrow(s->dsums, &s->dsums_cap, s->ndsums + 1,
-                            sizeof *s->dsums);
-        ds = &s->dsums[s->ndsums++];
-        *ds = (dom_sum){.key = key};
-    }
-    uint64_t epoch = ks_topology_epoch(p->topo, key);
-    if (ds->epoch != epoch) {
-        ds->ndom = ks_topology_ndomains(p->topo, key);
-        if (ds->ndom > ds->cap)
-            ds->sum = ks_xgrow(ds->sum, &ds->cap, ds->ndom, sizeof *ds->sum);
-        if (ds->ndom)
-            memset(ds->sum, 0, ds->ndom * sizeof *ds->sum);
-        const int32_t *dom = ks_topology_nodes(p->topo, key);
-        size_t n_end = ks_topology_nnodes(p->topo);
-        if (s->ncounts < n_end)
-            n_end = s->ncounts;
-        for (size_t n = 0; n < n_end; n++)
-            if (dom[n] >= 0)
-                ds->sum[dom[n]] += s->counts[n];
-        ds->epoch = epoch;
-    }
-    *ndom = ds->ndom;
-    return ds->sum;
 }
 
 static void follow_pod(pts *p, const ks_cluster *c, uint32_t pod,
@@ -691,7 +709,7 @@ static void signature_scan(pts *p, const ks_cluster *c, signature *s)
                 apply_pod(p, c, pod, (uint32_t)n, +1);
             }
             if (signature_counts(s, c->pods[pod].spec))
-                s->counts[n]++; /* s has no domain sums yet */
+                s->counts[n]++;
         }
     }
 }
@@ -726,11 +744,20 @@ static signature *resolve(pts *p, const ks_cluster *c, const probe *q)
     return s;
 }
 
-static void set_key(pts *p, constraint *k, const char *key)
+static topology *topology_of(pts *p, const char *key)
 {
-    k->key = ks_topology_register(p->topo, key);
-    k->hostname = strcmp(key, label_hostname) == 0;
-    k->empty_id = -1;
+    for (size_t i = 0; i < p->ntopos; i++)
+        if (strcmp(p->topos[i]->key, key) == 0)
+            return p->topos[i];
+    topology *t = ks_xcalloc(1, sizeof *t);
+    t->key = ks_xstrdup(key);
+    t->hostname = strcmp(key, label_hostname) == 0;
+    t->empty_id = -1;
+    if (p->ntopos == p->topos_cap)
+        p->topos = ks_xgrow(p->topos, &p->topos_cap, p->ntopos + 1,
+                            sizeof *p->topos);
+    p->topos[p->ntopos++] = t;
+    return t;
 }
 
 /* ---- building the constraints of a pod ---------------------------------- */
@@ -802,7 +829,7 @@ static int build_explicit(pts *p, const ks_plugin_call *call,
         constraint *k = add_constraint(cs);
         set_from_spread(k, t);
         k->sig = resolve(p, call->cluster, &q);
-        set_key(p, k, t->topology_key ? t->topology_key : "");
+        k->topo = topology_of(p, t->topology_key ? t->topology_key : "");
     }
     return 0;
 }
@@ -836,7 +863,8 @@ static void build_default(pts *p, const ks_plugin_call *call,
         constraint *k = add_constraint(cs);
         set_from_spread(k, &defs[i]);
         k->sig = resolve(p, call->cluster, &q);
-        set_key(p, k, defs[i].topology_key ? defs[i].topology_key : "");
+        k->topo = topology_of(p, defs[i].topology_key ? defs[i].topology_key
+                                                      : "");
     }
 }
 
@@ -853,12 +881,12 @@ static int build_constraints(pts *p, const ks_plugin_call *call,
 }
 
 /* Lays the constraints' domains out in the flat arrays, zeroed. */
-static void layout(cycle_state *cs, const ks_topology_index *ix)
+static void layout(cycle_state *cs)
 {
     size_t total = 0;
     for (size_t i = 0; i < cs->n; i++) {
         cs->cons[i].off = total;
-        cs->cons[i].ndom = ks_topology_ndomains(ix, cs->cons[i].key);
+        cs->cons[i].ndom = cs->cons[i].topo->nnames;
         total += cs->cons[i].ndom;
     }
     if (total > cs->slots_cap) {
@@ -873,13 +901,16 @@ static void layout(cycle_state *cs, const ks_topology_index *ix)
     }
 }
 
-/* Brings the node domains up to date (a no-op unless nodes or their labels
- * changed) and points each constraint at its key's per-node domains. */
-static void refresh_topologies(pts *p, cycle_state *cs, const ks_cluster *c)
+static void refresh_topologies(cycle_state *cs, const ks_cluster *c)
 {
-    ks_topology_sync(p->topo, c);
-    for (size_t i = 0; i < cs->n; i++)
-        cs->cons[i].dom = ks_topology_nodes(p->topo, cs->cons[i].key);
+    /* Constraints may share a key: refresh each topology once. */
+    for (size_t i = 0; i < cs->n; i++) {
+        int seen = 0;
+        for (size_t j = 0; j < i && !seen; j++)
+            seen = cs->cons[j].topo == cs->cons[i].topo;
+        if (!seen)
+            topology_refresh(cs->cons[i].topo, c);
+    }
 }
 
 /* ---- node inclusion (matchNodeInclusionPolicies) ----------------------- */
@@ -967,111 +998,9 @@ static int node_included(const cycle_state *cs, const constraint *k,
 static int has_all_keys(const cycle_state *cs, size_t n)
 {
     for (size_t i = 0; i < cs->n; i++)
-        if (cs->cons[i].dom[n] < 0)
+        if (cs->cons[i].topo->dom[n] < 0)
             return 0;
     return 1;
-}
-
-/* ---- every node eligible: per-domain sums without a node walk ---------- */
-
-static size_t tainted_nodes(pts *p, const ks_cluster *c)
-{
-    if (p->taint_cluster == c && p->taint_version == c->node_info_version)
-        return p->ntainted;
-    p->ntainted = 0;
-    for (size_t n = 0; n < c->nnodes; n++) {
-        const ks_node_info *info = &c->node_info[n];
-        for (size_t i = 0; i < info->ntaints; i++)
-            if (info->taints[i].effect == KS_EFFECT_NO_SCHEDULE ||
-                info->taints[i].effect == KS_EFFECT_NO_EXECUTE) {
-                p->ntainted++;
-                break;
-            }
-    }
-    p->taint_cluster = c;
-    p->taint_version = c->node_info_version;
-    return p->ntainted;
-}
-
-/* Whether the nodes carrying each constraint's key are the same nodes
- * (then they all carry every key); cached by keys and epochs. */
-static int keys_cover_same_nodes(const pts *p, cycle_state *cs)
-{
-    uint32_t keys[COVER_MAX];
-    size_t nkeys = 0;
-    for (size_t i = 0; i < cs->n; i++) {
-        size_t j = 0;
-        while (j < nkeys && keys[j] != cs->cons[i].key)
-            j++;
-        if (j < nkeys)
-            continue;
-        if (nkeys == COVER_MAX)
-            return 0;
-        keys[nkeys++] = cs->cons[i].key;
-    }
-    if (nkeys <= 1)
-        return 1;
-    int cached = cs->ncover == nkeys;
-    for (size_t j = 0; j < nkeys && cached; j++)
-        cached = cs->cover_keys[j] == keys[j] &&
-                 cs->cover_epochs[j] == ks_topology_epoch(p->topo, keys[j]);
-    if (cached)
-        return cs->cover_same;
-    size_t want = ks_topology_key_nodes(p->topo, keys[0]);
-    int same = 1;
-    for (size_t j = 1; j < nkeys && same; j++)
-        same = ks_topology_key_nodes(p->topo, keys[j]) == want;
-    if (same) { /* equal counts: the nodes carrying all keys must be all */
-        size_t all = 0, nnodes = ks_topology_nnodes(p->topo);
-        for (size_t n = 0; n < nnodes; n++)
-            all += has_all_keys(cs, n);
-        same = all == want;
-    }
-    for (size_t j = 0; j < nkeys; j++) {
-        cs->cover_keys[j] = keys[j];
-        cs->cover_epochs[j] = ks_topology_epoch(p->topo, keys[j]);
-    }
-    cs->ncover = nkeys;
-    cs->cover_same = same;
-    return same;
-}
-
-/* Whether every node carrying the constraints' keys is eligible for every
- * constraint: it then carries all keys, and the inclusion policies exclude
- * nothing (Honor for node affinity with a pod that has no nodeSelector nor
- * required node affinity; Honor for taints with no node tainted
- * NoSchedule or NoExecute).  Then a domain's sum over its eligible nodes is
- * the signature's domain sum, and every domain some node carries counts. */
-static int all_nodes_eligible(pts *p, cycle_state *cs, const ks_cluster *c)
-{
-    const ks_pod_spec *spec = cs->spec;
-    int node_affinity =
-        spec && (spec->node_selector.n > 0 || spec->node_affinity.has_required);
-    for (size_t i = 0; i < cs->n; i++) {
-        const constraint *k = &cs->cons[i];
-        if (k->affinity_policy == KS_POLICY_HONOR && node_affinity)
-            return 0;
-        if (k->taints_policy == KS_POLICY_HONOR && tainted_nodes(p, c) > 0)
-            return 0;
-    }
-    return keys_cover_same_nodes(p, cs);
-}
-
-/* calPreFilterState when every node is eligible: the signatures' domain
- * sums, over the domains some node carries.  O(domains). */
-static void sum_filter_domains(pts *p, cycle_state *cs)
-{
-    for (size_t i = 0; i < cs->n; i++) {
-        constraint *k = &cs->cons[i];
-        size_t nsum;
-        const int64_t *sum = domain_sums(p, k->sig, k->key, &nsum);
-        const uint32_t *size = ks_topology_domain_sizes(p->topo, k->key);
-        for (size_t d = 0; d < k->ndom; d++)
-            if (size[d]) {
-                cs->mark[k->off + d] = 1;
-                cs->sums[k->off + d] = d < nsum ? sum[d] : 0;
-            }
-    }
 }
 
 /* ---- PreFilter / Filter ------------------------------------------------- */
@@ -1088,7 +1017,7 @@ static void count_filter_domains(cycle_state *cs, const ks_cluster *c)
             constraint *k = &cs->cons[i];
             if (!node_included(cs, k, c, n, &nc))
                 continue;
-            size_t slot = k->off + (size_t)k->dom[n];
+            size_t slot = k->off + (size_t)k->topo->dom[n];
             cs->mark[slot] = 1;
             cs->sums[slot] += signature_count(k->sig, n);
         }
@@ -1237,7 +1166,7 @@ static void follow_pod(pts *p, const ks_cluster *c, uint32_t pod,
     if (strcmp(ns_of(spec), ns_of(cs->spec)) != 0)
         return;
     for (size_t i = 0; i < cs->n; i++)
-        if (ks_topology_domain(p->topo, c, cs->cons[i].key, node) < 0)
+        if (topology_domain(cs->cons[i].topo, c, node) < 0)
             return;
     node_checks nc = {-1, -1};
     for (size_t i = 0; i < cs->n; i++) {
@@ -1245,7 +1174,7 @@ static void follow_pod(pts *p, const ks_cluster *c, uint32_t pod,
         if (!signature_matches_labels(k->sig, labels_of(spec)) ||
             !node_included(cs, k, c, node, &nc))
             continue;
-        size_t d = (size_t)ks_topology_domain(p->topo, c, k->key, node);
+        size_t d = (size_t)topology_domain(k->topo, c, node);
         if (d < k->ndom)
             move_domain(cs, i, k->off + d, delta);
     }
@@ -1266,13 +1195,10 @@ static ks_status pts_pre_filter(const ks_plugin_call *call)
     }
     if (p->filter.n == 0)
         return ks_status_make(KS_STATUS_SKIP, 0, NULL);
-    refresh_topologies(p, &p->filter, c);
-    layout(&p->filter, p->topo);
+    refresh_topologies(&p->filter, c);
+    layout(&p->filter);
     prepare_affinity(&p->filter);
-    if (all_nodes_eligible(p, &p->filter, c))
-        sum_filter_domains(p, &p->filter);
-    else
-        count_filter_domains(&p->filter, c);
+    count_filter_domains(&p->filter, c);
     finish_filter(&p->filter);
     p->filter_ready = 1;
     return ks_status_ok();
@@ -1292,8 +1218,8 @@ static ks_status pts_filter(const ks_plugin_call *call, const ks_node *node)
     const cycle_state *cs = &p->filter;
     for (size_t i = 0; i < cs->n; i++) {
         const constraint *k = &cs->cons[i];
-        int32_t d = ks_topology_domain(p->topo, c, k->key, n);
-        if (d == KS_TOPO_NONE)
+        int32_t d = topology_domain(k->topo, c, n);
+        if (d == -1)
             return ks_status_make(KS_STATUS_UNSCHEDULABLE_AND_UNRESOLVABLE,
                                   KS_PTS_NODE_LABEL_NOT_MATCH,
                                   msg_missing_label);
@@ -1314,8 +1240,8 @@ static ks_status pts_filter(const ks_plugin_call *call, const ks_node *node)
  * the label (possible only under system defaults). */
 static int32_t score_domain(const constraint *k, size_t n)
 {
-    int32_t d = k->dom[n];
-    return d >= 0 ? d : k->empty_id;
+    int32_t d = k->topo->dom[n];
+    return d >= 0 ? d : k->topo->empty_id;
 }
 
 /* initPreScoreState: ignored nodes, tracked domains and weights from the
@@ -1334,7 +1260,7 @@ static void track_filtered(pts *p, const uint32_t *nodes, size_t nnodes,
         }
         for (size_t i = 0; i < cs->n; i++) {
             constraint *k = &cs->cons[i];
-            if (k->hostname)
+            if (k->topo->hostname)
                 continue; /* per-node counts are read at Score */
             size_t slot = k->off + (size_t)score_domain(k, n);
             if (!cs->mark[slot]) {
@@ -1347,7 +1273,7 @@ static void track_filtered(pts *p, const uint32_t *nodes, size_t nnodes,
      * filtered nodes that are not ignored. */
     for (size_t i = 0; i < cs->n; i++) {
         constraint *k = &cs->cons[i];
-        size_t size = k->hostname ? nnodes - nignored : k->topo_size;
+        size_t size = k->topo->hostname ? nnodes - nignored : k->topo_size;
         k->weight = log((double)(size + 2));
     }
 }
@@ -1362,28 +1288,12 @@ static void count_score_domains(cycle_state *cs, const ks_cluster *c,
         node_checks nc = {-1, -1};
         for (size_t i = 0; i < cs->n; i++) {
             constraint *k = &cs->cons[i];
-            if (k->hostname || !node_included(cs, k, c, n, &nc))
+            if (k->topo->hostname || !node_included(cs, k, c, n, &nc))
                 continue;
             size_t slot = k->off + (size_t)score_domain(k, n);
             if (cs->mark[slot])
                 cs->sums[slot] += signature_count(k->sig, n);
         }
-    }
-}
-
-/* count_score_domains when every node is eligible and carries every key:
- * the tracked domains take the signatures' domain sums.  O(domains). */
-static void sum_score_domains(pts *p, cycle_state *cs)
-{
-    for (size_t i = 0; i < cs->n; i++) {
-        constraint *k = &cs->cons[i];
-        if (k->hostname)
-            continue;
-        size_t nsum;
-        const int64_t *sum = domain_sums(p, k->sig, k->key, &nsum);
-        for (size_t d = 0; d < k->ndom; d++)
-            if (cs->mark[k->off + d])
-                cs->sums[k->off + d] = d < nsum ? sum[d] : 0;
     }
 }
 
@@ -1425,20 +1335,18 @@ static ks_status pts_pre_score(const ks_plugin_call *call,
      * system defaults a node without a zone still spreads by hostname. */
     int require_all = (spec && spec->nspread > 0) ||
                       p->args->defaulting_type != KS_PTS_SYSTEM_DEFAULTING;
-    if (!require_all) /* before the sync: it may add a domain */
+    refresh_topologies(&p->score, c);
+    if (!require_all)
         for (size_t i = 0; i < p->score.n; i++) {
-            constraint *k = &p->score.cons[i];
-            k->empty_id = ks_topology_domain_intern(p->topo, k->key, "");
+            topology *t = p->score.cons[i].topo;
+            if (t->empty_id < 0)
+                t->empty_id = topology_intern(t, "");
         }
-    refresh_topologies(p, &p->score, c);
-    layout(&p->score, p->topo);
+    layout(&p->score);
     reserve_score_nodes(p, c, nodes, n);
     prepare_affinity(&p->score);
     track_filtered(p, nodes, n, require_all);
-    if (require_all && all_nodes_eligible(p, &p->score, c))
-        sum_score_domains(p, &p->score);
-    else
-        count_score_domains(&p->score, c, require_all);
+    count_score_domains(&p->score, c, require_all);
     p->score_ready = 1;
     return ks_status_ok();
 }
@@ -1457,11 +1365,11 @@ static int64_t pts_score(const ks_plugin_call *call, const ks_node *node)
     double score = 0;
     for (size_t i = 0; i < cs->n; i++) {
         const constraint *k = &cs->cons[i];
-        int32_t d = ks_topology_domain(p->topo, c, k->key, n);
-        if (d == KS_TOPO_NONE)
+        int32_t d = topology_domain(k->topo, c, n);
+        if (d == -1)
             continue;
         int64_t cnt = 0;
-        if (k->hostname)
+        if (k->topo->hostname)
             cnt = signature_count(k->sig, n);
         else if (d >= 0 && (size_t)d < k->ndom)
             cnt = cs->sums[k->off + (size_t)d];
@@ -1572,7 +1480,6 @@ static void *pts_create(const void *args)
 {
     pts *p = ks_xcalloc(1, sizeof *p);
     p->args = args ? args : &default_args;
-    p->topo = ks_topology_index_create();
     return p;
 }
 
@@ -1598,7 +1505,7 @@ static void pts_destroy(void *instance)
     free(p->sigs);
     free(p->sig_table);
     free(p->counted);
-    ks_topology_index_destroy(p->topo);
+    free(p->topos);
     free(p->extra);
     cycle_state_free(&p->filter);
     cycle_state_free(&p->score);
@@ -1630,11 +1537,10 @@ size_t ks_pts_filter_ndomains(const void *instance, size_t i)
 }
 
 /* The slot of value in constraint i's domains, or SIZE_MAX. */
-static size_t slot_of(const pts *p, const cycle_state *cs, size_t i,
-                      const char *value)
+static size_t slot_of(const cycle_state *cs, size_t i, const char *value)
 {
     const constraint *k = &cs->cons[i];
-    int32_t d = ks_topology_domain_find(p->topo, k->key, value);
+    int32_t d = topology_find(k->topo, value);
     if (d < 0 || (size_t)d >= k->ndom || !cs->mark[k->off + (size_t)d])
         return SIZE_MAX;
     return k->off + (size_t)d;
@@ -1646,7 +1552,7 @@ int64_t ks_pts_filter_match_num(const void *instance, size_t i,
     const pts *p = instance;
     if (i >= ks_pts_filter_nconstraints(p))
         return -1;
-    size_t slot = slot_of(p, &p->filter, i, value);
+    size_t slot = slot_of(&p->filter, i, value);
     return slot == SIZE_MAX ? -1 : p->filter.sums[slot];
 }
 
@@ -1687,7 +1593,7 @@ int64_t ks_pts_score_domain_count(const void *instance, size_t i,
     const pts *p = instance;
     if (i >= ks_pts_score_nconstraints(p))
         return -1;
-    size_t slot = slot_of(p, &p->score, i, value);
+    size_t slot = slot_of(&p->score, i, value);
     return slot == SIZE_MAX ? -1 : p->score.sums[slot];
 }
 
