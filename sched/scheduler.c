@@ -62,6 +62,13 @@ struct ks_scheduler {
     void *evict_ctx;
     gsl_rng *preemption_rng;
     uint32_t cycle_nominated; /* node a PostFilter nominated, or none */
+    /* Pending pods with a nominated node (from their preemption), and per
+     * node how many: filters on a node count the nominated pods of equal
+     * or higher priority as if they were there. */
+    uint32_t *nominated;
+    size_t nnominated, nominated_cap;
+    uint32_t *nominated_on; /* per node */
+    size_t nominated_on_cap;
     uint32_t *cycle_victims;
     size_t cycle_nvictims, cycle_victims_cap;
     uint32_t cycle_pod;   /* its pod */
@@ -164,6 +171,8 @@ void ks_scheduler_destroy(ks_scheduler *s)
     free(s->feasible);
     free(s->unresolvable);
     free(s->cycle_victims);
+    free(s->nominated);
+    free(s->nominated_on);
     free(s->plugin_scores);
     free(s->total_scores);
     free(s);
@@ -256,11 +265,97 @@ static ks_status_code run_filters(ks_scheduler *s, const ks_node *node)
     return KS_STATUS_SUCCESS;
 }
 
+/* ---- nominated pods ------------------------------------------------------- */
+
+static void notify_plugins(ks_scheduler *s, uint32_t pod, int added);
+
+static void unnominate(ks_scheduler *s, uint32_t pod)
+{
+    ks_pod *p = &s->cluster->pods[pod];
+    if (p->nominated_node == KS_NO_NODE)
+        return;
+    for (size_t i = 0; i < s->nnominated; i++)
+        if (s->nominated[i] == pod) {
+            s->nominated[i] = s->nominated[--s->nnominated];
+            break;
+        }
+    if (p->nominated_node < s->nominated_on_cap)
+        s->nominated_on[p->nominated_node]--;
+    p->nominated_node = KS_NO_NODE;
+}
+
+static void nominate(ks_scheduler *s, uint32_t pod, uint32_t node)
+{
+    unnominate(s, pod);
+    if (node >= s->nominated_on_cap) {
+        size_t old = s->nominated_on_cap;
+        s->nominated_on = ks_xgrow(s->nominated_on, &s->nominated_on_cap,
+                                   s->cluster->nnodes > node + 1
+                                       ? s->cluster->nnodes
+                                       : (size_t)node + 1,
+                                   sizeof *s->nominated_on);
+        memset(s->nominated_on + old, 0,
+               (s->nominated_on_cap - old) * sizeof *s->nominated_on);
+    }
+    s->nominated = ks_xgrow(s->nominated, &s->nominated_cap,
+                            s->nnominated + 1, sizeof *s->nominated);
+    s->nominated[s->nnominated++] = pod;
+    s->nominated_on[node]++;
+    s->cluster->pods[pod].nominated_node = node;
+}
+
+/* A pending pod counted on node for the filters' eyes only: the cluster
+ * accounts it there and the plugins hear of it, as upstream's
+ * addNominatedPods adds it to a copy of the node and of the cycle state. */
+static void virtual_add(ks_scheduler *s, uint32_t pod, uint32_t node)
+{
+    s->cluster->pods[pod].node = node;
+    ks_cluster_attach(s->cluster, pod);
+    notify_plugins(s, pod, 1);
+}
+
+static void virtual_remove(ks_scheduler *s, uint32_t pod)
+{
+    ks_cluster_detach(s->cluster, pod);
+    notify_plugins(s, pod, 0);
+    s->cluster->pods[pod].node = KS_NO_NODE;
+}
+
+/* RunFilterPluginsWithNominatedPods: if pods nominated to node have at
+ * least the pod's priority, the filters must pass both with them there and
+ * without them. */
+static ks_status_code filters_with_nominated(ks_scheduler *s,
+                                             const ks_pod *pod,
+                                             uint32_t node)
+{
+    const ks_node *n = &s->cluster->nodes[node];
+    if (node >= s->nominated_on_cap || s->nominated_on[node] == 0)
+        return run_filters(s, n);
+    uint32_t self = (uint32_t)(pod - s->cluster->pods);
+    uint32_t added[64];
+    size_t nadded = 0;
+    for (size_t i = 0; i < s->nnominated && nadded < 64; i++) {
+        uint32_t q = s->nominated[i];
+        const ks_pod *qp = &s->cluster->pods[q];
+        if (q != self && qp->nominated_node == node &&
+            qp->phase == KS_POD_PENDING && qp->priority >= pod->priority)
+            added[nadded++] = q;
+    }
+    if (nadded == 0)
+        return run_filters(s, n);
+    for (size_t i = 0; i < nadded; i++)
+        virtual_add(s, added[i], node);
+    ks_status_code code = run_filters(s, n);
+    for (size_t i = nadded; i-- > 0;)
+        virtual_remove(s, added[i]);
+    return code != KS_STATUS_SUCCESS ? code : run_filters(s, n);
+}
+
 static int node_passes_filters(ks_scheduler *s, const ks_pod *pod,
                                const ks_node *node)
 {
-    (void)pod; /* this cycle's prepared call contexts name it */
-    ks_status_code code = run_filters(s, node);
+    ks_status_code code =
+        filters_with_nominated(s, pod, (uint32_t)(node - s->cluster->nodes));
     s->unresolvable[node - s->cluster->nodes] =
         code == KS_STATUS_UNSCHEDULABLE_AND_UNRESOLVABLE;
     return code == KS_STATUS_SUCCESS;
@@ -359,6 +454,7 @@ static void arm_timers(ks_scheduler *s);
 
 static void on_cycle_end(ks_engine *e, void *ctx, uint64_t arg);
 static void notify_plugins(ks_scheduler *s, uint32_t pod, int added);
+static ks_status_code run_filters(ks_scheduler *s, const ks_node *node);
 static void notify_terminating(ks_scheduler *s, uint32_t pod);
 
 #define CYCLE_ERROR (KS_NO_NODE - 1)
@@ -368,7 +464,8 @@ static void notify_terminating(ks_scheduler *s, uint32_t pod);
 static int what_if_fits(void *sched, uint32_t node)
 {
     ks_scheduler *s = sched;
-    return run_filters(s, &s->cluster->nodes[node]) == KS_STATUS_SUCCESS;
+    return filters_with_nominated(s, &s->cluster->pods[s->cycle_pod], node) ==
+           KS_STATUS_SUCCESS;
 }
 
 static void what_if_detach(void *sched, uint32_t pod)
@@ -422,7 +519,17 @@ static void run_post_filters(ks_scheduler *s, const ks_pod *pod)
 static void apply_preemption(ks_scheduler *s)
 {
     ks_pod *pod = &s->cluster->pods[s->cycle_pod];
-    pod->nominated_node = s->cycle_nominated;
+    /* Lower-priority pods nominated to that node lose their nomination
+     * (getLowerPriorityNominatedPods). */
+    for (size_t i = 0; i < s->nnominated;) {
+        const ks_pod *q = &s->cluster->pods[s->nominated[i]];
+        if (q->nominated_node == s->cycle_nominated &&
+            q->priority < pod->priority && s->nominated[i] != s->cycle_pod)
+            unnominate(s, s->nominated[i]); /* moves another into slot i */
+        else
+            i++;
+    }
+    nominate(s, s->cycle_pod, s->cycle_nominated);
     s->stats.preemptions++;
     for (size_t i = 0; i < s->cycle_nvictims; i++) {
         ks_pod *v = &s->cluster->pods[s->cycle_victims[i]];
@@ -514,6 +621,7 @@ static void on_cycle_end(ks_engine *e, void *ctx, uint64_t arg)
         ks_queue_error(s->queue, s->cycle_pod, ks_engine_now(e));
     } else {
         ks_queue_done(s->queue, s->cycle_pod);
+        unnominate(s, s->cycle_pod);
         s->bind(s->bind_ctx, s->cycle_pod, s->cycle_node);
         notify_plugins(s, s->cycle_pod, 1);
     }

@@ -3,6 +3,7 @@
  * SelectVictimsOnNode decide (defaultpreemption/default_preemption.go and
  * preemption/preemption.go, v1.36).  Each case builds the situation one
  * criterion of the node choice decides. */
+#include <stdint.h>
 #include <stdlib.h>
 
 #include <gsl/gsl_rng.h>
@@ -308,6 +309,51 @@ static void test_pdb_steers_the_choice(void)
     ks_label_selector_free(&sel);
 }
 
+static void finish_pod(ks_engine *e, void *ctx, uint64_t pod)
+{
+    pfix *f = ctx;
+    ks_cluster_complete(f->cluster, (uint32_t)pod, ks_engine_now(e));
+    ks_scheduler_assigned_pod_deleted(f->sched, (uint32_t)pod);
+}
+
+static void add_low(ks_engine *e, void *ctx, uint64_t arg)
+{
+    (void)e;
+    pfix *f = ctx;
+    *(uint32_t *)(uintptr_t)arg = pending(f, 1000, 0);
+}
+
+/* RunFilterPluginsWithNominatedPods: while the preemptor waits for its
+ * victim to go, room freed on its nominated node by another pod is not
+ * given to a lower-priority pod: the nominated pod counts there. */
+static void test_nominated_pod_reserves_its_node(void)
+{
+    pfix f;
+    setup(&f, 1, 4000);
+    uint32_t victim = running(&f, 0, 3000, 1, 0);
+    uint32_t other = running(&f, 0, 1000, 5, 0);
+    ks_engine_at(f.engine, 10 * KS_SECOND, finish_pod, &f, other);
+    ks_engine_run(f.engine, KS_SECOND);
+    uint32_t p = pending(&f, 3000, 10);
+    uint32_t low = KS_NO_POD;
+    ks_engine_at(f.engine, 12 * KS_SECOND, add_low, &f, (uintptr_t)&low);
+    ks_engine_run(f.engine, 20 * KS_SECOND);
+    CU_ASSERT_EQUAL(f.cluster->pods[p].nominated_node, 0);
+    CU_ASSERT_EQUAL_FATAL(f.nevicted, 1);
+    CU_ASSERT_EQUAL(f.evicted[0], victim);
+    CU_ASSERT_NOT_EQUAL_FATAL(low, KS_NO_POD);
+    /* 1 cpu is free, but the nominated 3-cpu pod counts: no room. */
+    CU_ASSERT_EQUAL(f.cluster->pods[low].phase, KS_POD_PENDING);
+    ks_engine_run(f.engine, KS_MINUTE);
+    CU_ASSERT_EQUAL(f.cluster->pods[p].node, 0);
+    CU_ASSERT_EQUAL(f.cluster->pods[low].node, 0);
+    CU_ASSERT(f.cluster->pods[low].scheduled >= f.cluster->pods[victim].end);
+    CU_ASSERT_EQUAL(f.cluster->pods[p].nominated_node, KS_NO_NODE);
+    char why[256];
+    CU_ASSERT_EQUAL(ks_cluster_check(f.cluster, why, sizeof why), 0);
+    teardown(&f);
+}
+
 void ks_suite_preemption(void)
 {
     static const ks_test_case cases[] = {
@@ -320,6 +366,8 @@ void ks_suite_preemption(void)
         {"no victims: equal priority, policy Never", test_no_victims},
         {"what-if restores the cluster", test_cluster_restored},
         {"PodDisruptionBudgets steer the choice", test_pdb_steers_the_choice},
+        {"a nominated pod reserves its node",
+         test_nominated_pod_reserves_its_node},
         {NULL, NULL},
     };
     ks_test_add_suite("sched/preemption", cases);
