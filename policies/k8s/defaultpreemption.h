@@ -6,9 +6,9 @@
  * nodes where deleting lower-priority pods would let the pod fit, choose
  * the minimal victims on each (reprieving the most important pods first),
  * pick one node by upstream's criteria, nominate it for the pod and return
- * the victims.  Not modelled yet: PodDisruptionBudgets (no pod violates
- * one), and the nominated pods that upstream's filters add when evaluating
- * a node for another pod.
+ * the victims.  PodDisruptionBudgets come from the cluster (ks_pdb); the
+ * nominated pods that upstream's filters add on a node are handled by the
+ * scheduler's filter runs (sched/scheduler.c).
  */
 #ifndef KS_DEFAULTPREEMPTION_H
 #define KS_DEFAULTPREEMPTION_H
