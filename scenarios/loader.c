@@ -20,6 +20,7 @@
 #include <sys/stat.h>
 
 #include "scenarios/yaml_tree.h"
+#include "sim/fsutil.h"
 #include "sim/xalloc.h"
 
 #define API_VERSION "ksim.dev/v1"
@@ -1048,29 +1049,10 @@ int ks_scenario_load_file(const char *path, ks_scenario **out, ks_error *err)
 {
     *out = NULL;
     ks_error_clear(err);
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return ks_error_set(err, KS_ENOENT, path, 0, 0,
-                            "cannot open scenario: %s", strerror(errno));
-    size_t len = 0, cap = 0;
-    char *text = NULL;
-    for (;;) {
-        text = ks_xgrow(text, &cap, len + 65536 + 1, 1);
-        size_t got = fread(text + len, 1, cap - len - 1, f);
-        len += got;
-        if (got == 0)
-            break;
-    }
-    int failed = ferror(f);
-    int saved = errno;
-    fclose(f);
-    if (failed) {
-        free(text);
-        return ks_error_set(err, KS_EIO, path, 0, 0,
-                            "cannot read scenario: %s", strerror(saved));
-    }
-    text[len] = '\0';
-    return load_text(text, len, path, out, err);
+    char *text;
+    size_t len;
+    int rc = ks_read_file(path, "scenario", &text, &len, err);
+    return rc ? rc : load_text(text, len, path, out, err);
 }
 
 static void free_pool(ks_node_pool *p)

@@ -38,6 +38,7 @@
 
 #include "scenarios/yaml_tree.h"
 #include "sim/quantity.h"
+#include "sim/fsutil.h"
 #include "sim/xalloc.h"
 
 /* pkg/scheduler/util: what a container without a cpu / memory request
@@ -2696,28 +2697,11 @@ int ks_manifests_load_file(const char *path, ks_manifests *into,
                            ks_error *err)
 {
     ks_error_clear(err);
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return ks_error_set(err, KS_ENOENT, path, 0, 0,
-                            "cannot open manifests: %s", strerror(errno));
-    size_t len = 0, cap = 0;
-    char *text = NULL;
-    for (;;) {
-        text = ks_xgrow(text, &cap, len + 65536 + 1, 1);
-        size_t got = fread(text + len, 1, cap - len - 1, f);
-        len += got;
-        if (got == 0)
-            break;
-    }
-    int failed = ferror(f);
-    int saved = errno;
-    fclose(f);
-    if (failed) {
-        free(text);
-        return ks_error_set(err, KS_EIO, path, 0, 0,
-                            "cannot read manifests: %s", strerror(saved));
-    }
-    int rc = ks_manifests_load_buffer(text, len, path, into, err);
+    char *text;
+    size_t len;
+    int rc = ks_read_file(path, "manifests", &text, &len, err);
+    if (!rc)
+        rc = ks_manifests_load_buffer(text, len, path, into, err);
     free(text);
     return rc;
 }

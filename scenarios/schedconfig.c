@@ -49,6 +49,7 @@
 #include "scenarios/yaml_tree.h"
 #include "sched/queue.h"
 #include "sim/resources.h"
+#include "sim/fsutil.h"
 #include "sim/xalloc.h"
 
 #define GROUP "kubescheduler.config.k8s.io/"
@@ -2486,28 +2487,10 @@ int ks_schedconfig_load_file(const char *path, int k8s_minor,
 {
     *out = NULL;
     ks_error_clear(err);
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return ks_error_set(err, KS_ENOENT, path, 0, 0,
-                            "cannot open scheduler configuration: %s",
-                            strerror(errno));
-    size_t len = 0, cap = 0;
-    char *text = NULL;
-    for (;;) {
-        text = ks_xgrow(text, &cap, len + 65536 + 1, 1);
-        size_t got = fread(text + len, 1, cap - len - 1, f);
-        len += got;
-        if (got == 0)
-            break;
-    }
-    int failed = ferror(f), saved = errno;
-    fclose(f);
-    int rc;
-    if (failed)
-        rc = ks_error_set(err, KS_EIO, path, 0, 0,
-                          "cannot read scheduler configuration: %s",
-                          strerror(saved));
-    else
+    char *text;
+    size_t len;
+    int rc = ks_read_file(path, "scheduler configuration", &text, &len, err);
+    if (!rc)
         rc = ks_schedconfig_load_buffer(text, len, path, k8s_minor, out, err);
     free(text);
     return rc;

@@ -1,7 +1,8 @@
-/* fsutil.c - mkdir -p. */
+/* fsutil.c - mkdir -p and reading whole files. */
 #include "sim/fsutil.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -36,4 +37,35 @@ int ks_mkdir_p(const char *dir, ks_error *err)
                           "cannot use folder: it is not a folder");
     free(p);
     return rc;
+}
+
+int ks_read_file(const char *path, const char *what, char **text,
+                 size_t *len, ks_error *err)
+{
+    *text = NULL;
+    *len = 0;
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return ks_error_set(err, KS_ENOENT, path, 0, 0, "cannot open %s: %s",
+                            what, strerror(errno));
+    size_t n = 0, cap = 0;
+    char *buf = NULL;
+    for (;;) {
+        buf = ks_xgrow(buf, &cap, n + 65536 + 1, 1);
+        size_t got = fread(buf + n, 1, cap - n - 1, f);
+        n += got;
+        if (got == 0)
+            break;
+    }
+    int failed = ferror(f), saved = errno;
+    fclose(f);
+    if (failed) {
+        free(buf);
+        return ks_error_set(err, KS_EIO, path, 0, 0, "cannot read %s: %s",
+                            what, strerror(saved));
+    }
+    buf[n] = '\0';
+    *text = buf;
+    *len = n;
+    return 0;
 }

@@ -2,6 +2,8 @@
 #ifndef KS_FSUTIL_H
 #define KS_FSUTIL_H
 
+#include <stddef.h>
+
 #include "sim/error.h"
 
 /* mkdir -p: creates dir and its missing parents (users write
@@ -9,5 +11,12 @@
  * folder; fails with KS_EIO (err names the folder) if a component cannot be
  * created or is not a folder. */
 int ks_mkdir_p(const char *dir, ks_error *err);
+
+/* Reads the whole file at path into a new NUL-terminated buffer (*text,
+ * free with free(); *len excludes the NUL).  what names the file's role in
+ * messages ("scenario", "manifests"): "cannot open scenario: ..." with
+ * KS_ENOENT when it cannot be opened, KS_EIO when reading fails. */
+int ks_read_file(const char *path, const char *what, char **text,
+                 size_t *len, ks_error *err);
 
 #endif
