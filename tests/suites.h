@@ -15,6 +15,7 @@
     X(dist)                                                                    \
     X(cluster)                                                                 \
     X(objects)                                                                 \
+    X(topology)                                                                \
     X(noderesources_fit)                                                       \
     X(balanced_allocation)                                                     \
     X(nodeports)                                                               \

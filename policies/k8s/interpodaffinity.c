@@ -31,8 +31,9 @@
  * cycle:
  *   - Each distinct spec is compiled once (spec_info): terms parsed,
  *     matchLabelKeys merged, namespaces resolved to ids, topology keys
- *     interned.  Pods sharing a spec share labels, namespace and terms, so
- *     whether a term matches a pod depends only on the two specs.
+ *     registered in the topology index.  Pods sharing a spec share labels,
+ *     namespace and terms, so whether a term matches a pod depends only on
+ *     the two specs.
  *   - pod_added/pod_removed keep, per spec, a sparse per-node count of its
  *     bound pods (node_counter), and the lists of specs with bound pods
  *     (all of them, and those whose terms apply to incoming pods).
@@ -44,28 +45,44 @@
  *     cycle needs it, in one pass over the specs with bound pods, then
  *     follows every pod event.  At most MAX_SIGNATURES are kept; the least
  *     recently used one is dropped (and rebuilt if needed again).
+ *   - Topology domains come from a topology index (sim/topology.h) owned
+ *     by the instance: keys are registered when specs are compiled, every
+ *     node has an integer domain id per key, re-read only when the
+ *     cluster's node_info_version moves.  The topology-pair maps are
+ *     arrays indexed by (key id, domain id): no label lookup, string hash
+ *     or string compare per node in a cycle.
  *   - A cycle turns per-node counts into per-topology-domain counts: for
  *     the incoming pod's terms, from their signatures; for existing pods'
  *     terms, from each bound spec whose term matches the incoming pod (the
- *     verdict is computed once per spec per cycle); only nodes with a
- *     non-zero count are visited.
+ *     verdict is computed once per spec per cycle).  A counter with pods on
+ *     few nodes is read per node (only nodes with a non-zero count); one
+ *     covering many nodes (at least 1/16 of the key's domains) keeps its
+ *     counts summed per domain of the key (ks_domain_sums, following every
+ *     pod event, rebuilt when the key's domains move) and is read per
+ *     domain.  At PreScore such a counter is not even read: it becomes a
+ *     "lazy" term that Score reads for the node's domain only (see
+ *     score_map for how the map still stays what PreScore saw).
  *   - Between a successful PreFilter and the next PreScore, pod events
  *     also update the PreFilter counts (updateWithPod), so the preemption
  *     what-if's Filter calls see the pods it takes off a node.
- * Complexity (N nodes, S live signatures, B specs with bound pods and
- * terms, t terms per spec, L labels per node, n_x the nodes holding pods
- * of x):
+ * Complexity (N nodes, D domains of a key, S live signatures, B specs with
+ * bound pods and terms, t terms per spec, n_x the nodes holding pods of
+ * x):
  *   pod_added, pod_removed: O(S * t) selector matches + O(1) hashed count
- *     updates (+ O(t) once per new spec to compile it);
- *   PreFilter: O(B * t) verdicts + O((sum of n_x over the matching
- *     specs and the pod's signatures) * log L), at most O(N * t * log L)
- *     per term, plus, the first time a signature is needed, one pass over
- *     the specs with bound pods;
- *   Filter: O(t * log L) per node (hash lookups of topology pairs);
- *   PreScore: as PreFilter, over the preferred and scoring terms;
- *   Score: O(k * log L) per node for k topology keys; NormalizeScore O(n).
- * No per-node allocation in a cycle: the pair tables and counters grow
- * geometrically and are reused.
+ *     updates and domain sum updates (+ O(t) once per new spec to compile
+ *     it);
+ *   PreFilter: O(B * t) verdicts + O(min(n_x, D)) per matching term of a
+ *     bound spec and per term of the pod, plus, the first time a signature
+ *     is needed, one pass over the specs with bound pods;
+ *   Filter: O(t) per node (array lookups);
+ *   PreScore: O(B * t) verdicts + O(n_x) per term read per node (few
+ *     nodes), O(1) per lazy term;
+ *   Score: O(k + lazy terms) per node for k topology keys; NormalizeScore
+ *     O(n).
+ *   A node added or relabelled: O(N * K) label lookups at the next cycle
+ *     for the K keys, and O(n_x) to rebuild each domain sum of a moved key.
+ * No per-node allocation in a cycle: the pair tables, counters and sums
+ * grow geometrically and are reused.
  *
  * Namespace labels: upstream reads them from the namespace lister; ksim has
  * no Namespace objects, so a namespace's labels are those given through
@@ -80,6 +97,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sim/topology.h"
 #include "sim/xalloc.h"
 
 /* filtering.go ErrReason* */
@@ -142,13 +160,18 @@ typedef struct cterm {
 } cterm;
 
 /* Sparse per-node counts: entries (node, count) with a hash index.  An
- * entry whose count falls to 0 stays until they are most of the list. */
+ * entry whose count falls to 0 stays until they are most of the list.
+ * Counters that cover many nodes also keep their counts summed per domain
+ * of the topology keys they are read under (built on first need, then
+ * following every change). */
 typedef struct node_counter {
     uint32_t *node;
     uint32_t *count;
     size_t n, cap, nonzero;
     uint32_t *slot; /* entry + 1, 0 = empty; nslots a power of two */
     size_t nslots;
+    ks_domain_sums *dsums;
+    size_t ndsums, dsums_cap;
 } node_counter;
 
 /* Where a signature lives: slot, valid while gen matches. */
@@ -207,22 +230,25 @@ typedef struct spec_list {
     size_t n, cap;
 } spec_list;
 
-/* Per-cycle topology-pair counts: (map, key, value) -> count, cleared by
- * bumping stamp. */
-typedef struct dom_entry {
+/* PreFilter's three topology-pair maps (indexed by ks_ipa_map; the score
+ * map is a score_map): (map, key, domain) -> count.  One row of slots per
+ * (map, key id), indexed by domain id; a slot is present while its stamp is
+ * the table's, so bumping the stamp clears the table. */
+typedef struct pair_slot {
     uint64_t stamp;
-    const char *value;
-    uint64_t hash;
-    uint32_t key_id;
-    uint32_t map;
     int64_t count;
-} dom_entry;
+} pair_slot;
+
+typedef struct pair_row {
+    pair_slot *slot; /* per domain id */
+    size_t cap;
+    uint64_t listed; /* the stamp at which the key joined the map's keys */
+} pair_row;
 
 typedef struct dom_table {
-    dom_entry *e;
-    size_t cap, used;
-    uint64_t stamp;
-    size_t nentries[KS_IPA_NMAPS];
+    pair_row *rows[KS_IPA_NMAPS]; /* per key id */
+    size_t nrows[KS_IPA_NMAPS];
+    uint64_t stamp; /* starts at 1: fresh slots (stamp 0) are absent */
     /* Pairs whose count is not 0: upstream deletes a pair that AddPod /
      * RemovePod bring back to 0, so "the map is empty" means this is 0. */
     size_t nonzero[KS_IPA_NMAPS];
@@ -230,9 +256,53 @@ typedef struct dom_table {
     size_t nkeys[KS_IPA_NMAPS], keys_cap[KS_IPA_NMAPS];
 } dom_table;
 
-typedef struct ipa_instance {
-    char **keys;
+/* PreScore's topologyScore: (key, domain) -> weight.  Counters holding
+ * pods on few nodes are added into per-(key, domain) slots at PreScore.
+ * Counters covering many nodes stay "lazy" terms: their per-domain sums
+ * (kept by the counter) are read at Score for the node's domain only, so
+ * PreScore costs O(1) for them instead of O(nodes).  The map must stay
+ * what PreScore saw: a pod event while lazy terms are live first freezes
+ * the domains of the pod's node (folds the lazy terms into those slots),
+ * and rebuilding or freeing the sums a lazy term reads first folds every
+ * lazy term into the slots. */
+typedef struct score_slot {
+    uint64_t stamp; /* the map's stamp when set; else empty */
+    int64_t w;
+    uint8_t present;
+    uint8_t frozen; /* the lazy terms are folded in */
+} score_slot;
+
+typedef struct score_row {
+    score_slot *slot; /* per domain id */
+    size_t cap;
+    uint64_t stamp; /* the key is in the map while this is the map's */
+    uint64_t used;  /* some slot was set while this is the map's stamp */
+} score_row;
+
+typedef struct lazy_term {
+    uint32_t key;
+    const int64_t *sum; /* a counter's domain sums for key */
+    size_t ndom;
+    int64_t mult;
+} lazy_term;
+
+#define MAX_LAZY 8
+
+typedef struct score_map {
+    score_row *rows; /* per key id */
+    size_t nrows;
+    uint64_t stamp; /* starts at 1: fresh slots (stamp 0) are empty */
+    uint32_t *keys; /* key ids in the map */
     size_t nkeys, keys_cap;
+    lazy_term lazy[MAX_LAZY];
+    size_t nlazy;
+    int any; /* some pair is present (upstream: len(topologyScore) > 0) */
+} score_map;
+
+typedef struct ipa_instance {
+    ks_topology_index *topo; /* topology keys and node domains */
+    ks_topology_view *views;  /* per key id, as of the last sync */
+    size_t nviews, views_cap;
     ns_entry *ns;
     size_t nns, ns_cap;
     /* spec -> info, open addressing on the pointer */
@@ -249,7 +319,8 @@ typedef struct ipa_instance {
     size_t nsigs, sigs_cap, live_sigs, builds;
     uint64_t stamp;     /* cycle stamp for memos and LRU */
     spec_info *cur;     /* the incoming pod of this stamp */
-    dom_table fdom, sdom;
+    dom_table fdom;  /* PreFilter's three maps */
+    score_map smap;  /* PreScore's */
     const ks_pod *pf_pod, *ps_pod;
     spec_info *pf_info;
     int pf_live; /* PreFilter succeeded: pod events update its maps */
@@ -276,21 +347,6 @@ static uint64_t mix(uint64_t h, uint64_t v)
     return h;
 }
 
-static const ks_labels *node_labels(const ks_cluster *c, uint32_t n)
-{
-    return &c->node_info[n].labels;
-}
-
-static uint32_t intern_key(ipa_instance *I, const char *key)
-{
-    for (size_t i = 0; i < I->nkeys; i++)
-        if (strcmp(I->keys[i], key) == 0)
-            return (uint32_t)i;
-    I->keys = ks_xgrow(I->keys, &I->keys_cap, I->nkeys + 1, sizeof(char *));
-    I->keys[I->nkeys] = ks_xstrdup(key);
-    return (uint32_t)I->nkeys++;
-}
-
 static uint32_t intern_ns(ipa_instance *I, const char *name)
 {
     for (size_t i = 0; i < I->nns; i++)
@@ -302,6 +358,31 @@ static uint32_t intern_ns(ipa_instance *I, const char *name)
     e->name = ks_xstrdup(name);
     ks_labels_set(&e->labels, namespace_name_label, name);
     return (uint32_t)I->nns++;
+}
+
+/* ---- node domains ---------------------------------------------------------- */
+
+/* Brings the node domains up to date with c and takes fresh views. */
+static void sync_topology(ipa_instance *I, const ks_cluster *c)
+{
+    ks_topology_sync(I->topo, c);
+    size_t n = ks_topology_nkeys(I->topo);
+    if (n > I->views_cap)
+        I->views = ks_xgrow(I->views, &I->views_cap, n, sizeof *I->views);
+    for (size_t k = 0; k < n; k++)
+        I->views[k] = ks_topology_view_of(I->topo, (uint32_t)k);
+    I->nviews = n;
+}
+
+/* key's domain of node now (KS_TOPO_NONE without the label,
+ * KS_TOPO_UNKNOWN for a value never seen). */
+static inline int32_t key_domain(const ipa_instance *I, const ks_cluster *c,
+                                 uint32_t key_id, size_t node)
+{
+    if (key_id < I->nviews)
+        return ks_topology_view_domain(&I->views[key_id], I->topo, c, key_id,
+                                       node);
+    return ks_topology_domain(I->topo, c, key_id, node);
 }
 
 /* ---- sparse per-node counts ---------------------------------------------- */
@@ -364,16 +445,18 @@ static void nc_compact(node_counter *nc)
     nc_reindex(nc, nc->nslots);
 }
 
-static void nc_sub(node_counter *nc, uint32_t node)
+/* Returns whether node had a count to take one from. */
+static int nc_sub(node_counter *nc, uint32_t node)
 {
     if (!nc->nslots)
-        return;
+        return 0;
     size_t i = nc_find(nc, node);
     if (!nc->slot[i] || nc->count[nc->slot[i] - 1] == 0)
-        return; /* not counted: cannot happen with paired events */
+        return 0; /* not counted: cannot happen with paired events */
     if (--nc->count[nc->slot[i] - 1] == 0 &&
         --nc->nonzero * 2 + 32 < nc->n)
         nc_compact(nc);
+    return 1;
 }
 
 static void nc_free(node_counter *nc)
@@ -381,7 +464,63 @@ static void nc_free(node_counter *nc)
     free(nc->node);
     free(nc->count);
     free(nc->slot);
+    for (size_t i = 0; i < nc->ndsums; i++)
+        ks_domain_sums_free(&nc->dsums[i]);
+    free(nc->dsums);
     *nc = (node_counter){0};
+}
+
+/* A pod event: one more (delta 1) or one less (-1) on node, in the
+ * counts and their domain sums. */
+static void nc_change(const ks_topology_index *ix, const ks_cluster *c,
+                      node_counter *nc, uint32_t node, int delta)
+{
+    if (delta > 0)
+        nc_add(nc, node, 1);
+    else if (!nc_sub(nc, node))
+        return;
+    for (size_t i = 0; i < nc->ndsums; i++)
+        ks_domain_sums_follow(ix, c, &nc->dsums[i], node, delta);
+}
+
+static void score_release(score_map *m, const int64_t *sum);
+
+/* The counts summed per domain of key, rebuilt when the key's domains
+ * moved (a lazy score term reading them folded first).  The index is in
+ * sync with the cluster. */
+static const ks_domain_sums *nc_domain_sums(ipa_instance *I, node_counter *nc,
+                                            uint32_t key)
+{
+    const ks_topology_index *ix = I->topo;
+    ks_domain_sums *ds = NULL;
+    for (size_t i = 0; i < nc->ndsums && !ds; i++)
+        if (nc->dsums[i].key == key)
+            ds = &nc->dsums[i];
+    if (!ds) {
+        nc->dsums = ks_xgrow(nc->dsums, &nc->dsums_cap, nc->ndsums + 1,
+                             sizeof *nc->dsums);
+        ds = &nc->dsums[nc->ndsums++];
+        *ds = (ks_domain_sums){.key = key};
+    }
+    if (!ks_domain_sums_current(ix, ds)) {
+        score_release(&I->smap, ds->sum);
+        ks_domain_sums_reset(ix, ds);
+        const int32_t *dom = ks_topology_nodes(ix, key);
+        size_t nnodes = ks_topology_nnodes(ix);
+        for (size_t e = 0; e < nc->n; e++)
+            if (nc->count[e] && nc->node[e] < nnodes)
+                ks_domain_sums_add(ds, dom, nc->node[e], nc->count[e]);
+    }
+    return ds;
+}
+
+/* Whether to read nc per domain of key rather than per node: when its
+ * node entries are not few next to the key's domains (the domain sums,
+ * O(domains) memory, then cost at most 16 times the entries). */
+static int nc_dense(const ks_topology_index *ix, const node_counter *nc,
+                    uint32_t key)
+{
+    return nc->n * 16 >= ks_topology_ndomains(ix, key);
 }
 
 /* ---- parse errors (NewPodInfo) ------------------------------------------- */
@@ -706,7 +845,8 @@ static void compile_term(ipa_instance *I, cterm *ct,
         ct->nns = t->nnamespaces;
     }
     ct->ns_sel = t->has_namespace_selector ? &t->namespace_selector : NULL;
-    ct->key_id = intern_key(I, t->topology_key ? t->topology_key : "");
+    ct->key_id =
+        ks_topology_register(I->topo, t->topology_key ? t->topology_key : "");
     ct->weight = weight;
 }
 
@@ -851,7 +991,7 @@ static int term_matches(const ipa_instance *I, const cterm *t,
 
 /* The verdicts of every term of info against this cycle's incoming pod,
  * computed once per cycle. */
-static const spec_info *memoize(ipa_instance *I, spec_info *info)
+static spec_info *memoize(ipa_instance *I, spec_info *info)
 {
     if (info->memo_stamp == I->stamp)
         return info;
@@ -952,6 +1092,8 @@ static int sig_matches(const ipa_instance *I, const signature *s,
 
 static void sig_drop(ipa_instance *I, signature *s)
 {
+    for (size_t i = 0; i < s->nc.ndsums; i++)
+        score_release(&I->smap, s->nc.dsums[i].sum);
     free(s->conj);
     nc_free(&s->nc);
     uint32_t gen = s->gen + 1;
@@ -1001,7 +1143,7 @@ static signature *sig_slot(ipa_instance *I)
 /* The signature of info's required affinity terms (kind T_REQ_AFF, all
  * ANDed) or of its term idx of another kind; found by ref, by content, or
  * built. */
-static const signature *sig_get(ipa_instance *I, spec_info *info, int kind,
+static signature *sig_get(ipa_instance *I, spec_info *info, int kind,
                                 size_t idx)
 {
     sig_ref *ref =
@@ -1105,6 +1247,8 @@ static int has_existing_terms(const spec_info *info)
 static void update_prefilter_state(ipa_instance *I, const ks_cluster *c,
                                    const spec_info *info, uint32_t node,
                                    int64_t delta);
+static void score_freeze_node(ipa_instance *I, const ks_cluster *c,
+                              uint32_t node);
 
 static void ipa_pod_added(void *instance, const ks_cluster *c, uint32_t pod)
 {
@@ -1119,28 +1263,29 @@ static void ipa_pod_added(void *instance, const ks_cluster *c, uint32_t pod)
     st->info = info;
     st->node = p->node;
     st->counted = 1;
+    score_freeze_node(I, c, st->node);
     if (info->nbound++ == 0) {
         spec_list_add(&I->active, info, &info->active_pos);
         if (has_existing_terms(info))
             spec_list_add(&I->active_terms, info, &info->active_terms_pos);
     }
-    nc_add(&info->bound, st->node, 1);
+    nc_change(I->topo, c, &info->bound, st->node, 1);
     for (size_t i = 0; i < I->nsigs; i++)
         if (I->sigs[i].live && sig_matches(I, &I->sigs[i], info))
-            nc_add(&I->sigs[i].nc, st->node, 1);
+            nc_change(I->topo, c, &I->sigs[i].nc, st->node, 1);
     if (I->pf_live)
         update_prefilter_state(I, c, info, st->node, 1);
 }
 
 static void ipa_pod_removed(void *instance, const ks_cluster *c, uint32_t pod)
 {
-    (void)c;
     ipa_instance *I = instance;
     if (pod >= I->pods_cap || !I->pods[pod].counted)
         return;
     pod_state *st = &I->pods[pod];
     spec_info *info = st->info;
-    nc_sub(&info->bound, st->node);
+    score_freeze_node(I, c, st->node);
+    nc_change(I->topo, c, &info->bound, st->node, -1);
     if (--info->nbound == 0) {
         spec_list_remove(&I->active, info->active_pos, active_pos);
         if (has_existing_terms(info))
@@ -1149,7 +1294,7 @@ static void ipa_pod_removed(void *instance, const ks_cluster *c, uint32_t pod)
     }
     for (size_t i = 0; i < I->nsigs; i++)
         if (I->sigs[i].live && sig_matches(I, &I->sigs[i], info))
-            nc_sub(&I->sigs[i].nc, st->node);
+            nc_change(I->topo, c, &I->sigs[i].nc, st->node, -1);
     if (I->pf_live)
         update_prefilter_state(I, c, info, st->node, -1);
     st->counted = 0;
@@ -1160,113 +1305,324 @@ static void ipa_pod_removed(void *instance, const ks_cluster *c, uint32_t pod)
 static void dom_reset(dom_table *t)
 {
     t->stamp++;
-    t->used = 0;
     for (int m = 0; m < KS_IPA_NMAPS; m++)
-        t->nentries[m] = t->nonzero[m] = t->nkeys[m] = 0;
+        t->nonzero[m] = t->nkeys[m] = 0;
 }
 
-static uint64_t pair_hash(uint32_t map, uint32_t key_id, const char *value)
+/* The row of (map, key), with room for ndom domains. */
+static pair_row *dom_row(dom_table *t, uint32_t map, uint32_t key_id,
+                         size_t ndom)
 {
-    return mix(mix(hash_str(value, 14695981039346656037ULL), key_id), map);
-}
-
-static dom_entry *dom_find(const dom_table *t, uint32_t map, uint32_t key_id,
-                           const char *value, uint64_t h)
-{
-    if (!t->cap)
-        return NULL;
-    for (size_t i = (size_t)h & (t->cap - 1);; i = (i + 1) & (t->cap - 1)) {
-        dom_entry *e = &t->e[i];
-        if (e->stamp != t->stamp)
-            return e; /* the empty slot where it would go */
-        if (e->hash == h && e->map == map && e->key_id == key_id &&
-            strcmp(e->value, value) == 0)
-            return e;
+    if (key_id >= t->nrows[map]) {
+        size_t old = t->nrows[map];
+        t->rows[map] = ks_xgrow(t->rows[map], &t->nrows[map],
+                                (size_t)key_id + 1, sizeof(pair_row));
+        memset(t->rows[map] + old, 0, (t->nrows[map] - old) * sizeof(pair_row));
     }
-}
-
-static void dom_grow(dom_table *t)
-{
-    size_t cap = t->cap ? 2 * t->cap : 256;
-    dom_entry *old = t->e;
-    size_t old_cap = t->cap;
-    t->e = ks_xcalloc(cap, sizeof(dom_entry));
-    t->cap = cap;
-    for (size_t i = 0; i < old_cap; i++) {
-        if (old[i].stamp != t->stamp)
-            continue;
-        size_t j = (size_t)old[i].hash & (cap - 1);
-        while (t->e[j].stamp == t->stamp)
-            j = (j + 1) & (cap - 1);
-        t->e[j] = old[i];
+    pair_row *row = &t->rows[map][key_id];
+    if (ndom > row->cap) {
+        size_t old = row->cap;
+        row->slot = ks_xgrow(row->slot, &row->cap, ndom, sizeof(pair_slot));
+        memset(row->slot + old, 0, (row->cap - old) * sizeof(pair_slot));
     }
-    free(old);
+    return row;
 }
 
-static void dom_add(dom_table *t, uint32_t map, uint32_t key_id,
-                    const char *value, int64_t delta)
+/* Adds delta to (map, key, domain) of row, creating the pair. */
+static void row_add(dom_table *t, uint32_t map, uint32_t key_id,
+                    pair_row *row, int32_t domain, int64_t delta)
 {
-    if (2 * (t->used + 1) > t->cap)
-        dom_grow(t);
-    uint64_t h = pair_hash(map, key_id, value);
-    dom_entry *e = dom_find(t, map, key_id, value, h);
-    if (e->stamp == t->stamp) {
-        int was = e->count != 0;
-        e->count += delta;
-        t->nonzero[map] += (size_t)(e->count != 0) - (size_t)was;
+    pair_slot *sl = &row->slot[domain];
+    if (sl->stamp == t->stamp) {
+        int was = sl->count != 0;
+        sl->count += delta;
+        t->nonzero[map] += (size_t)(sl->count != 0) - (size_t)was;
         return;
     }
-    *e = (dom_entry){.stamp = t->stamp, .value = value, .hash = h,
-                     .key_id = key_id, .map = map, .count = delta};
-    t->used++;
-    t->nentries[map]++;
+    sl->stamp = t->stamp;
+    sl->count = delta;
     t->nonzero[map] += delta != 0;
-    for (size_t i = 0; i < t->nkeys[map]; i++)
-        if (t->keys[map][i] == key_id)
-            return;
-    t->keys[map] = ks_xgrow(t->keys[map], &t->keys_cap[map],
-                            t->nkeys[map] + 1, sizeof(uint32_t));
+    if (row->listed == t->stamp)
+        return;
+    row->listed = t->stamp;
+    t->keys[map] = ks_xgrow(t->keys[map], &t->keys_cap[map], t->nkeys[map] + 1,
+                            sizeof(uint32_t));
     t->keys[map][t->nkeys[map]++] = key_id;
 }
 
-static int64_t dom_get(const dom_table *t, uint32_t map, uint32_t key_id,
-                       const char *value, int *present)
+static void dom_add(dom_table *t, uint32_t map, uint32_t key_id,
+                    int32_t domain, int64_t delta)
 {
-    const dom_entry *e =
-        dom_find(t, map, key_id, value, pair_hash(map, key_id, value));
-    int found = e && e->stamp == t->stamp;
+    row_add(t, map, key_id, dom_row(t, map, key_id, (size_t)domain + 1),
+            domain, delta);
+}
+
+static int64_t dom_get(const dom_table *t, uint32_t map, uint32_t key_id,
+                       int32_t domain, int *present)
+{
+    const pair_slot *sl = NULL;
+    if (domain >= 0 && key_id < t->nrows[map] &&
+        (size_t)domain < t->rows[map][key_id].cap)
+        sl = &t->rows[map][key_id].slot[domain];
+    int found = sl && sl->stamp == t->stamp;
     if (present)
         *present = found;
-    return found ? e->count : 0;
+    return found ? sl->count : 0;
 }
 
 static void dom_free(dom_table *t)
 {
-    free(t->e);
-    for (int m = 0; m < KS_IPA_NMAPS; m++)
+    for (int m = 0; m < KS_IPA_NMAPS; m++) {
+        for (size_t k = 0; k < t->nrows[m]; k++)
+            free(t->rows[m][k].slot);
+        free(t->rows[m]);
         free(t->keys[m]);
+    }
 }
 
-/* Adds count * mult to (key, node's value) for every node with a count;
+/* Adds count * mult to (key, node's domain) for every node with a count;
  * returns whether any pair was touched (upstream's processTerm matched on
- * a node carrying the key). */
+ * a node carrying the key).  Read per node or, for a counter covering many
+ * nodes, per domain (the same sums).  The index is in sync. */
 static int add_counts(ipa_instance *I, dom_table *t, uint32_t map,
-                      const node_counter *nc, uint32_t key_id, int64_t mult,
-                      const ks_cluster *c)
+                      node_counter *nc, uint32_t key_id, int64_t mult)
 {
+    const ks_topology_index *ix = I->topo;
+    if (nc_dense(ix, nc, key_id)) {
+        const ks_domain_sums *ds = nc_domain_sums(I, nc, key_id);
+        if (ds->total == 0)
+            return 0;
+        pair_row *row = dom_row(t, map, key_id, ds->ndom);
+        for (size_t d = 0; d < ds->ndom; d++)
+            if (ds->sum[d])
+                row_add(t, map, key_id, row, (int32_t)d, ds->sum[d] * mult);
+        return 1;
+    }
     int any = 0;
-    const char *key = I->keys[key_id];
+    const int32_t *dom = ks_topology_nodes(ix, key_id);
+    size_t nnodes = ks_topology_nnodes(ix);
+    pair_row *row = dom_row(t, map, key_id, ks_topology_ndomains(ix, key_id));
     for (size_t e = 0; e < nc->n; e++) {
         uint32_t n = nc->node[e];
-        if (!nc->count[e] || n >= c->nnodes)
+        if (!nc->count[e] || n >= nnodes || dom[n] < 0)
             continue;
-        const char *v = ks_labels_get(node_labels(c, n), key);
-        if (v) {
-            dom_add(t, map, key_id, v, (int64_t)nc->count[e] * mult);
-            any = 1;
-        }
+        row_add(t, map, key_id, row, dom[n], (int64_t)nc->count[e] * mult);
+        any = 1;
     }
     return any;
+}
+
+/* ---- the score map ----------------------------------------------------- */
+
+static void score_reset(score_map *m)
+{
+    m->stamp++;
+    m->nkeys = 0;
+    m->nlazy = 0;
+    m->any = 0;
+}
+
+/* Puts key in the map (once per cycle). */
+static void score_key(score_map *m, uint32_t key_id)
+{
+    if (key_id >= m->nrows) {
+        size_t old = m->nrows;
+        m->rows = ks_xgrow(m->rows, &m->nrows, (size_t)key_id + 1,
+                           sizeof *m->rows);
+        memset(m->rows + old, 0, (m->nrows - old) * sizeof *m->rows);
+    }
+    score_row *row = &m->rows[key_id];
+    if (row->stamp == m->stamp)
+        return;
+    row->stamp = m->stamp;
+    m->keys = ks_xgrow(m->keys, &m->keys_cap, m->nkeys + 1, sizeof *m->keys);
+    m->keys[m->nkeys++] = key_id;
+}
+
+/* The slot of (key, domain), emptied if from an older cycle; the key is in
+ * the map. */
+static score_slot *score_slot_of(score_map *m, uint32_t key_id, int32_t d)
+{
+    score_row *row = &m->rows[key_id];
+    if ((size_t)d >= row->cap) {
+        size_t old = row->cap;
+        row->slot = ks_xgrow(row->slot, &row->cap, (size_t)d + 1,
+                             sizeof *row->slot);
+        memset(row->slot + old, 0, (row->cap - old) * sizeof *row->slot);
+    }
+    score_slot *sl = &row->slot[d];
+    if (sl->stamp != m->stamp)
+        *sl = (score_slot){.stamp = m->stamp};
+    row->used = m->stamp;
+    return sl;
+}
+
+/* The slot of (key, domain) if set this cycle, else NULL. */
+static const score_slot *score_slot_get(const score_map *m, uint32_t key_id,
+                                        int32_t d)
+{
+    if (key_id >= m->nrows || d < 0)
+        return NULL;
+    const score_row *row = &m->rows[key_id];
+    if ((size_t)d >= row->cap || row->slot[d].stamp != m->stamp)
+        return NULL;
+    return &row->slot[d];
+}
+
+/* The lazy terms' weight for (key, domain); *present: some term's pods
+ * are there. */
+static int64_t lazy_weight(const score_map *m, uint32_t key_id, int32_t d,
+                           int *present)
+{
+    int64_t w = 0;
+    for (size_t i = 0; i < m->nlazy; i++) {
+        const lazy_term *t = &m->lazy[i];
+        if (t->key != key_id || (size_t)d >= t->ndom || t->sum[d] == 0)
+            continue;
+        w += t->sum[d] * t->mult;
+        *present = 1;
+    }
+    return w;
+}
+
+/* The pair (key, domain): its weight, and whether it is in the map. */
+static int64_t score_pair(const score_map *m, uint32_t key_id, int32_t d,
+                          int *present)
+{
+    *present = 0;
+    if (d < 0 || key_id >= m->nrows || m->rows[key_id].stamp != m->stamp)
+        return 0;
+    const score_slot *sl = score_slot_get(m, key_id, d);
+    int64_t w = sl ? sl->w : 0;
+    *present = sl && sl->present;
+    if (!sl || !sl->frozen)
+        w += lazy_weight(m, key_id, d, present);
+    return w;
+}
+
+/* The weight of (key, domain) for a key in the map: Score's hot path. */
+static inline int64_t score_weight(const score_map *m, uint32_t key_id,
+                                   int32_t d)
+{
+    const score_row *row = &m->rows[key_id];
+    int64_t w = 0;
+    if (row->used == m->stamp && (size_t)d < row->cap &&
+        row->slot[d].stamp == m->stamp) {
+        w = row->slot[d].w;
+        if (row->slot[d].frozen)
+            return w;
+    }
+    for (size_t i = 0; i < m->nlazy; i++) {
+        const lazy_term *t = &m->lazy[i];
+        if (t->key == key_id && (size_t)d < t->ndom)
+            w += t->sum[d] * t->mult;
+    }
+    return w;
+}
+
+/* Folds the lazy terms into the slot of (key, domain), once. */
+static void score_freeze(score_map *m, uint32_t key_id, int32_t d)
+{
+    score_slot *sl = score_slot_of(m, key_id, d);
+    if (sl->frozen)
+        return;
+    int present = 0;
+    sl->w += lazy_weight(m, key_id, d, &present);
+    sl->present |= (uint8_t)present;
+    sl->frozen = 1;
+}
+
+/* Folds every lazy term into the slots: what they read is about to
+ * change wholesale or go away. */
+static void score_fold_all(score_map *m)
+{
+    for (size_t i = 0; i < m->nlazy; i++) {
+        const lazy_term *t = &m->lazy[i];
+        for (size_t d = 0; d < t->ndom; d++) {
+            if (t->sum[d] == 0)
+                continue;
+            score_slot *sl = score_slot_of(m, t->key, (int32_t)d);
+            if (sl->frozen)
+                continue;
+            sl->w += t->sum[d] * t->mult;
+            sl->present = 1;
+        }
+    }
+    m->nlazy = 0;
+}
+
+/* Folds every lazy term if one reads sum (about to be rebuilt or freed). */
+static void score_release(score_map *m, const int64_t *sum)
+{
+    for (size_t i = 0; i < m->nlazy; i++)
+        if (m->lazy[i].sum == sum) {
+            score_fold_all(m);
+            return;
+        }
+}
+
+/* add_counts into the score map: count * mult per (key, node's domain).
+ * Returns whether any pair was touched. */
+static int score_counts(ipa_instance *I, node_counter *nc, uint32_t key_id,
+                        int64_t mult)
+{
+    const ks_topology_index *ix = I->topo;
+    score_map *m = &I->smap;
+    if (nc_dense(ix, nc, key_id)) {
+        const ks_domain_sums *ds = nc_domain_sums(I, nc, key_id);
+        if (ds->total == 0)
+            return 0;
+        score_key(m, key_id);
+        if (m->nlazy < MAX_LAZY) {
+            m->lazy[m->nlazy++] = (lazy_term){key_id, ds->sum, ds->ndom, mult};
+        } else {
+            for (size_t d = 0; d < ds->ndom; d++)
+                if (ds->sum[d]) {
+                    score_slot *sl = score_slot_of(m, key_id, (int32_t)d);
+                    sl->w += ds->sum[d] * mult;
+                    sl->present = 1;
+                }
+        }
+        m->any = 1;
+        return 1;
+    }
+    const int32_t *dom = ks_topology_nodes(ix, key_id);
+    size_t nnodes = ks_topology_nnodes(ix);
+    int any = 0;
+    for (size_t e = 0; e < nc->n; e++) {
+        uint32_t n = nc->node[e];
+        if (!nc->count[e] || n >= nnodes || dom[n] < 0)
+            continue;
+        if (!any)
+            score_key(m, key_id);
+        score_slot *sl = score_slot_of(m, key_id, dom[n]);
+        sl->w += (int64_t)nc->count[e] * mult;
+        sl->present = 1;
+        any = 1;
+    }
+    m->any |= any;
+    return any;
+}
+
+/* A pod event on node is about to change counts: the lazy terms' pairs
+ * of the node's domains keep what PreScore saw. */
+static void score_freeze_node(ipa_instance *I, const ks_cluster *c,
+                              uint32_t node)
+{
+    score_map *m = &I->smap;
+    for (size_t i = 0; i < m->nlazy; i++) {
+        int32_t d = key_domain(I, c, m->lazy[i].key, node);
+        if (d >= 0)
+            score_freeze(m, m->lazy[i].key, d);
+    }
+}
+
+static void score_free(score_map *m)
+{
+    for (size_t k = 0; k < m->nrows; k++)
+        free(m->rows[k].slot);
+    free(m->rows);
+    free(m->keys);
 }
 
 static void begin_cycle(ipa_instance *I, spec_info *incoming)
@@ -1279,14 +1635,14 @@ static void begin_cycle(ipa_instance *I, spec_info *incoming)
 
 /* getExistingAntiAffinityCounts: each bound spec's required anti-affinity
  * terms matching the incoming pod count its pods under the term's key. */
-static void count_existing_anti(ipa_instance *I, const ks_cluster *c)
+static void count_existing_anti(ipa_instance *I)
 {
     for (size_t i = 0; i < I->active_terms.n; i++) {
-        const spec_info *e = memoize(I, I->active_terms.v[i]);
+        spec_info *e = memoize(I, I->active_terms.v[i]);
         for (size_t j = 0; j < e->nterms[T_REQ_ANTI]; j++)
             if (e->memo[T_REQ_ANTI][j])
                 add_counts(I, &I->fdom, KS_IPA_MAP_EXISTING_ANTI, &e->bound,
-                           e->terms[T_REQ_ANTI][j].key_id, 1, c);
+                           e->terms[T_REQ_ANTI][j].key_id, 1);
     }
 }
 
@@ -1303,20 +1659,21 @@ static ks_status ipa_pre_filter(const ks_plugin_call *call)
                               KS_IPA_PARSE_ERROR, I->msg);
     }
     begin_cycle(I, info);
+    sync_topology(I, c);
     dom_reset(&I->fdom);
-    count_existing_anti(I, c);
+    count_existing_anti(I);
     /* updateWithAffinityTerms: pods matching all terms count once per
      * term, under each term's topology key. */
     if (info->nterms[T_REQ_AFF]) {
-        const signature *s = sig_get(I, info, T_REQ_AFF, 0);
+        signature *s = sig_get(I, info, T_REQ_AFF, 0);
         for (size_t j = 0; j < info->nterms[T_REQ_AFF]; j++)
             add_counts(I, &I->fdom, KS_IPA_MAP_AFFINITY, &s->nc,
-                          info->terms[T_REQ_AFF][j].key_id, 1, c);
+                       info->terms[T_REQ_AFF][j].key_id, 1);
     }
     for (size_t j = 0; j < info->nterms[T_REQ_ANTI]; j++) {
-        const signature *s = sig_get(I, info, T_REQ_ANTI, j);
+        signature *s = sig_get(I, info, T_REQ_ANTI, j);
         add_counts(I, &I->fdom, KS_IPA_MAP_ANTI_AFFINITY, &s->nc,
-                      info->terms[T_REQ_ANTI][j].key_id, 1, c);
+                   info->terms[T_REQ_ANTI][j].key_id, 1);
     }
     I->pf_pod = call->pod;
     I->pf_info = info;
@@ -1336,41 +1693,41 @@ static void update_prefilter_state(ipa_instance *I, const ks_cluster *c,
                                    int64_t delta)
 {
     const spec_info *in = I->pf_info;
-    const ks_labels *labels = node_labels(c, node);
+    sync_topology(I, c); /* the pod's spec may bring a new key */
     for (size_t j = 0; j < info->nterms[T_REQ_ANTI]; j++) {
         const cterm *t = &info->terms[T_REQ_ANTI][j];
-        const char *v = ks_labels_get(labels, I->keys[t->key_id]);
-        if (v && term_matches(I, t, in))
-            dom_add(&I->fdom, KS_IPA_MAP_EXISTING_ANTI, t->key_id, v, delta);
+        int32_t d = key_domain(I, c, t->key_id, node);
+        if (d >= 0 && term_matches(I, t, in))
+            dom_add(&I->fdom, KS_IPA_MAP_EXISTING_ANTI, t->key_id, d, delta);
     }
     int all = in->nterms[T_REQ_AFF] != 0;
     for (size_t j = 0; j < in->nterms[T_REQ_AFF] && all; j++)
         all = term_matches(I, &in->terms[T_REQ_AFF][j], info);
     for (size_t j = 0; all && j < in->nterms[T_REQ_AFF]; j++) {
         const cterm *t = &in->terms[T_REQ_AFF][j];
-        const char *v = ks_labels_get(labels, I->keys[t->key_id]);
-        if (v)
-            dom_add(&I->fdom, KS_IPA_MAP_AFFINITY, t->key_id, v, delta);
+        int32_t d = key_domain(I, c, t->key_id, node);
+        if (d >= 0)
+            dom_add(&I->fdom, KS_IPA_MAP_AFFINITY, t->key_id, d, delta);
     }
     for (size_t j = 0; j < in->nterms[T_REQ_ANTI]; j++) {
         const cterm *t = &in->terms[T_REQ_ANTI][j];
-        const char *v = ks_labels_get(labels, I->keys[t->key_id]);
-        if (v && term_matches(I, t, info))
-            dom_add(&I->fdom, KS_IPA_MAP_ANTI_AFFINITY, t->key_id, v, delta);
+        int32_t d = key_domain(I, c, t->key_id, node);
+        if (d >= 0 && term_matches(I, t, info))
+            dom_add(&I->fdom, KS_IPA_MAP_ANTI_AFFINITY, t->key_id, d, delta);
     }
 }
 
 /* satisfyPodAffinity */
-static int satisfies_affinity(ipa_instance *I, const ks_labels *labels)
+static int satisfies_affinity(ipa_instance *I, const ks_cluster *c, size_t n)
 {
     const spec_info *info = I->pf_info;
     int pods_exist = 1;
     for (size_t j = 0; j < info->nterms[T_REQ_AFF]; j++) {
         uint32_t key_id = info->terms[T_REQ_AFF][j].key_id;
-        const char *v = ks_labels_get(labels, I->keys[key_id]);
-        if (!v)
+        int32_t d = key_domain(I, c, key_id, n);
+        if (d == KS_TOPO_NONE)
             return 0; /* every topology key must be on the node */
-        if (dom_get(&I->fdom, KS_IPA_MAP_AFFINITY, key_id, v, NULL) <= 0)
+        if (dom_get(&I->fdom, KS_IPA_MAP_AFFINITY, key_id, d, NULL) <= 0)
             pods_exist = 0;
     }
     if (pods_exist)
@@ -1385,17 +1742,16 @@ static int satisfies_affinity(ipa_instance *I, const ks_labels *labels)
 }
 
 /* satisfyPodAntiAffinity */
-static int satisfies_anti_affinity(const ipa_instance *I,
-                                   const ks_labels *labels)
+static int satisfies_anti_affinity(const ipa_instance *I, const ks_cluster *c,
+                                   size_t n)
 {
     if (I->fdom.nonzero[KS_IPA_MAP_ANTI_AFFINITY] == 0)
         return 1;
     const spec_info *info = I->pf_info;
     for (size_t j = 0; j < info->nterms[T_REQ_ANTI]; j++) {
         uint32_t key_id = info->terms[T_REQ_ANTI][j].key_id;
-        const char *v = ks_labels_get(labels, I->keys[key_id]);
-        if (v && dom_get(&I->fdom, KS_IPA_MAP_ANTI_AFFINITY, key_id, v,
-                         NULL) > 0)
+        int32_t d = key_domain(I, c, key_id, n);
+        if (dom_get(&I->fdom, KS_IPA_MAP_ANTI_AFFINITY, key_id, d, NULL) > 0)
             return 0;
     }
     return 1;
@@ -1403,13 +1759,14 @@ static int satisfies_anti_affinity(const ipa_instance *I,
 
 /* satisfyExistingPodsAntiAffinity: any of the node's (key, value) pairs
  * counted; only the keys present in the map can be. */
-static int satisfies_existing(const ipa_instance *I, const ks_labels *labels)
+static int satisfies_existing(const ipa_instance *I, const ks_cluster *c,
+                              size_t n)
 {
     const dom_table *t = &I->fdom;
     for (size_t i = 0; i < t->nkeys[KS_IPA_MAP_EXISTING_ANTI]; i++) {
         uint32_t key_id = t->keys[KS_IPA_MAP_EXISTING_ANTI][i];
-        const char *v = ks_labels_get(labels, I->keys[key_id]);
-        if (v && dom_get(t, KS_IPA_MAP_EXISTING_ANTI, key_id, v, NULL) > 0)
+        int32_t d = key_domain(I, c, key_id, n);
+        if (dom_get(t, KS_IPA_MAP_EXISTING_ANTI, key_id, d, NULL) > 0)
             return 0;
     }
     return 1;
@@ -1420,15 +1777,15 @@ static ks_status ipa_filter(const ks_plugin_call *call, const ks_node *node)
     ipa_instance *I = call->instance;
     if (!I->pf_pod || I->pf_pod != call->pod)
         return ks_status_make(KS_STATUS_ERROR, 0, msg_no_state);
-    const ks_labels *labels =
-        &ks_cluster_node_info(call->cluster, node)->labels;
-    if (!satisfies_affinity(I, labels))
+    const ks_cluster *c = call->cluster;
+    size_t n = (size_t)(node - c->nodes);
+    if (!satisfies_affinity(I, c, n))
         return ks_status_make(KS_STATUS_UNSCHEDULABLE_AND_UNRESOLVABLE,
                               KS_IPA_AFFINITY_MISMATCH, msg_affinity);
-    if (!satisfies_anti_affinity(I, labels))
+    if (!satisfies_anti_affinity(I, c, n))
         return ks_status_make(KS_STATUS_UNSCHEDULABLE,
                               KS_IPA_ANTI_AFFINITY_MISMATCH, msg_anti);
-    if (!satisfies_existing(I, labels))
+    if (!satisfies_existing(I, c, n))
         return ks_status_make(KS_STATUS_UNSCHEDULABLE,
                               KS_IPA_EXISTING_ANTI_AFFINITY, msg_existing);
     return ks_status_ok();
@@ -1439,13 +1796,12 @@ static ks_status ipa_filter(const ks_plugin_call *call, const ks_node *node)
 /* processExistingPod, the existing pod's side: its required affinity
  * terms (hardPodAffinityWeight when > 0) and preferred terms matching the
  * incoming pod, per bound spec, times its pods on each node. */
-static int score_existing(ipa_instance *I, const ks_cluster *c,
-                          int32_t hard_weight)
+static int score_existing(ipa_instance *I, int32_t hard_weight)
 {
     static const int kinds[3] = {T_REQ_AFF, T_PREF_AFF, T_PREF_ANTI};
     int any = 0;
     for (size_t i = 0; i < I->active_terms.n; i++) {
-        const spec_info *e = memoize(I, I->active_terms.v[i]);
+        spec_info *e = memoize(I, I->active_terms.v[i]);
         for (int k = 0; k < 3; k++) {
             int kind = kinds[k];
             if (kind == T_REQ_AFF && hard_weight <= 0)
@@ -1457,8 +1813,7 @@ static int score_existing(ipa_instance *I, const ks_cluster *c,
                 int64_t w = kind == T_REQ_AFF    ? hard_weight
                             : kind == T_PREF_AFF ? t->weight
                                                  : -(int64_t)t->weight;
-                any |= add_counts(I, &I->sdom, KS_IPA_MAP_SCORE, &e->bound,
-                                  t->key_id, w, c);
+                any |= score_counts(I, &e->bound, t->key_id, w);
             }
         }
     }
@@ -1486,17 +1841,17 @@ static ks_status ipa_pre_score(const ks_plugin_call *call,
         return ks_status_make(KS_STATUS_ERROR, KS_IPA_PARSE_ERROR, I->msg);
     }
     begin_cycle(I, info);
-    dom_reset(&I->sdom);
+    sync_topology(I, c);
+    score_reset(&I->smap);
     int any = 0;
     for (int kind = T_PREF_AFF; kind <= T_PREF_ANTI; kind++)
         for (size_t j = 0; j < info->nterms[kind]; j++) {
             const cterm *t = &info->terms[kind][j];
-            const signature *s = sig_get(I, info, kind, j);
+            signature *s = sig_get(I, info, kind, j);
             int64_t w = kind == T_PREF_AFF ? t->weight : -(int64_t)t->weight;
-            any |= add_counts(I, &I->sdom, KS_IPA_MAP_SCORE, &s->nc, t->key_id,
-                                 w, c);
+            any |= score_counts(I, &s->nc, t->key_id, w);
         }
-    any |= score_existing(I, c, args->hard_pod_affinity_weight);
+    any |= score_existing(I, args->hard_pod_affinity_weight);
     if (!any)
         return ks_status_make(KS_STATUS_SKIP, 0, NULL);
     I->ps_pod = call->pod;
@@ -1508,15 +1863,15 @@ static int64_t ipa_score(const ks_plugin_call *call, const ks_node *node)
     ipa_instance *I = call->instance;
     if (!I->ps_pod || I->ps_pod != call->pod)
         return 0; /* upstream: an Error status (no PreScore state) */
-    const ks_labels *labels =
-        &ks_cluster_node_info(call->cluster, node)->labels;
-    const dom_table *t = &I->sdom;
+    const ks_cluster *c = call->cluster;
+    size_t n = (size_t)(node - c->nodes);
+    const score_map *m = &I->smap;
     int64_t score = 0;
-    for (size_t i = 0; i < t->nkeys[KS_IPA_MAP_SCORE]; i++) {
-        uint32_t key_id = t->keys[KS_IPA_MAP_SCORE][i];
-        const char *v = ks_labels_get(labels, I->keys[key_id]);
-        if (v)
-            score += dom_get(t, KS_IPA_MAP_SCORE, key_id, v, NULL);
+    for (size_t i = 0; i < m->nkeys; i++) {
+        uint32_t key_id = m->keys[i];
+        int32_t d = key_domain(I, c, key_id, n);
+        if (d >= 0)
+            score += score_weight(m, key_id, d);
     }
     return score;
 }
@@ -1526,7 +1881,7 @@ static void ipa_normalize(const ks_plugin_call *call, int64_t *scores,
                           size_t n)
 {
     ipa_instance *I = call->instance;
-    if (I->sdom.nentries[KS_IPA_MAP_SCORE] == 0)
+    if (!I->smap.any)
         return;
     int64_t lo = INT64_MAX, hi = INT64_MIN;
     for (size_t i = 0; i < n; i++) {
@@ -1550,7 +1905,10 @@ static void ipa_normalize(const ks_plugin_call *call, int64_t *scores,
 static void *ipa_create(const void *args)
 {
     (void)args;
-    return ks_xcalloc(1, sizeof(ipa_instance));
+    ipa_instance *I = ks_xcalloc(1, sizeof(ipa_instance));
+    I->topo = ks_topology_index_create();
+    I->fdom.stamp = I->smap.stamp = 1;
+    return I;
 }
 
 static void ipa_destroy(void *instance)
@@ -1564,9 +1922,8 @@ static void ipa_destroy(void *instance)
         free_spec_info(I->info_slots[i]);
     free(I->info_slots);
     free_spec_info(I->null_info);
-    for (size_t i = 0; i < I->nkeys; i++)
-        free(I->keys[i]);
-    free(I->keys);
+    ks_topology_index_destroy(I->topo);
+    free(I->views);
     for (size_t i = 0; i < I->nns; i++) {
         free(I->ns[i].name);
         ks_labels_free(&I->ns[i].labels);
@@ -1576,7 +1933,7 @@ static void ipa_destroy(void *instance)
     free(I->active.v);
     free(I->active_terms.v);
     dom_free(&I->fdom);
-    dom_free(&I->sdom);
+    score_free(&I->smap);
     free(I);
 }
 
@@ -1620,22 +1977,23 @@ void ks_ipa_set_namespace_labels(void *instance, const char *ns,
 
 /* ---- inspection ---------------------------------------------------------- */
 
-static const dom_table *table_of(const ipa_instance *I, ks_ipa_map map)
-{
-    return map == KS_IPA_MAP_SCORE ? &I->sdom : &I->fdom;
-}
-
 int64_t ks_ipa_map_get(const void *instance, ks_ipa_map map, const char *key,
                        const char *value, int *present)
 {
     const ipa_instance *I = instance;
     int found = 0;
     int64_t v = 0;
-    for (size_t i = 0; i < I->nkeys && !found; i++)
-        if (strcmp(I->keys[i], key) == 0)
-            v = dom_get(table_of(I, map), map, (uint32_t)i, value, &found);
-    if (map != KS_IPA_MAP_SCORE && v == 0)
-        found = 0; /* upstream deletes pairs that fall to 0 */
+    int32_t key_id = ks_topology_key_find(I->topo, key);
+    int32_t d = key_id < 0 ? KS_TOPO_UNKNOWN
+                           : ks_topology_domain_find(I->topo, (uint32_t)key_id,
+                                                     value);
+    if (map == KS_IPA_MAP_SCORE && key_id >= 0) {
+        v = score_pair(&I->smap, (uint32_t)key_id, d, &found);
+    } else if (key_id >= 0) {
+        v = dom_get(&I->fdom, map, (uint32_t)key_id, d, &found);
+        if (v == 0)
+            found = 0; /* upstream deletes pairs that fall to 0 */
+    }
     if (present)
         *present = found;
     return v;
@@ -1644,8 +2002,19 @@ int64_t ks_ipa_map_get(const void *instance, ks_ipa_map map, const char *key,
 size_t ks_ipa_map_size(const void *instance, ks_ipa_map map)
 {
     const ipa_instance *I = instance;
-    const dom_table *t = table_of(I, map);
-    return map == KS_IPA_MAP_SCORE ? t->nentries[map] : t->nonzero[map];
+    if (map != KS_IPA_MAP_SCORE)
+        return I->fdom.nonzero[map];
+    const score_map *m = &I->smap;
+    size_t n = 0;
+    for (size_t i = 0; i < m->nkeys; i++) {
+        size_t ndom = ks_topology_ndomains(I->topo, m->keys[i]);
+        for (size_t d = 0; d < ndom; d++) {
+            int present;
+            score_pair(m, m->keys[i], (int32_t)d, &present);
+            n += (size_t)present;
+        }
+    }
+    return n;
 }
 
 void ks_ipa_map_foreach(const void *instance, ks_ipa_map map,
@@ -1654,12 +2023,30 @@ void ks_ipa_map_foreach(const void *instance, ks_ipa_map map,
                         void *ctx)
 {
     const ipa_instance *I = instance;
-    const dom_table *t = table_of(I, map);
-    for (size_t i = 0; i < t->cap; i++) {
-        const dom_entry *e = &t->e[i];
-        if (e->stamp == t->stamp && e->map == (uint32_t)map &&
-            (e->count != 0 || map == KS_IPA_MAP_SCORE))
-            fn(ctx, I->keys[e->key_id], e->value, e->count);
+    if (map == KS_IPA_MAP_SCORE) {
+        const score_map *m = &I->smap;
+        for (size_t i = 0; i < m->nkeys; i++) {
+            size_t ndom = ks_topology_ndomains(I->topo, m->keys[i]);
+            for (size_t d = 0; d < ndom; d++) {
+                int present;
+                int64_t w = score_pair(m, m->keys[i], (int32_t)d, &present);
+                if (present)
+                    fn(ctx, ks_topology_key_name(I->topo, m->keys[i]),
+                       ks_topology_domain_name(I->topo, m->keys[i],
+                                               (int32_t)d),
+                       w);
+            }
+        }
+        return;
+    }
+    const dom_table *t = &I->fdom;
+    for (size_t k = 0; k < t->nrows[map]; k++) {
+        const pair_row *row = &t->rows[map][k];
+        for (size_t d = 0; d < row->cap; d++)
+            if (row->slot[d].stamp == t->stamp && row->slot[d].count != 0)
+                fn(ctx, ks_topology_key_name(I->topo, (uint32_t)k),
+                   ks_topology_domain_name(I->topo, (uint32_t)k, (int32_t)d),
+                   row->slot[d].count);
     }
 }
 

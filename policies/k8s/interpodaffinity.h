@@ -105,7 +105,7 @@ int64_t ks_ipa_map_get(const void *instance, ks_ipa_map map, const char *key,
 /* The number of pairs in map. */
 size_t ks_ipa_map_size(const void *instance, ks_ipa_map map);
 /* Calls fn for every pair of map, in no particular order.  The strings
- * belong to the instance and the cluster's node labels. */
+ * belong to the instance. */
 void ks_ipa_map_foreach(const void *instance, ks_ipa_map map,
                         void (*fn)(void *ctx, const char *key,
                                    const char *value, int64_t count),

@@ -33,31 +33,44 @@
  * spec, hence one signature per constraint), deduplicated by content, and
  * each one is built the first time it is seen by one scan of the bound pods.
  *
+ * Topology domains come from a topology index (sim/topology.h) owned by
+ * the instance: per key, an integer domain id per node, re-read only when
+ * the cluster's node_info_version moves.  Each signature also keeps its
+ * counts summed per domain of the keys it is read under (ks_domain_sums),
+ * following every count change and rebuilt when the key's domains move.
+ * When every node carrying the constraints' keys is eligible -- the keys
+ * cover the same nodes (cached per key set and epochs), no Honor policy
+ * excludes a node (node affinity: the pod has no nodeSelector nor required
+ * node affinity; taints: no node has a NoSchedule or NoExecute taint,
+ * cached per node_info_version) -- PreFilter and PreScore copy those
+ * domain sums, O(D), instead of walking the nodes; otherwise they walk the
+ * nodes with integer domain ids (no label lookup, no string compare).
+ *
  * Complexity (N nodes, P bound pods, S signatures, C constraints of the pod,
- * D domains, m = cost of one selector match):
+ * D domains, F filtered nodes, m = cost of one selector match):
  *   pod_added / pod_removed: O(S * m), with the last verdict per signature
- *     memoized by spec (pods of one template cost one match), plus O(C) to
- *     follow the pod in the cycle's PreFilter state (O(1) minimum);
+ *     memoized by spec (pods of one template cost one match), plus O(1) per
+ *     domain sum kept, plus O(C) to follow the pod in the cycle's PreFilter
+ *     state (O(1) minimum);
  *   first sight of a signature: O(P * m), once for the instance's life;
- *   PreFilter: O(N * C) label lookups and additions + the pod's node
- *     affinity / toleration checks per node when a policy is Honor, O(D) for
- *     the minimum -- no pod is visited;
- *   Filter: O(C) per node; PreScore: O(N * C); Score: O(C); Normalize: O(F).
- *   Memory: O(S * N) counts, O(K * N) domain ids for K topology keys, one
- *   byte per pod.
- * Per-domain sums are not cached across cycles: node labels can change
- * (ks_cluster_set_node_info) with no notification, so each cycle re-reads
- * each node's label for each key (one binary search, one strcmp) and sums
- * the node counts.  With a node-info generation counter in ks_cluster, sums
- * per (signature, key) could be kept incrementally too, making PreFilter
- * O(D) for pods whose inclusion policies exclude no node.
+ *   first use of a signature under a key, or after the key's domains
+ *     moved: O(N);
+ *   a node added or relabelled: O(N * K) label lookups at the next cycle,
+ *     for the K keys in use;
+ *   PreFilter: O(D * C) when every node is eligible, else O(N * C)
+ *     additions + the pod's node affinity / toleration checks per node when
+ *     a policy is Honor; O(D) for the minimum -- no pod is visited;
+ *   Filter: O(C) per node; PreScore: O(F * C + D * C) when every node is
+ *     eligible, else O(N * C); Score: O(C); Normalize: O(F).
+ *   Memory: O(S * N) counts, O(K * N) domain ids, O(S * K * D) domain sums,
+ *   one byte per pod.
  *
  * Consistency contract: pod_added is called right after the cluster binds a
  * pod, pod_removed right after it releases one (plugin.h), and
  * ks_pts_pod_terminating when a bound pod starts terminating.  A pod bound
  * but not yet reported when a signature is built is absorbed by the scan
  * (and its later pod_added ignored); ks_pts_check compares every signature
- * with a full recount.
+ * (and its current domain sums) with a full recount.
  *
  * Preemption.  Its what-if takes pods off a node and puts them back through
  * the same hooks; besides the counts, the hooks then update the current
@@ -73,6 +86,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sim/topology.h"
 #include "sim/xalloc.h"
 
 /* plugin.go ErrReasonConstraintsNotMatch, ErrReasonNodeLabelNotMatch. */
@@ -230,6 +244,10 @@ typedef struct signature {
     ks_labels extra;       /* matchLabelKeys pairs, ANDed */
     int32_t *counts;       /* matching bound pods per node */
     size_t ncounts;
+    /* The same counts summed per domain of a topology key, built when a
+     * cycle first needs them and kept with the node counts. */
+    ks_domain_sums *dsums;
+    size_t ndsums, dsums_cap;
     /* The last spec matched: pods of one template share it. */
     const ks_pod_spec *memo_spec;
     int memo_valid;
@@ -321,6 +339,9 @@ static void signature_free(signature *s)
     ks_label_selector_free(&s->sel);
     ks_labels_free(&s->extra);
     free(s->counts);
+    for (size_t i = 0; i < s->ndsums; i++)
+        ks_domain_sums_free(&s->dsums[i]);
+    free(s->dsums);
     free(s);
 }
 
@@ -370,122 +391,16 @@ static int64_t signature_count(const signature *s, size_t node)
     return node < s->ncounts ? s->counts[node] : 0;
 }
 
-/* ---- topology keys: the domain of each node --------------------------- */
-
-typedef struct topology {
-    char *key;
-    int hostname;
-    int32_t *dom;      /* per node: domain id, -1 when the label is absent */
-    size_t ndom_nodes;
-    char **names;      /* domain id -> label value */
-    size_t nnames, names_cap;
-    int32_t *table;    /* open addressing over names, -1 = free */
-    size_t table_cap;
-    int32_t empty_id;  /* the domain "" (absent labels under system
-                          defaults), -1 until needed */
-} topology;
-
-static void topology_free(topology *t)
-{
-    if (!t)
-        return;
-    free(t->key);
-    free(t->dom);
-    for (size_t i = 0; i < t->nnames; i++)
-        free(t->names[i]);
-    free(t->names);
-    free(t->table);
-    free(t);
-}
-
-static int32_t topology_find(const topology *t, const char *v)
-{
-    if (t->table_cap == 0)
-        return -1;
-    size_t mask = t->table_cap - 1;
-    for (size_t i = hash_str(FNV_OFFSET, v) & mask;; i = (i + 1) & mask) {
-        int32_t id = t->table[i];
-        if (id < 0 || strcmp(t->names[id], v) == 0)
-            return id;
-    }
-}
-
-static void topology_rehash(topology *t, size_t cap)
-{
-    free(t->table);
-    t->table = ks_xmalloc(cap * sizeof *t->table);
-    for (size_t i = 0; i < cap; i++)
-        t->table[i] = -1;
-    t->table_cap = cap;
-    for (size_t id = 0; id < t->nnames; id++) {
-        size_t i = hash_str(FNV_OFFSET, t->names[id]) & (cap - 1);
-        while (t->table[i] >= 0)
-            i = (i + 1) & (cap - 1);
-        t->table[i] = (int32_t)id;
-    }
-}
-
-static int32_t topology_intern(topology *t, const char *v)
-{
-    int32_t id = topology_find(t, v);
-    if (id >= 0)
-        return id;
-    if (2 * (t->nnames + 1) > t->table_cap)
-        topology_rehash(t, pow2_at_least(4 * (t->nnames + 1)));
-    if (t->nnames == t->names_cap)
-        t->names = ks_xgrow(t->names, &t->names_cap, t->nnames + 1,
-                            sizeof *t->names);
-    id = (int32_t)t->nnames;
-    t->names[t->nnames++] = ks_xstrdup(v);
-    size_t mask = t->table_cap - 1;
-    size_t i = hash_str(FNV_OFFSET, v) & mask;
-    while (t->table[i] >= 0)
-        i = (i + 1) & mask;
-    t->table[i] = id;
-    return id;
-}
-
-/* Re-reads every node's label for the key: labels may have changed since
- * the last cycle (nothing notifies node updates).  Unchanged values cost a
- * lookup and a strcmp. */
-static void topology_refresh(topology *t, const ks_cluster *c)
-{
-    if (c->nnodes > t->ndom_nodes) {
-        t->dom = ks_xrealloc(t->dom, c->nnodes * sizeof *t->dom);
-        for (size_t n = t->ndom_nodes; n < c->nnodes; n++)
-            t->dom[n] = -1;
-        t->ndom_nodes = c->nnodes;
-    }
-    for (size_t n = 0; n < c->nnodes; n++) {
-        const char *v = ks_labels_get(&c->node_info[n].labels, t->key);
-        int32_t d = t->dom[n];
-        if (!v)
-            t->dom[n] = -1;
-        else if (d < 0 || strcmp(t->names[d], v) != 0)
-            t->dom[n] = topology_intern(t, v);
-    }
-}
-
-/* The node's domain: an id, -1 when the node lacks the label, -2 when it
- * has a value not seen at the last refresh (a node added since). */
-static int32_t topology_domain(const topology *t, const ks_cluster *c,
-                               size_t n)
-{
-    if (n < t->ndom_nodes)
-        return t->dom[n];
-    const char *v = ks_labels_get(&c->node_info[n].labels, t->key);
-    if (!v)
-        return -1;
-    int32_t id = topology_find(t, v);
-    return id >= 0 ? id : -2;
-}
-
 /* ---- per-cycle state ----------------------------------------------------- */
 
 /* One constraint of the pod being scheduled (topologySpreadConstraint). */
 typedef struct constraint {
     signature *sig;
-    topology *topo;
+    uint32_t key;         /* topology key id in the instance's index */
+    int hostname;         /* the key is kubernetes.io/hostname */
+    const int32_t *dom;   /* the key's domain per node (after the sync) */
+    ks_topology_view view; /* the same, checked, for Filter and Score */
+    int32_t empty_id;     /* PreScore under system defaults: domain "" */
     int32_t max_skew;
     int32_t min_domains;
     ks_inclusion_policy affinity_policy;
@@ -512,6 +427,10 @@ typedef struct hist {
     size_t cap, used;
 } hist;
 
+/* The most distinct keys whose node coverage is cached per cycle state;
+ * pods with more take the per-node walk. */
+#define COVER_MAX 8
+
 /* The constraints of one action for one pod, and their per-domain sums,
  * flat. */
 typedef struct cycle_state {
@@ -525,6 +444,12 @@ typedef struct cycle_state {
     size_t term_ok_cap;
     hist *hists; /* Filter: one per constraint */
     size_t hists_cap;
+    /* Whether the nodes carrying each of the keys are the same nodes,
+     * for the keys and their epochs last asked about. */
+    uint32_t cover_keys[COVER_MAX];
+    uint64_t cover_epochs[COVER_MAX];
+    size_t ncover;
+    int cover_same;
 } cycle_state;
 
 typedef struct pts {
@@ -538,8 +463,7 @@ typedef struct pts {
     size_t sig_table_cap;
     uint8_t *counted; /* per pod: counted in the signatures */
     size_t counted_cap;
-    topology **topos;
-    size_t ntopos, topos_cap;
+    ks_topology_index *topo; /* node domains per topology key */
     /* scratch */
     ks_kv *extra;
     size_t extra_cap;
@@ -554,6 +478,11 @@ typedef struct pts {
     size_t ignored_cap;
     uint32_t *feasible; /* the nodes PreScore saw, in order */
     size_t nfeasible, feasible_cap;
+    /* Nodes with a NoSchedule or NoExecute taint, as of the cluster's
+     * node_info_version taint_version. */
+    const ks_cluster *taint_cluster;
+    uint64_t taint_version;
+    size_t ntainted;
 } pts;
 
 static void drop_caches(pts *p)
@@ -563,9 +492,6 @@ static void drop_caches(pts *p)
     p->nsigs = 0;
     for (size_t i = 0; i < p->sig_table_cap; i++)
         p->sig_table[i] = -1;
-    for (size_t i = 0; i < p->ntopos; i++)
-        topology_free(p->topos[i]);
-    p->ntopos = 0;
     if (p->counted_cap)
         memset(p->counted, 0, p->counted_cap);
     p->filter.n = p->score.n = 0;
@@ -609,9 +535,42 @@ static void apply_pod(pts *p, const ks_cluster *c, uint32_t pod, uint32_t node,
         if (!signature_counts(s, spec))
             continue;
         signature_reserve(s, c->nnodes > node ? c->nnodes : (size_t)node + 1);
-        if (delta > 0 || s->counts[node] > 0)
+        if (delta > 0 || s->counts[node] > 0) {
             s->counts[node] += delta;
+            for (size_t j = 0; j < s->ndsums; j++)
+                ks_domain_sums_follow(p->topo, c, &s->dsums[j], node, delta);
+        }
     }
+}
+
+/* The signature's counts summed per domain of key (ks_topology_ndomains
+ * entries at most; *ndom tells), rebuilt from the node counts when the
+ * key's domains moved.  The index is in sync with the cluster. */
+static const int64_t *domain_sums(pts *p, signature *s, uint32_t key,
+                                  size_t *ndom)
+{
+    ks_domain_sums *ds = NULL;
+    for (size_t i = 0; i < s->ndsums && !ds; i++)
+        if (s->dsums[i].key == key)
+            ds = &s->dsums[i];
+    if (!ds) {
+        s->dsums = ks_xgrow(s->dsums, &s->dsums_cap, s->ndsums + 1,
+                            sizeof *s->dsums);
+        ds = &s->dsums[s->ndsums++];
+        *ds = (ks_domain_sums){.key = key};
+    }
+    if (!ks_domain_sums_current(p->topo, ds)) {
+        ks_domain_sums_reset(p->topo, ds);
+        const int32_t *dom = ks_topology_nodes(p->topo, key);
+        size_t n_end = ks_topology_nnodes(p->topo);
+        if (s->ncounts < n_end)
+            n_end = s->ncounts;
+        for (size_t n = 0; n < n_end; n++)
+            if (s->counts[n])
+                ks_domain_sums_add(ds, dom, n, s->counts[n]);
+    }
+    *ndom = ds->ndom;
+    return ds->sum;
 }
 
 static void follow_pod(pts *p, const ks_cluster *c, uint32_t pod,
@@ -709,7 +668,7 @@ static void signature_scan(pts *p, const ks_cluster *c, signature *s)
                 apply_pod(p, c, pod, (uint32_t)n, +1);
             }
             if (signature_counts(s, c->pods[pod].spec))
-                s->counts[n]++;
+                s->counts[n]++; /* s has no domain sums yet */
         }
     }
 }
@@ -744,20 +703,11 @@ static signature *resolve(pts *p, const ks_cluster *c, const probe *q)
     return s;
 }
 
-static topology *topology_of(pts *p, const char *key)
+static void set_key(pts *p, constraint *k, const char *key)
 {
-    for (size_t i = 0; i < p->ntopos; i++)
-        if (strcmp(p->topos[i]->key, key) == 0)
-            return p->topos[i];
-    topology *t = ks_xcalloc(1, sizeof *t);
-    t->key = ks_xstrdup(key);
-    t->hostname = strcmp(key, label_hostname) == 0;
-    t->empty_id = -1;
-    if (p->ntopos == p->topos_cap)
-        p->topos = ks_xgrow(p->topos, &p->topos_cap, p->ntopos + 1,
-                            sizeof *p->topos);
-    p->topos[p->ntopos++] = t;
-    return t;
+    k->key = ks_topology_register(p->topo, key);
+    k->hostname = strcmp(key, label_hostname) == 0;
+    k->empty_id = -1;
 }
 
 /* ---- building the constraints of a pod ---------------------------------- */
@@ -829,7 +779,7 @@ static int build_explicit(pts *p, const ks_plugin_call *call,
         constraint *k = add_constraint(cs);
         set_from_spread(k, t);
         k->sig = resolve(p, call->cluster, &q);
-        k->topo = topology_of(p, t->topology_key ? t->topology_key : "");
+        set_key(p, k, t->topology_key ? t->topology_key : "");
     }
     return 0;
 }
@@ -863,8 +813,7 @@ static void build_default(pts *p, const ks_plugin_call *call,
         constraint *k = add_constraint(cs);
         set_from_spread(k, &defs[i]);
         k->sig = resolve(p, call->cluster, &q);
-        k->topo = topology_of(p, defs[i].topology_key ? defs[i].topology_key
-                                                      : "");
+        set_key(p, k, defs[i].topology_key ? defs[i].topology_key : "");
     }
 }
 
@@ -881,12 +830,12 @@ static int build_constraints(pts *p, const ks_plugin_call *call,
 }
 
 /* Lays the constraints' domains out in the flat arrays, zeroed. */
-static void layout(cycle_state *cs)
+static void layout(cycle_state *cs, const ks_topology_index *ix)
 {
     size_t total = 0;
     for (size_t i = 0; i < cs->n; i++) {
         cs->cons[i].off = total;
-        cs->cons[i].ndom = cs->cons[i].topo->nnames;
+        cs->cons[i].ndom = ks_topology_ndomains(ix, cs->cons[i].key);
         total += cs->cons[i].ndom;
     }
     if (total > cs->slots_cap) {
@@ -901,16 +850,24 @@ static void layout(cycle_state *cs)
     }
 }
 
-static void refresh_topologies(cycle_state *cs, const ks_cluster *c)
+/* Brings the node domains up to date (a no-op unless nodes or their labels
+ * changed) and points each constraint at its key's per-node domains. */
+static void refresh_topologies(pts *p, cycle_state *cs, const ks_cluster *c)
 {
-    /* Constraints may share a key: refresh each topology once. */
+    ks_topology_sync(p->topo, c);
     for (size_t i = 0; i < cs->n; i++) {
-        int seen = 0;
-        for (size_t j = 0; j < i && !seen; j++)
-            seen = cs->cons[j].topo == cs->cons[i].topo;
-        if (!seen)
-            topology_refresh(cs->cons[i].topo, c);
+        constraint *k = &cs->cons[i];
+        k->dom = ks_topology_nodes(p->topo, k->key);
+        k->view = ks_topology_view_of(p->topo, k->key);
     }
+}
+
+/* The constraint's domain of node now: KS_TOPO_NONE without the label,
+ * KS_TOPO_UNKNOWN for a value not seen by the last sync. */
+static inline int32_t node_domain(const pts *p, const constraint *k,
+                                  const ks_cluster *c, size_t node)
+{
+    return ks_topology_view_domain(&k->view, p->topo, c, k->key, node);
 }
 
 /* ---- node inclusion (matchNodeInclusionPolicies) ----------------------- */
@@ -998,9 +955,111 @@ static int node_included(const cycle_state *cs, const constraint *k,
 static int has_all_keys(const cycle_state *cs, size_t n)
 {
     for (size_t i = 0; i < cs->n; i++)
-        if (cs->cons[i].topo->dom[n] < 0)
+        if (cs->cons[i].dom[n] < 0)
             return 0;
     return 1;
+}
+
+/* ---- every node eligible: per-domain sums without a node walk ---------- */
+
+static size_t tainted_nodes(pts *p, const ks_cluster *c)
+{
+    if (p->taint_cluster == c && p->taint_version == c->node_info_version)
+        return p->ntainted;
+    p->ntainted = 0;
+    for (size_t n = 0; n < c->nnodes; n++) {
+        const ks_node_info *info = &c->node_info[n];
+        for (size_t i = 0; i < info->ntaints; i++)
+            if (info->taints[i].effect == KS_EFFECT_NO_SCHEDULE ||
+                info->taints[i].effect == KS_EFFECT_NO_EXECUTE) {
+                p->ntainted++;
+                break;
+            }
+    }
+    p->taint_cluster = c;
+    p->taint_version = c->node_info_version;
+    return p->ntainted;
+}
+
+/* Whether the nodes carrying each constraint's key are the same nodes
+ * (then they all carry every key); cached by keys and epochs. */
+static int keys_cover_same_nodes(const pts *p, cycle_state *cs)
+{
+    uint32_t keys[COVER_MAX];
+    size_t nkeys = 0;
+    for (size_t i = 0; i < cs->n; i++) {
+        size_t j = 0;
+        while (j < nkeys && keys[j] != cs->cons[i].key)
+            j++;
+        if (j < nkeys)
+            continue;
+        if (nkeys == COVER_MAX)
+            return 0;
+        keys[nkeys++] = cs->cons[i].key;
+    }
+    if (nkeys <= 1)
+        return 1;
+    int cached = cs->ncover == nkeys;
+    for (size_t j = 0; j < nkeys && cached; j++)
+        cached = cs->cover_keys[j] == keys[j] &&
+                 cs->cover_epochs[j] == ks_topology_epoch(p->topo, keys[j]);
+    if (cached)
+        return cs->cover_same;
+    size_t want = ks_topology_key_nodes(p->topo, keys[0]);
+    int same = 1;
+    for (size_t j = 1; j < nkeys && same; j++)
+        same = ks_topology_key_nodes(p->topo, keys[j]) == want;
+    if (same) { /* equal counts: the nodes carrying all keys must be all */
+        size_t all = 0, nnodes = ks_topology_nnodes(p->topo);
+        for (size_t n = 0; n < nnodes; n++)
+            all += has_all_keys(cs, n);
+        same = all == want;
+    }
+    for (size_t j = 0; j < nkeys; j++) {
+        cs->cover_keys[j] = keys[j];
+        cs->cover_epochs[j] = ks_topology_epoch(p->topo, keys[j]);
+    }
+    cs->ncover = nkeys;
+    cs->cover_same = same;
+    return same;
+}
+
+/* Whether every node carrying the constraints' keys is eligible for every
+ * constraint: it then carries all keys, and the inclusion policies exclude
+ * nothing (Honor for node affinity with a pod that has no nodeSelector nor
+ * required node affinity; Honor for taints with no node tainted
+ * NoSchedule or NoExecute).  Then a domain's sum over its eligible nodes is
+ * the signature's domain sum, and every domain some node carries counts. */
+static int all_nodes_eligible(pts *p, cycle_state *cs, const ks_cluster *c)
+{
+    const ks_pod_spec *spec = cs->spec;
+    int node_affinity =
+        spec && (spec->node_selector.n > 0 || spec->node_affinity.has_required);
+    for (size_t i = 0; i < cs->n; i++) {
+        const constraint *k = &cs->cons[i];
+        if (k->affinity_policy == KS_POLICY_HONOR && node_affinity)
+            return 0;
+        if (k->taints_policy == KS_POLICY_HONOR && tainted_nodes(p, c) > 0)
+            return 0;
+    }
+    return keys_cover_same_nodes(p, cs);
+}
+
+/* calPreFilterState when every node is eligible: the signatures' domain
+ * sums, over the domains some node carries.  O(domains). */
+static void sum_filter_domains(pts *p, cycle_state *cs)
+{
+    for (size_t i = 0; i < cs->n; i++) {
+        constraint *k = &cs->cons[i];
+        size_t nsum;
+        const int64_t *sum = domain_sums(p, k->sig, k->key, &nsum);
+        const uint32_t *size = ks_topology_domain_sizes(p->topo, k->key);
+        for (size_t d = 0; d < k->ndom; d++)
+            if (size[d]) {
+                cs->mark[k->off + d] = 1;
+                cs->sums[k->off + d] = d < nsum ? sum[d] : 0;
+            }
+    }
 }
 
 /* ---- PreFilter / Filter ------------------------------------------------- */
@@ -1017,7 +1076,7 @@ static void count_filter_domains(cycle_state *cs, const ks_cluster *c)
             constraint *k = &cs->cons[i];
             if (!node_included(cs, k, c, n, &nc))
                 continue;
-            size_t slot = k->off + (size_t)k->topo->dom[n];
+            size_t slot = k->off + (size_t)k->dom[n];
             cs->mark[slot] = 1;
             cs->sums[slot] += signature_count(k->sig, n);
         }
@@ -1166,7 +1225,7 @@ static void follow_pod(pts *p, const ks_cluster *c, uint32_t pod,
     if (strcmp(ns_of(spec), ns_of(cs->spec)) != 0)
         return;
     for (size_t i = 0; i < cs->n; i++)
-        if (topology_domain(cs->cons[i].topo, c, node) < 0)
+        if (node_domain(p, &cs->cons[i], c, node) < 0)
             return;
     node_checks nc = {-1, -1};
     for (size_t i = 0; i < cs->n; i++) {
@@ -1174,7 +1233,7 @@ static void follow_pod(pts *p, const ks_cluster *c, uint32_t pod,
         if (!signature_matches_labels(k->sig, labels_of(spec)) ||
             !node_included(cs, k, c, node, &nc))
             continue;
-        size_t d = (size_t)topology_domain(k->topo, c, node);
+        size_t d = (size_t)node_domain(p, k, c, node);
         if (d < k->ndom)
             move_domain(cs, i, k->off + d, delta);
     }
@@ -1195,10 +1254,13 @@ static ks_status pts_pre_filter(const ks_plugin_call *call)
     }
     if (p->filter.n == 0)
         return ks_status_make(KS_STATUS_SKIP, 0, NULL);
-    refresh_topologies(&p->filter, c);
-    layout(&p->filter);
+    refresh_topologies(p, &p->filter, c);
+    layout(&p->filter, p->topo);
     prepare_affinity(&p->filter);
-    count_filter_domains(&p->filter, c);
+    if (all_nodes_eligible(p, &p->filter, c))
+        sum_filter_domains(p, &p->filter);
+    else
+        count_filter_domains(&p->filter, c);
     finish_filter(&p->filter);
     p->filter_ready = 1;
     return ks_status_ok();
@@ -1218,8 +1280,8 @@ static ks_status pts_filter(const ks_plugin_call *call, const ks_node *node)
     const cycle_state *cs = &p->filter;
     for (size_t i = 0; i < cs->n; i++) {
         const constraint *k = &cs->cons[i];
-        int32_t d = topology_domain(k->topo, c, n);
-        if (d == -1)
+        int32_t d = node_domain(p, k, c, n);
+        if (d == KS_TOPO_NONE)
             return ks_status_make(KS_STATUS_UNSCHEDULABLE_AND_UNRESOLVABLE,
                                   KS_PTS_NODE_LABEL_NOT_MATCH,
                                   msg_missing_label);
@@ -1240,8 +1302,8 @@ static ks_status pts_filter(const ks_plugin_call *call, const ks_node *node)
  * the label (possible only under system defaults). */
 static int32_t score_domain(const constraint *k, size_t n)
 {
-    int32_t d = k->topo->dom[n];
-    return d >= 0 ? d : k->topo->empty_id;
+    int32_t d = k->dom[n];
+    return d >= 0 ? d : k->empty_id;
 }
 
 /* initPreScoreState: ignored nodes, tracked domains and weights from the
@@ -1260,7 +1322,7 @@ static void track_filtered(pts *p, const uint32_t *nodes, size_t nnodes,
         }
         for (size_t i = 0; i < cs->n; i++) {
             constraint *k = &cs->cons[i];
-            if (k->topo->hostname)
+            if (k->hostname)
                 continue; /* per-node counts are read at Score */
             size_t slot = k->off + (size_t)score_domain(k, n);
             if (!cs->mark[slot]) {
@@ -1273,7 +1335,7 @@ static void track_filtered(pts *p, const uint32_t *nodes, size_t nnodes,
      * filtered nodes that are not ignored. */
     for (size_t i = 0; i < cs->n; i++) {
         constraint *k = &cs->cons[i];
-        size_t size = k->topo->hostname ? nnodes - nignored : k->topo_size;
+        size_t size = k->hostname ? nnodes - nignored : k->topo_size;
         k->weight = log((double)(size + 2));
     }
 }
@@ -1288,12 +1350,28 @@ static void count_score_domains(cycle_state *cs, const ks_cluster *c,
         node_checks nc = {-1, -1};
         for (size_t i = 0; i < cs->n; i++) {
             constraint *k = &cs->cons[i];
-            if (k->topo->hostname || !node_included(cs, k, c, n, &nc))
+            if (k->hostname || !node_included(cs, k, c, n, &nc))
                 continue;
             size_t slot = k->off + (size_t)score_domain(k, n);
             if (cs->mark[slot])
                 cs->sums[slot] += signature_count(k->sig, n);
         }
+    }
+}
+
+/* count_score_domains when every node is eligible and carries every key:
+ * the tracked domains take the signatures' domain sums.  O(domains). */
+static void sum_score_domains(pts *p, cycle_state *cs)
+{
+    for (size_t i = 0; i < cs->n; i++) {
+        constraint *k = &cs->cons[i];
+        if (k->hostname)
+            continue;
+        size_t nsum;
+        const int64_t *sum = domain_sums(p, k->sig, k->key, &nsum);
+        for (size_t d = 0; d < k->ndom; d++)
+            if (cs->mark[k->off + d])
+                cs->sums[k->off + d] = d < nsum ? sum[d] : 0;
     }
 }
 
@@ -1335,20 +1413,33 @@ static ks_status pts_pre_score(const ks_plugin_call *call,
      * system defaults a node without a zone still spreads by hostname. */
     int require_all = (spec && spec->nspread > 0) ||
                       p->args->defaulting_type != KS_PTS_SYSTEM_DEFAULTING;
-    refresh_topologies(&p->score, c);
-    if (!require_all)
+    if (!require_all) /* before the sync: it may add a domain */
         for (size_t i = 0; i < p->score.n; i++) {
-            topology *t = p->score.cons[i].topo;
-            if (t->empty_id < 0)
-                t->empty_id = topology_intern(t, "");
+            constraint *k = &p->score.cons[i];
+            k->empty_id = ks_topology_domain_intern(p->topo, k->key, "");
         }
-    layout(&p->score);
+    refresh_topologies(p, &p->score, c);
+    layout(&p->score, p->topo);
     reserve_score_nodes(p, c, nodes, n);
     prepare_affinity(&p->score);
     track_filtered(p, nodes, n, require_all);
-    count_score_domains(&p->score, c, require_all);
+    if (require_all && all_nodes_eligible(p, &p->score, c))
+        sum_score_domains(p, &p->score);
+    else
+        count_score_domains(&p->score, c, require_all);
     p->score_ready = 1;
     return ks_status_ok();
+}
+
+/* math.Round (half away from zero) without a libm call in the usual
+ * range: for 0 <= x < 2^53, x - trunc(x) is exact (Sterbenz). */
+static int64_t round_score(double x)
+{
+    if (x >= 0 && x < 9007199254740992.0) {
+        int64_t i = (int64_t)x;
+        return x - (double)i >= 0.5 ? i + 1 : i;
+    }
+    return (int64_t)round(x);
 }
 
 /* scoreForCount summed over the constraints whose key the node has:
@@ -1365,17 +1456,17 @@ static int64_t pts_score(const ks_plugin_call *call, const ks_node *node)
     double score = 0;
     for (size_t i = 0; i < cs->n; i++) {
         const constraint *k = &cs->cons[i];
-        int32_t d = topology_domain(k->topo, c, n);
-        if (d == -1)
+        int32_t d = node_domain(p, k, c, n);
+        if (d == KS_TOPO_NONE)
             continue;
         int64_t cnt = 0;
-        if (k->topo->hostname)
+        if (k->hostname)
             cnt = signature_count(k->sig, n);
         else if (d >= 0 && (size_t)d < k->ndom)
             cnt = cs->sums[k->off + (size_t)d];
         score += (double)cnt * k->weight + (double)(k->max_skew - 1);
     }
-    return (int64_t)round(score);
+    return round_score(score);
 }
 
 static int score_node_ignored(const pts *p, size_t i)
@@ -1401,11 +1492,18 @@ static void pts_normalize(const ks_plugin_call *call, int64_t *scores,
         if (scores[i] > max)
             max = scores[i];
     }
+    /* The same quotient in 32 bits when it fits (a 64-bit division costs
+     * several times more): 0 <= numerator <= 100 * max < 2^32. */
+    int narrow = min >= 0 && max > 0 &&
+                 max <= (int64_t)(UINT32_MAX / (2 * KS_MAX_NODE_SCORE));
     for (size_t i = 0; i < n; i++) {
         if (score_node_ignored(p, i))
             scores[i] = 0;
         else if (max == 0)
             scores[i] = KS_MAX_NODE_SCORE;
+        else if (narrow)
+            scores[i] = (uint32_t)(KS_MAX_NODE_SCORE * (max + min - scores[i])) /
+                        (uint32_t)max;
         else
             scores[i] = KS_MAX_NODE_SCORE * (max + min - scores[i]) / max;
     }
@@ -1480,6 +1578,7 @@ static void *pts_create(const void *args)
 {
     pts *p = ks_xcalloc(1, sizeof *p);
     p->args = args ? args : &default_args;
+    p->topo = ks_topology_index_create();
     return p;
 }
 
@@ -1505,7 +1604,7 @@ static void pts_destroy(void *instance)
     free(p->sigs);
     free(p->sig_table);
     free(p->counted);
-    free(p->topos);
+    ks_topology_index_destroy(p->topo);
     free(p->extra);
     cycle_state_free(&p->filter);
     cycle_state_free(&p->score);
@@ -1537,10 +1636,11 @@ size_t ks_pts_filter_ndomains(const void *instance, size_t i)
 }
 
 /* The slot of value in constraint i's domains, or SIZE_MAX. */
-static size_t slot_of(const cycle_state *cs, size_t i, const char *value)
+static size_t slot_of(const pts *p, const cycle_state *cs, size_t i,
+                      const char *value)
 {
     const constraint *k = &cs->cons[i];
-    int32_t d = topology_find(k->topo, value);
+    int32_t d = ks_topology_domain_find(p->topo, k->key, value);
     if (d < 0 || (size_t)d >= k->ndom || !cs->mark[k->off + (size_t)d])
         return SIZE_MAX;
     return k->off + (size_t)d;
@@ -1552,7 +1652,7 @@ int64_t ks_pts_filter_match_num(const void *instance, size_t i,
     const pts *p = instance;
     if (i >= ks_pts_filter_nconstraints(p))
         return -1;
-    size_t slot = slot_of(&p->filter, i, value);
+    size_t slot = slot_of(p, &p->filter, i, value);
     return slot == SIZE_MAX ? -1 : p->filter.sums[slot];
 }
 
@@ -1593,7 +1693,7 @@ int64_t ks_pts_score_domain_count(const void *instance, size_t i,
     const pts *p = instance;
     if (i >= ks_pts_score_nconstraints(p))
         return -1;
-    size_t slot = slot_of(&p->score, i, value);
+    size_t slot = slot_of(p, &p->score, i, value);
     return slot == SIZE_MAX ? -1 : p->score.sums[slot];
 }
 
@@ -1601,6 +1701,36 @@ size_t ks_pts_nsignatures(const void *instance)
 {
     const pts *p = instance;
     return p->nsigs;
+}
+
+/* The signature's current domain sums against sums of its node counts
+ * (over the nodes of the index's last sync). */
+static int check_domain_sums(const pts *p, const signature *s, char *why,
+                             size_t why_size)
+{
+    for (size_t i = 0; i < s->ndsums; i++) {
+        const ks_domain_sums *ds = &s->dsums[i];
+        if (!ks_domain_sums_current(p->topo, ds))
+            continue; /* rebuilt when next needed */
+        const int32_t *dom = ks_topology_nodes(p->topo, ds->key);
+        for (size_t d = 0; d < ds->ndom; d++) {
+            int64_t want = 0;
+            for (size_t n = 0; n < ks_topology_nnodes(p->topo); n++)
+                if (dom[n] == (int32_t)d)
+                    want += signature_count(s, n);
+            if (want != ds->sum[d]) {
+                snprintf(why, why_size,
+                         "signature (namespace %s), key %s, domain %s: "
+                         "summed %lld, recount %lld",
+                         s->ns, ks_topology_key_name(p->topo, ds->key),
+                         ks_topology_domain_name(p->topo, ds->key,
+                                                 (int32_t)d),
+                         (long long)ds->sum[d], (long long)want);
+                return -1;
+            }
+        }
+    }
+    return 0;
 }
 
 int ks_pts_check(const void *instance, const ks_cluster *c, char *why,
@@ -1632,6 +1762,8 @@ int ks_pts_check(const void *instance, const ks_cluster *c, char *why,
                 return -1;
             }
         }
+        if (check_domain_sums(p, s, why, why_size) != 0)
+            return -1;
     }
     return 0;
 }

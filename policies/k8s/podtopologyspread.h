@@ -113,7 +113,8 @@ int64_t ks_pts_score_domain_count(const void *instance, size_t i,
                                   const char *value);
 
 /* The incremental state against a full recount: every cached selector's
- * per-node counts must equal a count over the cluster's bound pods.
+ * per-node counts must equal a count over the cluster's bound pods, and
+ * its per-domain sums (those still current) the sums of those counts.
  * Returns 0, or -1 with the first difference in why.  O(pods * selectors):
  * for tests and --check. */
 int ks_pts_check(const void *instance, const ks_cluster *c, char *why,

@@ -2257,6 +2257,260 @@ static void test_signatures_built_once_and_evicted(void)
     ks_cluster_destroy(c);
 }
 
+/* ---- topology index: node label changes, domain sums, lazy score terms -- */
+
+/* Gives node n new random zone, region and rack labels (keeping its
+ * hostname); sometimes without a zone or rack, sometimes with a zone value
+ * no node had. */
+static void random_relabel(ks_cluster *c, uint32_t n)
+{
+    static const char *const zones[] = {"a", "b", "c", "d"};
+    ks_node_info info = {0};
+    const char *host = ks_labels_get(&c->node_info[n].labels, "hostname");
+    ks_labels_set(&info.labels, "hostname", host ? host : c->nodes[n].name);
+    ks_labels_set(&info.labels, "region", rnd(2) ? "east" : "west");
+    if (rnd(4))
+        ks_labels_set(&info.labels, "zone", zones[rnd(4)]);
+    if (rnd(2)) {
+        char rack[16];
+        snprintf(rack, sizeof rack, "r%u", rnd(6));
+        ks_labels_set(&info.labels, "rack", rack);
+    }
+    ks_cluster_set_node_info(c, n, &info);
+}
+
+/* Random binds, removals and node relabels: the per-domain sums are
+ * rebuilt when domains move, and every cycle equals a fresh recompute. */
+static void test_relabels_equal_recompute(void)
+{
+    static const ks_ipa_args args = {.hard_pod_affinity_weight = 2};
+    for (uint64_t seed = 11; seed <= 13; seed++) {
+        rng_state = seed;
+        ks_cluster *c = random_cluster();
+        uint32_t probes[RAND_SPECS];
+        const ks_pod_spec *specs[RAND_SPECS];
+        for (int i = 0; i < RAND_SPECS; i++) {
+            probes[i] = add_pod(c, random_spec());
+            specs[i] = c->pods[probes[i]].spec;
+        }
+        void *inc = pl->create(&args);
+        int mismatches = 0;
+        for (int step = 0; step < 400; step++) {
+            uint32_t r = rnd(10);
+            if (r == 0) {
+                random_relabel(c, rnd(RAND_NODES));
+            } else if (r <= 3 && c->running) {
+                uint32_t n = rnd(RAND_NODES);
+                while (c->node_pods[n].n == 0)
+                    n = (n + 1) % RAND_NODES;
+                uint32_t p = c->node_pods[n].pods[0];
+                ks_cluster_complete(c, p, 0);
+                pl->pod_removed(inc, c, p);
+            } else {
+                uint32_t p = add_pod(c, NULL);
+                c->pods[p].spec = specs[rnd(RAND_SPECS)];
+                ks_cluster_bind(c, p, rnd(RAND_NODES), 0);
+                pl->pod_added(inc, c, p);
+            }
+            if (step % 25 == 0) {
+                void *fresh = recompute(c);
+                for (int i = 0; i < RAND_SPECS; i += 3)
+                    mismatches += !same_cycle(c, inc, fresh, probes[i], &args);
+                pl->destroy(fresh);
+            }
+        }
+        CU_ASSERT_EQUAL(mismatches, 0);
+        pl->destroy(inc);
+        ks_cluster_destroy(c);
+    }
+}
+
+typedef struct recorded_pair {
+    char key[32], value[32];
+    int64_t count;
+} recorded_pair;
+
+typedef struct recording {
+    recorded_pair pairs[512];
+    size_t n;
+} recording;
+
+static void record_pair(void *ctx, const char *key, const char *value,
+                        int64_t count)
+{
+    recording *r = ctx;
+    if (r->n == 512)
+        return;
+    recorded_pair *p = &r->pairs[r->n++];
+    snprintf(p->key, sizeof p->key, "%s", key);
+    snprintf(p->value, sizeof p->value, "%s", value);
+    p->count = count;
+}
+
+/* Upstream's Score for node n with the recorded map: the node's labels now
+ * looked up in the map PreScore built. */
+static int64_t score_from(const recording *r, const ks_cluster *c, size_t n)
+{
+    int64_t s = 0;
+    for (size_t i = 0; i < r->n; i++) {
+        const char *v = ks_labels_get(&c->node_info[n].labels, r->pairs[i].key);
+        if (v && strcmp(v, r->pairs[i].value) == 0)
+            s += r->pairs[i].count;
+    }
+    return s;
+}
+
+/* PreScore's map stays what PreScore saw while pods come and go, nodes
+ * change labels or are added, another pod's PreFilter rebuilds domain sums
+ * and namespace labels drop signatures (the lazy score terms are frozen or
+ * folded first): Score and the map agree with a recording taken right
+ * after PreScore.  (Pods are created up front: the instance knows the
+ * pod being scored by address.) */
+static void test_score_state_kept_across_events(void)
+{
+    static const ks_ipa_args args = {.hard_pod_affinity_weight = 1};
+    enum { POOL = 1500 };
+    int mismatches = 0, checked = 0;
+    for (uint64_t seed = 21; seed <= 26; seed++) {
+        rng_state = seed;
+        ks_cluster *c = random_cluster();
+        const ks_pod_spec *specs[RAND_SPECS];
+        for (int i = 0; i < RAND_SPECS; i++)
+            specs[i] = ks_cluster_adopt_spec(c, random_spec());
+        uint32_t first = (uint32_t)c->npods, next = first;
+        for (int i = 0; i < POOL; i++) {
+            uint32_t p = add_pod(c, NULL);
+            c->pods[p].spec = specs[rnd(RAND_SPECS)];
+        }
+        void *inc = pl->create(&args);
+        for (int i = 0; i < 300; i++, next++) {
+            ks_cluster_bind(c, next, rnd(RAND_NODES), 0);
+            pl->pod_added(inc, c, next);
+        }
+        for (int round = 0; round < 20 && next + 40 < first + POOL; round++) {
+            ks_plugin_call call = {.args = &args, .instance = inc,
+                                   .cluster = c, .pod = &c->pods[next++],
+                                   .k8s_minor = 36};
+            uint32_t idx[RAND_NODES];
+            for (uint32_t n = 0; n < RAND_NODES; n++)
+                idx[n] = n;
+            if (pl->pre_score(&call, idx, RAND_NODES).code !=
+                KS_STATUS_SUCCESS)
+                continue;
+            recording *rec = ks_xcalloc(1, sizeof *rec);
+            ks_ipa_map_foreach(inc, KS_IPA_MAP_SCORE, record_pair, rec);
+            size_t size = ks_ipa_map_size(inc, KS_IPA_MAP_SCORE);
+            for (int e = 0; e < 30; e++) {
+                uint32_t r = rnd(20);
+                if (r == 0) {
+                    random_relabel(c, rnd((uint32_t)c->nnodes));
+                } else if (r == 1 && c->nnodes < 64) {
+                    char name[16];
+                    snprintf(name, sizeof name, "x%zu", c->nnodes);
+                    const char *labels[] = {"hostname", name, "zone", "a"};
+                    add_node(c, name, labels, 4);
+                } else if (r == 2) {
+                    /* another pod's cycle syncs and rebuilds sums */
+                    ks_plugin_call oc = call;
+                    oc.pod = &c->pods[next++];
+                    pl->pre_filter(&oc);
+                } else if (r == 3 && rnd(3) == 0) {
+                    ks_labels l = {0};
+                    ks_labels_set(&l, "team", "x");
+                    ks_ipa_set_namespace_labels(inc, "dev", &l);
+                    ks_labels_free(&l);
+                } else if (r < 10 && c->running) {
+                    uint32_t n = rnd(RAND_NODES);
+                    while (c->node_pods[n].n == 0)
+                        n = (n + 1) % RAND_NODES;
+                    uint32_t p = c->node_pods[n].pods[0];
+                    ks_cluster_complete(c, p, 0);
+                    pl->pod_removed(inc, c, p);
+                } else {
+                    ks_cluster_bind(c, next, rnd((uint32_t)c->nnodes), 0);
+                    pl->pod_added(inc, c, next++);
+                }
+            }
+            checked++;
+            int ok = ks_ipa_map_size(inc, KS_IPA_MAP_SCORE) == size;
+            for (size_t i = 0; i < rec->n; i++) {
+                int present = 0;
+                ok &= ks_ipa_map_get(inc, KS_IPA_MAP_SCORE, rec->pairs[i].key,
+                                     rec->pairs[i].value,
+                                     &present) == rec->pairs[i].count &&
+                      present;
+            }
+            for (size_t n = 0; n < c->nnodes; n++)
+                ok &= pl->score(&call, &c->nodes[n]) == score_from(rec, c, n);
+            mismatches += !ok;
+            free(rec);
+        }
+        pl->destroy(inc);
+        ks_cluster_destroy(c);
+    }
+    CU_ASSERT(checked > 20);
+    CU_ASSERT_EQUAL(mismatches, 0);
+}
+
+/* The sums a lazy score term reads are rebuilt by another pod's PreFilter
+ * (a node moved to another zone in between): the term is folded first, so
+ * Score still gives what PreScore saw, read with the node's zone now. */
+static void test_score_term_folded_before_rebuild(void)
+{
+    ks_cluster *c = ks_cluster_create();
+    for (int i = 0; i < 6; i++) {
+        char name[16];
+        snprintf(name, sizeof name, "n%d", i);
+        const char *labels[] = {"zone", i < 3 ? "z1" : "z2", "hostname",
+                                name};
+        add_node(c, name, labels, 4);
+    }
+    /* Existing pods: anti-affinity to "app=q" pods and a preference for
+     * "app=p" pods, both per zone: one counter, one key, two uses. */
+    ks_pod_spec *s = spec("", LBL("app", "s"));
+    expr(term(&s->pod_anti_affinity, 0, "zone"), "app", KS_OP_IN, "q", NULL);
+    expr(term(&s->pod_affinity, 7, "zone"), "app", KS_OP_IN, "p", NULL);
+    const ks_pod_spec *existing = ks_cluster_adopt_spec(c, s);
+    uint32_t incoming = add_pod(c, spec("", LBL("app", "p")));
+    uint32_t other = add_pod(c, spec("", LBL("app", "q")));
+    void *inst = pl->create(pl->default_args);
+    for (int i = 0; i < 9; i++) {
+        uint32_t p = add_pod(c, NULL);
+        c->pods[p].spec = existing;
+        ks_cluster_bind(c, p, (uint32_t)(i % 4), 0); /* z1: 7 pods, z2: 2 */
+        pl->pod_added(inst, c, p);
+    }
+    ks_plugin_call call = {.args = pl->default_args, .instance = inst,
+                           .cluster = c, .pod = &c->pods[incoming],
+                           .k8s_minor = 36};
+    uint32_t idx[6] = {0, 1, 2, 3, 4, 5};
+    CU_ASSERT_EQUAL(pl->pre_score(&call, idx, 6).code, KS_STATUS_SUCCESS);
+    CU_ASSERT_EQUAL(ks_ipa_map_get(inst, KS_IPA_MAP_SCORE, "zone", "z1", NULL),
+                    49);
+    CU_ASSERT_EQUAL(pl->score(&call, &c->nodes[4]), 14);
+    /* n0 (3 pods) moves to z2; q's PreFilter rebuilds the zone sums */
+    const char *moved[] = {"zone", "z2", "hostname", "n0"};
+    ks_node_info info = {0};
+    for (int i = 0; i < 4; i += 2)
+        ks_labels_set(&info.labels, moved[i], moved[i + 1]);
+    ks_cluster_set_node_info(c, 0, &info);
+    ks_plugin_call oc = call;
+    oc.pod = &c->pods[other];
+    pl->pre_filter(&oc);
+    CU_ASSERT_EQUAL(ks_ipa_map_get(inst, KS_IPA_MAP_EXISTING_ANTI, "zone",
+                                   "z2", NULL),
+                    5);
+    /* PreScore's map: z1 49, z2 14, whatever moved since */
+    CU_ASSERT_EQUAL(ks_ipa_map_get(inst, KS_IPA_MAP_SCORE, "zone", "z1", NULL),
+                    49);
+    CU_ASSERT_EQUAL(ks_ipa_map_get(inst, KS_IPA_MAP_SCORE, "zone", "z2", NULL),
+                    14);
+    CU_ASSERT_EQUAL(pl->score(&call, &c->nodes[0]), 14); /* n0 now in z2 */
+    CU_ASSERT_EQUAL(pl->score(&call, &c->nodes[1]), 49);
+    pl->destroy(inst);
+    ks_cluster_destroy(c);
+}
+
 /* ---- suite --------------------------------------------------------------- */
 
 void ks_suite_interpodaffinity(void)
@@ -2371,6 +2625,11 @@ void ks_suite_interpodaffinity(void)
         {"default namespace label", test_default_namespace_label},
         {"NormalizeScore truncates", test_normalize_truncates},
         {"incremental equals recompute", test_incremental_equals_recompute},
+        {"relabels equal recompute", test_relabels_equal_recompute},
+        {"score state kept across events",
+         test_score_state_kept_across_events},
+        {"score term folded before a rebuild",
+         test_score_term_folded_before_rebuild},
         {"signatures built once, evicted exactly",
          test_signatures_built_once_and_evicted},
         {NULL, NULL}};

@@ -2528,6 +2528,168 @@ static void test_what_if_random_moves(void)
     teardown(&f);
 }
 
+/* ---- per-domain sums (topology index) ----------------------------------- */
+
+/* Gives node n the labels (and "!taint") of def, replacing its info. */
+static void relabel(ks_cluster *c, uint32_t n, const char *def)
+{
+    node_build b = {0};
+    b.name = ks_xstrdup(c->nodes[n].name); /* tokens are all labels */
+    each_pair(def, node_token, &b);
+    ks_cluster_set_node_info(c, n, &b.info);
+    free(b.name);
+}
+
+/* Every domain value a node of c has under key, plus one no node has. */
+static void compare_domains(const fixture *f, void *a, void *b, size_t i,
+                            const char *key, int filter)
+{
+    for (size_t n = 0; n <= f->c->nnodes; n++) {
+        const char *v =
+            n < f->c->nnodes
+                ? ks_labels_get(&f->c->node_info[n].labels, key)
+                : "nowhere";
+        if (!v)
+            continue;
+        if (filter) {
+            CU_ASSERT_EQUAL(ks_pts_filter_match_num(a, i, v),
+                            ks_pts_filter_match_num(b, i, v));
+        } else {
+            CU_ASSERT_EQUAL(ks_pts_score_domain_count(a, i, v),
+                            ks_pts_score_domain_count(b, i, v));
+        }
+    }
+}
+
+/* The PreFilter and PreScore states of the incremental instance equal
+ * those of a fresh one for a twin of the pod whose required node affinity
+ * every node matches (a term on a label no node has, DoesNotExist): the
+ * twin never takes the per-domain sums, so this also checks when the pod
+ * itself may.  Constraint by constraint, domain by domain, then the
+ * verdicts and scores. */
+static void compare_states_with_fresh(fixture *f, const pod_def *d)
+{
+    pod_def twin = *d;
+    twin.affinity_key = "never-set";
+    twin.affinity_op = KS_OP_DOES_NOT_EXIST;
+    uint32_t p = new_pod(f->c, spec_of(d));
+    uint32_t q = new_pod(f->c, spec_of(&twin));
+    void *fresh = ks_plugin_podtopologyspread.create(&f->args);
+    ks_plugin_call a = call_of(f), b = call_of(f);
+    a.pod = &f->c->pods[p];
+    b.pod = &f->c->pods[q];
+    b.instance = fresh;
+    const ks_plugin *pl = &ks_plugin_podtopologyspread;
+    CU_ASSERT_EQUAL(pl->pre_filter(&a).code, pl->pre_filter(&b).code);
+    size_t nc = ks_pts_filter_nconstraints(f->inst);
+    CU_ASSERT_EQUAL(nc, ks_pts_filter_nconstraints(fresh));
+    for (size_t i = 0; i < nc && i < 4 && d->spread[i].max_skew; i++) {
+        CU_ASSERT_EQUAL(ks_pts_filter_min_match(f->inst, i),
+                        ks_pts_filter_min_match(fresh, i));
+        CU_ASSERT_EQUAL(ks_pts_filter_ndomains(f->inst, i),
+                        ks_pts_filter_ndomains(fresh, i));
+    }
+    size_t k = 0;
+    for (size_t i = 0; i < 4 && d->spread[i].max_skew; i++)
+        if (d->spread[i].when == DNS)
+            compare_domains(f, f->inst, fresh, k++, d->spread[i].key, 1);
+    for (size_t n = 0; n < f->c->nnodes; n++)
+        CU_ASSERT_EQUAL(pl->filter(&a, &f->c->nodes[n]).code,
+                        pl->filter(&b, &f->c->nodes[n]).code);
+    uint32_t all[16];
+    for (size_t i = 0; i < f->c->nnodes && i < 16; i++)
+        all[i] = (uint32_t)i;
+    CU_ASSERT_EQUAL(pl->pre_score(&a, all, f->c->nnodes).code,
+                    pl->pre_score(&b, all, f->c->nnodes).code);
+    k = 0;
+    for (size_t i = 0; i < 4 && d->spread[i].max_skew; i++)
+        if (d->spread[i].when == SA) {
+            CU_ASSERT_EQUAL(ks_pts_score_ndomains(f->inst, k),
+                            ks_pts_score_ndomains(fresh, k));
+            compare_domains(f, f->inst, fresh, k++, d->spread[i].key, 0);
+        }
+    for (size_t n = 0; n < f->c->nnodes; n++)
+        CU_ASSERT_EQUAL(pl->score(&a, &f->c->nodes[n]),
+                        pl->score(&b, &f->c->nodes[n]));
+    pl->destroy(fresh);
+}
+
+/* Probes for the per-domain sums: every node eligible with one key and
+ * with two (same nodes or not), taints honored (eligible only while no
+ * node is tainted), a node selector (never all eligible). */
+static const pod_def sum_probes[] = {
+    {.labels = "app=web", .spread = {SP(1, "zone", DNS, "app=web"),
+                                     SP(2, "zone", SA, "app=web"),
+                                     SP(1, HOST, SA, "app=web")}},
+    {.labels = "app=web", .spread = {SP(1, "zone", DNS, "app"),
+                                     SP(1, "rack", DNS, "app=web"),
+                                     SP(1, "rack", SA, "app"),
+                                     SP(1, "zone", SA, "tier=x")}},
+    {.labels = "app=db", .spread = {SP(2, "rack", DNS, "app=db",
+                                       .honor_taints = 1),
+                                    SP(1, "rack", SA, "app=db",
+                                       .honor_taints = 1)}},
+    {.labels = "app=web", .node_selector = "zone=z1",
+     .spread = {SP(1, "zone", DNS, "app=web"), SP(1, "zone", SA, "app")}},
+};
+
+static const char *const sum_node_labels[] = {
+    "zone=z1 rack=r1", "zone=z1 rack=r2", "zone=z2 rack=r3", "zone=z2",
+    "zone=z3 rack=r4", "rack=r5",         "zone=z1 rack=r1 !taint", "",
+};
+
+/* Random binds, completions, node label changes and new nodes: the
+ * signatures' per-domain sums follow the pods, are rebuilt when domains
+ * move, and every state equals a fresh instance's. */
+static void test_domain_sums_follow_changes(void)
+{
+    fixture f;
+    static const pod_def none = {0};
+    static const char *const nodes[] = {
+        "n0 zone=z1 rack=r1", "n1 zone=z1 rack=r2", "n2 zone=z2 rack=r3",
+        "n3 zone=z2 rack=r4", "n4 zone=z3 rack=r5", "n5 zone=z3 rack=r6"};
+    setup(&f, &none, nodes, 6, NULL, 0, NULL);
+    const ks_pod_spec *specs[6];
+    for (size_t i = 0; i < 6; i++) {
+        ks_pod_spec *s = ks_xcalloc(1, sizeof *s);
+        set_labels(&s->labels, workload_labels[i]);
+        specs[i] = ks_cluster_adopt_spec(f.c, s);
+    }
+    static const int64_t none_req[KS_RES_COUNT] = {0};
+    uint64_t seed = 7;
+    for (size_t step = 0; step < 1500; step++) {
+        uint64_t r = lcg(&seed) % 20;
+        if (r == 0 && f.c->nnodes < 14) {
+            char name[16];
+            snprintf(name, sizeof name, "n%zu", f.c->nnodes);
+            uint32_t n = ks_cluster_add_node(f.c, name, node_alloc, 0);
+            relabel(f.c, n, sum_node_labels[lcg(&seed) % 8]);
+        } else if (r <= 2) {
+            relabel(f.c, (uint32_t)(lcg(&seed) % f.c->nnodes),
+                    sum_node_labels[lcg(&seed) % 8]);
+        } else if (r <= 12 || f.c->running == 0) {
+            uint32_t p = ks_cluster_add_pod(f.c, 0, none_req, KS_SECOND, 0, 0);
+            f.c->pods[p].spec = specs[lcg(&seed) % 6];
+            ks_cluster_bind(f.c, p, (uint32_t)(lcg(&seed) % f.c->nnodes), 0);
+            ks_plugin_podtopologyspread.pod_added(f.inst, f.c, p);
+        } else {
+            uint32_t n = (uint32_t)(lcg(&seed) % f.c->nnodes);
+            for (size_t k = 0; k < f.c->nnodes && f.c->node_pods[n].n == 0; k++)
+                n = (n + 1) % (uint32_t)f.c->nnodes;
+            const ks_node_pods *np = &f.c->node_pods[n];
+            uint32_t p = np->pods[lcg(&seed) % np->n];
+            ks_cluster_complete(f.c, p, 0);
+            ks_plugin_podtopologyspread.pod_removed(f.inst, f.c, p);
+        }
+        if (step % 5 == 0)
+            compare_states_with_fresh(&f, &sum_probes[step / 5 % 4]);
+        if (step % 50 == 0)
+            check_or_print(&f, step);
+    }
+    check_or_print(&f, 1500);
+    teardown(&f);
+}
+
 /* validation_pluginargs.go ValidatePodTopologySpreadArgs. */
 static void test_args_validation(void)
 {
@@ -2741,6 +2903,7 @@ void ks_suite_podtopologyspread(void)
         {"what-if matches a fresh PreFilter",
          test_what_if_matches_fresh_prefilter},
         {"what-if random moves", test_what_if_random_moves},
+        {"domain sums follow changes", test_domain_sums_follow_changes},
         {"invalid selector is an error", test_invalid_selector_is_error},
         {"system defaults without source",
          test_system_defaults_without_source},
