@@ -254,6 +254,30 @@ static const char *fit_message(fit_instance *inst, const ks_pod *pod,
                                int nres)
 {
     static const char generic[] = "Insufficient resources";
+    /* The common rejections (pods, cpu, memory, ephemeral-storage) have
+     * fixed texts: no formatting on the filter's hot path. */
+    static const char *const fixed[16] = {
+        "",
+        "Too many pods",
+        "Insufficient cpu",
+        "Too many pods, Insufficient cpu",
+        "Insufficient memory",
+        "Too many pods, Insufficient memory",
+        "Insufficient cpu, Insufficient memory",
+        "Too many pods, Insufficient cpu, Insufficient memory",
+        "Insufficient ephemeral-storage",
+        "Too many pods, Insufficient ephemeral-storage",
+        "Insufficient cpu, Insufficient ephemeral-storage",
+        "Too many pods, Insufficient cpu, Insufficient ephemeral-storage",
+        "Insufficient memory, Insufficient ephemeral-storage",
+        "Too many pods, Insufficient memory, Insufficient ephemeral-storage",
+        "Insufficient cpu, Insufficient memory, "
+        "Insufficient ephemeral-storage",
+        "Too many pods, Insufficient cpu, Insufficient memory, "
+        "Insufficient ephemeral-storage",
+    };
+    if (!(reasons & KS_FIT_INSUFFICIENT_SCALAR))
+        return fixed[reasons & 15];
     if (!inst)
         return generic;
     inst->msg[0] = '\0';
