@@ -1033,6 +1033,29 @@ static int load_text(char *text, size_t len, const char *name,
     return 0;
 }
 
+int ks_scenario_load_tree(const struct ks_yt_node *root, const char *text,
+                          size_t len, const char *name, ks_scenario **out,
+                          ks_error *err)
+{
+    *out = NULL;
+    ks_error_clear(err);
+    ks_scenario *sc = ks_xcalloc(1, sizeof *sc);
+    sc->path = ks_xstrdup(name ? name : "<scenario>");
+    sc->text = ks_xmalloc(len + 1);
+    if (len)
+        memcpy(sc->text, text, len);
+    sc->text[len] = '\0';
+    sc->text_len = len;
+    ks_yt_ctx c = {sc->path, err};
+    int rc = load_document(&c, root, sc);
+    if (rc) {
+        ks_scenario_destroy(sc);
+        return rc;
+    }
+    *out = sc;
+    return 0;
+}
+
 int ks_scenario_load_buffer(const char *buf, size_t len, const char *name,
                             ks_scenario **out, ks_error *err)
 {

@@ -100,6 +100,16 @@ int ks_scenario_load_file(const char *path, ks_scenario **out, ks_error *err);
 int ks_scenario_load_buffer(const char *buf, size_t len, const char *name,
                             ks_scenario **out, ks_error *err);
 
+/* Loads a scenario from an already parsed document root (sweeps edit the
+ * tree of the base scenario before loading it).  text[0..len) is stored as
+ * the scenario's text (the output's /meta scenario) and name is the file
+ * name in errors and the folder relative paths are resolved against.  The
+ * tree is only read.  Same contract as ks_scenario_load_buffer. */
+struct ks_yt_node;
+int ks_scenario_load_tree(const struct ks_yt_node *root, const char *text,
+                          size_t len, const char *name, ks_scenario **out,
+                          ks_error *err);
+
 void ks_scenario_destroy(ks_scenario *sc);
 
 #endif
