@@ -1039,7 +1039,9 @@ static int open_for_reading(h5ctx *x)
     return 0;
 }
 
-int ks_output_read(const char *path, ks_dataset **out, ks_error *err)
+/* Opens path and reads /meta, then the tables unless meta_only. */
+static int read_dataset(const char *path, int meta_only, ks_dataset **out,
+                        ks_error *err)
 {
     *out = NULL;
     h5quiet q;
@@ -1048,7 +1050,7 @@ int ks_output_read(const char *path, ks_dataset **out, ks_error *err)
     ks_dataset *ds = ks_xcalloc(1, sizeof *ds);
     int rc = open_for_reading(&x);
     if (!rc)
-        rc = read_all(&x, ds);
+        rc = meta_only ? read_meta(&x, ds) : read_all(&x, ds);
     if (x.file >= 0)
         H5Fclose(x.file);
     h5_unquiet(&q);
@@ -1058,6 +1060,16 @@ int ks_output_read(const char *path, ks_dataset **out, ks_error *err)
     }
     *out = ds;
     return 0;
+}
+
+int ks_output_read(const char *path, ks_dataset **out, ks_error *err)
+{
+    return read_dataset(path, 0, out, err);
+}
+
+int ks_output_read_meta(const char *path, ks_dataset **out, ks_error *err)
+{
+    return read_dataset(path, 1, out, err);
 }
 
 void ks_dataset_destroy(ks_dataset *ds)

@@ -12,9 +12,10 @@
 
 #include "analysis/output.h"
 #include "analysis/plot.h"
-#include "analysis/recorder.h"
+#include "analysis/simulate.h"
 #include "analysis/summary.h"
 #include "cli/cli.h"
+#include "cli/progress.h"
 #include "scenarios/run.h"
 #include "scenarios/scenario.h"
 #include "sim/xalloc.h"
@@ -133,13 +134,6 @@ static int parse_args(int argc, char **argv, run_args *a)
     return -1;
 }
 
-static void sample_into_recorder(void *ctx, const ks_cluster *c,
-                                 const int64_t queue[3], ks_time now)
-{
-    const ks_queue_gauges q = {queue[0], queue[1], queue[2]};
-    ks_recorder_sample_queue(ctx, c, &q, now);
-}
-
 static int file_exists(const char *path)
 {
     struct stat st;
@@ -163,40 +157,31 @@ static void draw_figures(const run_args *a, const char *out)
 
 static int simulate(const run_args *a, const ks_scenario *sc, const char *out)
 {
-    ks_recorder *rec = ks_recorder_create();
-    ks_run_options opt = {
+    ks_progress *progress = ks_progress_create(stderr, 0);
+    ks_simulate_options opt = {
         .seed_set = a->seed_set,
         .seed = a->seed,
-        .sample = sample_into_recorder,
-        .sample_ctx = rec,
         .check_invariants = a->check,
         .k8s_minor = a->k8s_minor,
+        .force = a->force,
+        .ksim_version = PACKAGE_VERSION,
+        .progress = ks_progress_run,
+        .progress_ctx = progress,
     };
-    ks_run *run = ks_run_create(sc, &opt);
+    ks_simulate_result res;
     ks_error err;
-    ks_error_clear(&err);
-    int rc = ks_run_execute(run, &err);
-    if (rc == 0)
-        rc = ks_output_write_run(out, a->force, PACKAGE_VERSION, sc, run, rec,
-                                 &err);
-    int status = KS_EXIT_OK;
-    if (rc != 0) {
-        status = ks_cli_fail(&err);
-    } else {
-        ks_summary sum;
-        ks_summary_compute(ks_run_cluster(run), rec, &sum);
-        printf("scenario     %s (seed %llu, %.0f s simulated, %llu events)\n",
-               sc->name, (unsigned long long)ks_run_seed(run),
-               (double)ks_run_end_time(run) / 1e9,
-               (unsigned long long)ks_run_events(run));
-        ks_summary_print(&sum, stdout);
-        printf("dataset      %s\n", out);
-        if (a->plot)
-            draw_figures(a, out);
-    }
-    ks_run_destroy(run);
-    ks_recorder_destroy(rec);
-    return status;
+    int rc = ks_simulate_to_file(sc, &opt, out, &res, &err);
+    ks_progress_destroy(progress);
+    if (rc != 0)
+        return ks_cli_fail(&err);
+    printf("scenario     %s (seed %llu, %.0f s simulated, %llu events)\n",
+           sc->name, (unsigned long long)res.seed,
+           (double)res.end_time / 1e9, (unsigned long long)res.events);
+    ks_summary_print(&res.summary, stdout);
+    printf("dataset      %s\n", out);
+    if (a->plot)
+        draw_figures(a, out);
+    return KS_EXIT_OK;
 }
 
 /* What the scheduler configuration asks that ksim does not simulate. */

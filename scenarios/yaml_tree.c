@@ -979,3 +979,244 @@ int ks_yt_enum(const ks_yt_ctx *c, const ks_yt_node *n, const char *what,
     return ks_yt_fail(c, n, KS_EINVAL, "unknown %s %s (expected one of: %s)",
                       what, ks_yt_quote(t, q, sizeof q), list);
 }
+
+/* ---- editing ----------------------------------------------------------- */
+
+ks_yt_node *ks_yt_clone(const ks_yt_node *n)
+{
+    ks_yt_node *c = ks_xcalloc(1, sizeof *c);
+    c->kind = n->kind;
+    c->line = n->line;
+    c->col = n->col;
+    c->quoted = n->quoted;
+    if (n->text) {
+        c->text = ks_xstrndup(n->text, n->len);
+        c->len = n->len;
+    }
+    for (size_t i = 0; i < n->n; i++) {
+        ks_yt_node *item = ks_yt_clone(n->items[i]);
+        if (n->items[i]->key)
+            item->key = ks_yt_clone(n->items[i]->key);
+        node_append(c, item);
+    }
+    return c;
+}
+
+/* One step of a path: a key (word or ["quoted"]) or an [index]. */
+typedef struct path_step {
+    int is_index;
+    size_t index;
+    char key[1024];
+} path_step;
+
+/* Reads the step at *p into st; returns 0, or -1 on bad syntax. */
+static int read_step(const char **p, path_step *st)
+{
+    const char *s = *p;
+    st->is_index = 0;
+    if (s[0] == '[' && s[1] == '"') {
+        size_t k = 0;
+        for (s += 2; *s && *s != '"'; s++) {
+            if (*s == '\\' && s[1])
+                s++;
+            if (k + 1 >= sizeof st->key)
+                return -1;
+            st->key[k++] = *s;
+        }
+        if (s[0] != '"' || s[1] != ']')
+            return -1;
+        st->key[k] = '\0';
+        *p = s + 2;
+        return 0;
+    }
+    if (s[0] == '[') {
+        char *end;
+        errno = 0;
+        unsigned long long i = strtoull(s + 1, &end, 10);
+        if (end == s + 1 || *end != ']' || errno || s[1] == '-' || s[1] == '+')
+            return -1;
+        st->is_index = 1;
+        st->index = (size_t)i;
+        *p = end + 1;
+        return 0;
+    }
+    size_t len = strcspn(s, ".[");
+    if (len == 0 || len >= sizeof st->key)
+        return -1;
+    memcpy(st->key, s, len);
+    st->key[len] = '\0';
+    *p = s + len;
+    return 0;
+}
+
+static ks_yt_node *new_key(const char *text)
+{
+    ks_yt_node *k = ks_xcalloc(1, sizeof *k);
+    k->kind = KS_YT_SCALAR;
+    k->text = ks_xstrdup(text);
+    k->len = strlen(text);
+    return k;
+}
+
+/* The child of n named by st, created (an empty mapping) when st is a
+ * missing key of a mapping; NULL with *why set otherwise. */
+static ks_yt_node *step_into(ks_yt_node *n, const path_step *st,
+                             const char **why)
+{
+    if (st->is_index) {
+        if (n->kind != KS_YT_SEQUENCE) {
+            *why = "an [index] step on a value that is not a sequence";
+            return NULL;
+        }
+        if (st->index >= n->n) {
+            *why = "index out of range";
+            return NULL;
+        }
+        return n->items[st->index];
+    }
+    if (n->kind == KS_YT_SCALAR && ks_yt_is_null(n)) {
+        /* `key:` with no value: becomes the mapping the path needs. */
+        free(n->text);
+        n->text = NULL;
+        n->len = 0;
+        n->kind = KS_YT_MAPPING;
+    }
+    if (n->kind != KS_YT_MAPPING) {
+        *why = "a key step on a value that is not a mapping";
+        return NULL;
+    }
+    for (size_t i = 0; i < n->n; i++)
+        if (!strcmp(n->items[i]->key->text, st->key))
+            return n->items[i];
+    ks_yt_node *child = ks_xcalloc(1, sizeof *child);
+    child->kind = KS_YT_MAPPING;
+    child->line = n->line;
+    child->col = n->col;
+    child->key = new_key(st->key);
+    node_append(n, child);
+    return child;
+}
+
+/* Puts a copy of value in place of old (same parent slot and key). */
+static void replace_node(ks_yt_node *old, const ks_yt_node *value)
+{
+    ks_yt_node *parent = (ks_yt_node *)old->parent;
+    ks_yt_node *c = ks_yt_clone(value);
+    c->key = old->key;
+    c->parent = parent;
+    c->index = old->index;
+    parent->items[old->index] = c;
+    old->key = NULL;
+    ks_yt_free(old);
+}
+
+int ks_yt_set(ks_yt_node *root, const char *path, const ks_yt_node *value,
+              const char **why)
+{
+    ks_yt_node *n = root;
+    const char *p = path;
+    path_step st;
+    *why = NULL;
+    if (!*p) {
+        *why = "an empty path";
+        return KS_EINVAL;
+    }
+    while (*p) {
+        if (*p == '.' && p != path)
+            p++;
+        if (read_step(&p, &st) != 0) {
+            *why = "bad path syntax (expected a.b[0][\"c.d\"])";
+            return KS_EINVAL;
+        }
+        if (!(n = step_into(n, &st, why)))
+            return KS_EINVAL;
+    }
+    replace_node(n, value);
+    return 0;
+}
+
+/* ---- writing ----------------------------------------------------------- */
+
+typedef struct emit_buf {
+    char *data;
+    size_t len, cap;
+} emit_buf;
+
+static int emit_write(void *ctx, unsigned char *buffer, size_t size)
+{
+    emit_buf *b = ctx;
+    b->data = ks_xgrow(b->data, &b->cap, b->len + size + 1, 1);
+    memcpy(b->data + b->len, buffer, size);
+    b->len += size;
+    return 1;
+}
+
+static int emit_node(yaml_emitter_t *em, const ks_yt_node *n)
+{
+    yaml_event_t e;
+    int ok;
+    switch (n->kind) {
+    case KS_YT_SCALAR:
+        ok = yaml_scalar_event_initialize(
+            &e, NULL, NULL, (yaml_char_t *)(n->text ? n->text : ""),
+            (int)n->len, !n->quoted, n->quoted,
+            n->quoted ? YAML_DOUBLE_QUOTED_SCALAR_STYLE
+                      : YAML_PLAIN_SCALAR_STYLE);
+        return ok && yaml_emitter_emit(em, &e);
+    case KS_YT_MAPPING:
+        if (!yaml_mapping_start_event_initialize(&e, NULL, NULL, 1,
+                                                 YAML_BLOCK_MAPPING_STYLE) ||
+            !yaml_emitter_emit(em, &e))
+            return 0;
+        for (size_t i = 0; i < n->n; i++)
+            if (!emit_node(em, n->items[i]->key) ||
+                !emit_node(em, n->items[i]))
+                return 0;
+        return yaml_mapping_end_event_initialize(&e) &&
+               yaml_emitter_emit(em, &e);
+    case KS_YT_SEQUENCE:
+        if (!yaml_sequence_start_event_initialize(&e, NULL, NULL, 1,
+                                                  YAML_BLOCK_SEQUENCE_STYLE) ||
+            !yaml_emitter_emit(em, &e))
+            return 0;
+        for (size_t i = 0; i < n->n; i++)
+            if (!emit_node(em, n->items[i]))
+                return 0;
+        return yaml_sequence_end_event_initialize(&e) &&
+               yaml_emitter_emit(em, &e);
+    }
+    return 0;
+}
+
+int ks_yt_emit(const ks_yt_node *root, char **text, size_t *len)
+{
+    yaml_emitter_t em;
+    yaml_event_t e;
+    emit_buf b = {NULL, 0, 0};
+    *text = NULL;
+    *len = 0;
+    if (!yaml_emitter_initialize(&em))
+        return KS_EIO;
+    yaml_emitter_set_output(&em, emit_write, &b);
+    yaml_emitter_set_unicode(&em, 1);
+    yaml_emitter_set_width(&em, 100);
+    int ok = yaml_stream_start_event_initialize(&e, YAML_UTF8_ENCODING) &&
+             yaml_emitter_emit(&em, &e) &&
+             yaml_document_start_event_initialize(&e, NULL, NULL, NULL, 1) &&
+             yaml_emitter_emit(&em, &e) && emit_node(&em, root) &&
+             yaml_document_end_event_initialize(&e, 1) &&
+             yaml_emitter_emit(&em, &e) &&
+             yaml_stream_end_event_initialize(&e) &&
+             yaml_emitter_emit(&em, &e) && yaml_emitter_flush(&em);
+    yaml_emitter_delete(&em);
+    if (!ok) {
+        free(b.data);
+        return KS_EIO;
+    }
+    if (!b.data)
+        b.data = ks_xcalloc(1, 1);
+    b.data[b.len] = '\0';
+    *text = b.data;
+    *len = b.len;
+    return 0;
+}

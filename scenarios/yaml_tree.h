@@ -164,4 +164,25 @@ int ks_yt_enum(const ks_yt_ctx *c, const ks_yt_node *n, const char *what,
  * escaped, long text cut with "...".  Returns buf. */
 char *ks_yt_quote(const char *s, char *buf, size_t size);
 
+/* ---- editing and writing (sweeps) --------------------------------------- */
+
+/* A deep copy of n (keys included); the copy's parent is NULL.  Line and
+ * column marks are kept, so errors in a copied value still point at the
+ * file it came from. */
+ks_yt_node *ks_yt_clone(const ks_yt_node *n);
+
+/* Replaces the node at path below root (the syntax of ks_yt_path) with a
+ * copy of value.  Missing mapping keys along the path are created (as
+ * mappings, then the last as the value); a sequence index must exist, and
+ * a step cannot go through a scalar.  Returns 0, or KS_EINVAL with
+ * *why set to a static reason ("index out of range", ...). */
+int ks_yt_set(ks_yt_node *root, const char *path, const ks_yt_node *value,
+              const char **why);
+
+/* Writes the document as YAML text (libyaml's emitter, block style, quoted
+ * scalars kept quoted) into a new NUL-terminated buffer *text (free with
+ * free(); *len excludes the NUL).  Parsing the text gives the same tree.
+ * Returns 0, or KS_ENOMEM-free failure KS_EIO if the emitter fails. */
+int ks_yt_emit(const ks_yt_node *root, char **text, size_t *len);
+
 #endif

@@ -14,6 +14,7 @@ KSIM_PACKAGES=(
   libjansson-dev                          # JSON output (ksim explain)
   libcunit1-dev                           # unit tests (CUnit)
   gnuplot-nox                             # figures (external program)
+  libopenmpi-dev openmpi-bin              # sweeps across ranks (Open MPI)
 )
 
 missing=()

@@ -10,7 +10,9 @@ bash scripts/deps.sh
 [ -x configure ] || autoreconf --install --force
 mkdir -p build
 cd build
-[ -f Makefile ] || ../configure --quiet
+if [ ! -f Makefile ] || ! grep -q -- "--with-mpi" config.status; then
+  ../configure --quiet --with-mpi
+fi
 make -j"$(nproc)" --quiet ksim
 cd ..
 build/ksim run scenarios/examples/quickstart.yaml --force
