@@ -23,6 +23,9 @@ status=0
 make -j"$(nproc)" --quiet check || status=$?
 # make check keeps the runner's output in the log: show it, CUnit's summary
 # last (without the harness's own PASS/FAIL line after it).
+if [ -f tests/sweep_mpi.sh.log ]; then
+  grep -E '^(PASS|FAIL|SKIP)' tests/sweep_mpi.sh.log | head -3
+fi
 if [ -f tests/run-tests.log ]; then
   grep -Ev '^(PASS|FAIL|ERROR|XPASS|XFAIL|SKIP): |^(PASS|FAIL|ERROR) tests/run-tests' tests/run-tests.log
 else

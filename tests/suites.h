@@ -30,8 +30,10 @@
     X(loader)                                                                  \
     X(schedconfig)                                                             \
     X(manifests)                                                               \
+    X(sweep)                                                                   \
     X(output)                                                                  \
     X(plot)                                                                    \
+    X(sweep_exec)                                                              \
     X(quickstart)                                                              \
     X(scheduling)                                                              \
     X(cli)                                                                     \
