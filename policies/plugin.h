@@ -10,7 +10,14 @@
  *   PreScore   once per cycle over the feasible nodes; SKIP skips Score;
  *   Score      per feasible node, a raw score;
  *   NormalizeScore  over all raw scores of the plugin, in place, into
- *              [KS_MIN_NODE_SCORE, KS_MAX_NODE_SCORE].
+ *              [KS_MIN_NODE_SCORE, KS_MAX_NODE_SCORE];
+ *   Reserve    when the cycle's chosen node is assumed, in profile order;
+ *              a failure runs every Reserve plugin's Unreserve in reverse
+ *              order and the pod is not bound;
+ *   Permit     after Reserve: success lets the binding go on, a rejection
+ *              unreserves as above (upstream's Wait needs another actor to
+ *              allow the pod later: ksim treats it as a rejection).
+ * Binding is DefaultBinder's: ksim's own, after the bind latency.
  * Plugins see the cluster read-only; they never bind or change state.
  *
  * Instances: a plugin may keep state across its calls (PreFilter results
@@ -108,6 +115,10 @@ typedef struct ks_plugin {
     ks_status (*post_filter)(const ks_plugin_call *call,
                              const ks_postfilter_env *env,
                              ks_postfilter_result *out);
+    /* Reserve / Unreserve / Permit on the node chosen for call->pod. */
+    ks_status (*reserve)(const ks_plugin_call *call, uint32_t node);
+    void (*unreserve)(const ks_plugin_call *call, uint32_t node);
+    ks_status (*permit)(const ks_plugin_call *call, uint32_t node);
     void (*pod_added)(void *instance, const ks_cluster *c, uint32_t pod);
     void (*pod_removed)(void *instance, const ks_cluster *c, uint32_t pod);
     /* A bound pod started terminating (a preemption victim): upstream

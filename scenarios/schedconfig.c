@@ -1862,6 +1862,8 @@ static int add_use(loader *L, const profile_nodes *pn, const sc_profile *p,
     /* The scheduler runs a plugin's PostFilter under the filter flag. */
     u->filter = in_list(p, P_FILTER, k) || in_list(p, P_POST_FILTER, k);
     u->score = in_list(p, P_SCORE, k);
+    u->reserve = in_list(p, P_RESERVE, k);
+    u->permit = in_list(p, P_PERMIT, k);
     u->weight = u->score ? p->weight[k] : 0;
     if (u->score && u->weight < 0)
         warn(L->c,
@@ -1874,7 +1876,8 @@ static int add_use(loader *L, const profile_nodes *pn, const sc_profile *p,
 }
 
 /* Filter order first (it decides which rejection a pod sees), then the
- * PostFilter plugins (preemption), then the plugins that only score. */
+ * PostFilter plugins (preemption), then the plugins that only score, then
+ * those only at Reserve or Permit. */
 static int fill_profile(loader *L, const profile_nodes *pn,
                         const sc_profile *p, ks_profile_config *out)
 {
@@ -1886,6 +1889,10 @@ static int fill_profile(loader *L, const profile_nodes *pn,
         rc = add_use(L, pn, p, p->list[P_POST_FILTER][i], out);
     for (size_t i = 0; !rc && i < p->nlist[P_SCORE]; i++)
         rc = add_use(L, pn, p, p->list[P_SCORE][i], out);
+    for (size_t i = 0; !rc && i < p->nlist[P_RESERVE]; i++)
+        rc = add_use(L, pn, p, p->list[P_RESERVE][i], out);
+    for (size_t i = 0; !rc && i < p->nlist[P_PERMIT]; i++)
+        rc = add_use(L, pn, p, p->list[P_PERMIT][i], out);
     for (size_t i = 0; !rc && i < p->nlist[P_PRE_FILTER]; i++)
         warn_half_enabled(L, p, p->list[P_PRE_FILTER][i]);
     for (size_t i = 0; !rc && i < p->nlist[P_PRE_SCORE]; i++)

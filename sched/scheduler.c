@@ -90,9 +90,9 @@ ks_scheduler_config ks_scheduler_default_config(void)
     c.profiles[0].scheduler_name = KS_DEFAULT_SCHEDULER_NAME;
     c.profiles[0].percentage_of_nodes_to_score = -1;
     c.profiles[0].plugins[0] =
-        (ks_plugin_use){&ks_plugin_noderesources_fit, NULL, 1, 1, 1};
+        (ks_plugin_use){&ks_plugin_noderesources_fit, NULL, 1, 1, 1, 0, 0};
     c.profiles[0].plugins[1] =
-        (ks_plugin_use){&ks_plugin_defaultpreemption, NULL, 1, 0, 0};
+        (ks_plugin_use){&ks_plugin_defaultpreemption, NULL, 1, 0, 0, 0, 0};
     c.profiles[0].nplugins = 2;
     c.nprofiles = 1;
     return c;
@@ -605,6 +605,77 @@ static void start_cycle(ks_scheduler *s)
     ks_engine_after(s->engine, cost, on_cycle_end, s, 0);
 }
 
+/* ---- Reserve and Permit ------------------------------------------------ */
+
+/* RunReservePluginsUnreserve: every enabled Reserve plugin, in reverse
+ * profile order (upstream calls them all, whichever failed). */
+static void run_unreserve(ks_scheduler *s, const ks_pod *pod, uint32_t node)
+{
+    const ks_profile_config *prof = s->cur->profile;
+    for (size_t i = prof->nplugins; i-- > 0;) {
+        const ks_plugin_use *u = &prof->plugins[i];
+        if (u->reserve && u->plugin->unreserve) {
+            ks_plugin_call call = plugin_call(s, i, pod);
+            u->plugin->unreserve(&call, node);
+        }
+    }
+}
+
+/* The first non-success of the enabled plugins at Reserve (permit 0) or
+ * Permit (permit 1); *who is its plugin index. */
+static ks_status_code run_point(ks_scheduler *s, const ks_pod *pod,
+                                uint32_t node, int permit, size_t *who)
+{
+    const ks_profile_config *prof = s->cur->profile;
+    for (size_t i = 0; i < prof->nplugins; i++) {
+        const ks_plugin_use *u = &prof->plugins[i];
+        ks_plugin_call call = plugin_call(s, i, pod);
+        ks_status st = {KS_STATUS_SUCCESS, 0, NULL};
+        if (!permit && u->reserve && u->plugin->reserve)
+            st = u->plugin->reserve(&call, node);
+        else if (permit && u->permit && u->plugin->permit)
+            st = u->plugin->permit(&call, node);
+        if (st.code != KS_STATUS_SUCCESS && st.code != KS_STATUS_SKIP) {
+            *who = i;
+            return st.code;
+        }
+    }
+    return KS_STATUS_SUCCESS;
+}
+
+/* Reserve then Permit on the cycle's node.  On a failure every Reserve
+ * plugin unreserves, the failing plugin is recorded as the pod's rejector
+ * and the pod goes back to the queue: unschedulable for a rejection,
+ * backoff for an error (schedule_one.go schedulingCycle). */
+static ks_status_code reserve_and_permit(ks_scheduler *s)
+{
+    if (!s->cur)
+        return KS_STATUS_SUCCESS;
+    ks_pod *pod = &s->cluster->pods[s->cycle_pod];
+    size_t who = 0;
+    int permit = 0;
+    ks_status_code code = run_point(s, pod, s->cycle_node, 0, &who);
+    if (code == KS_STATUS_SUCCESS) {
+        permit = 1;
+        code = run_point(s, pod, s->cycle_node, 1, &who);
+    }
+    if (code == KS_STATUS_SUCCESS)
+        return code;
+    run_unreserve(s, pod, s->cycle_node);
+    ks_time now = ks_engine_now(s->engine);
+    if (permit)
+        s->cur->stats[who].permit_rejections++;
+    else
+        s->cur->stats[who].reserve_rejections++;
+    if (code == KS_STATUS_ERROR) {
+        ks_queue_error(s->queue, s->cycle_pod, now);
+    } else {
+        pod->rejected_by |= s->cur->bit[who];
+        ks_queue_unschedulable(s->queue, s->cycle_pod, now);
+    }
+    return code;
+}
+
 static void on_cycle_end(ks_engine *e, void *ctx, uint64_t arg)
 {
     (void)arg;
@@ -619,6 +690,8 @@ static void on_cycle_end(ks_engine *e, void *ctx, uint64_t arg)
     } else if (s->cycle_node == CYCLE_ERROR) {
         s->stats.failed_cycles++;
         ks_queue_error(s->queue, s->cycle_pod, ks_engine_now(e));
+    } else if (!s->what_if && reserve_and_permit(s) != KS_STATUS_SUCCESS) {
+        s->stats.failed_cycles++;
     } else {
         ks_queue_done(s->queue, s->cycle_pod);
         unnominate(s, s->cycle_pod);

@@ -46,6 +46,8 @@ typedef struct ks_plugin_use {
     int filter;       /* enabled at PreFilter and Filter */
     int score;        /* enabled at PreScore, Score and NormalizeScore */
     int64_t weight;   /* Score weight; 0 is treated as 1 as upstream does */
+    int reserve;      /* enabled at Reserve (and its Unreserve) */
+    int permit;       /* enabled at Permit */
 } ks_plugin_use;
 
 /* One profile (KubeSchedulerConfiguration profiles[i]): the pods whose
@@ -139,6 +141,8 @@ typedef struct ks_plugin_stats {
     uint64_t filter_calls;    /* nodes its Filter ran on */
     uint64_t filter_rejections; /* nodes its Filter rejected */
     uint64_t score_calls;     /* nodes it scored */
+    uint64_t reserve_rejections; /* cycles its Reserve failed */
+    uint64_t permit_rejections;  /* cycles its Permit rejected */
 } ks_plugin_stats;
 
 /* The counters of every profile's plugins, in profile then plugin order;

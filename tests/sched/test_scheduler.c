@@ -322,6 +322,111 @@ static void test_cycle_time(void)
     teardown(&f);
 }
 
+/* ---- Reserve and Permit -------------------------------------------------- */
+
+/* A test plugin: Reserve fails the first `reserve_failures` times, Permit
+ * rejects the first `permit_rejections` times; it logs every call. */
+typedef struct gate {
+    int reserve_failures, permit_rejections;
+    int reserves, unreserves, permits;
+    char log[64];
+    size_t nlog;
+} gate;
+
+static gate the_gate;
+
+static void gate_log(char c)
+{
+    if (the_gate.nlog + 1 < sizeof the_gate.log)
+        the_gate.log[the_gate.nlog++] = c;
+}
+
+static ks_status gate_reserve(const ks_plugin_call *call, uint32_t node)
+{
+    (void)call;
+    (void)node;
+    the_gate.reserves++;
+    gate_log('R');
+    if (the_gate.reserve_failures > 0) {
+        the_gate.reserve_failures--;
+        return ks_status_make(KS_STATUS_UNSCHEDULABLE, 0, "reserve failed");
+    }
+    return ks_status_ok();
+}
+
+static void gate_unreserve(const ks_plugin_call *call, uint32_t node)
+{
+    (void)call;
+    (void)node;
+    the_gate.unreserves++;
+    gate_log('U');
+}
+
+static ks_status gate_permit(const ks_plugin_call *call, uint32_t node)
+{
+    (void)call;
+    (void)node;
+    the_gate.permits++;
+    gate_log('P');
+    if (the_gate.permit_rejections > 0) {
+        the_gate.permit_rejections--;
+        return ks_status_make(KS_STATUS_UNSCHEDULABLE, 0, "permit rejected");
+    }
+    return ks_status_ok();
+}
+
+static const ks_plugin gate_plugin = {
+    .name = "TestGate",
+    .reserve = gate_reserve,
+    .unreserve = gate_unreserve,
+    .permit = gate_permit,
+};
+
+/* Reserve runs when the chosen node is assumed, then Permit; a failure at
+ * either unreserves and sends the pod back to the queue unbound; it binds
+ * on a later attempt (schedule_one.go schedulingCycle). */
+static void test_reserve_and_permit(void)
+{
+    fixture f;
+    setup(&f, 2, 4000, 0);
+    ks_scheduler_destroy(f.sched);
+    ks_scheduler_config cfg = ks_scheduler_default_config();
+    ks_profile_config *prof = &cfg.profiles[0];
+    prof->plugins[prof->nplugins++] =
+        (ks_plugin_use){&gate_plugin, NULL, 0, 0, 0, 1, 1};
+    f.sched = ks_scheduler_create(f.engine, f.cluster, f.rng, &cfg, bind_cb,
+                                  &f);
+    the_gate = (gate){.reserve_failures = 1, .permit_rejections = 1};
+    uint32_t a = add_pod(&f, 1000);
+    ks_engine_run(f.engine, 100 * KS_MILLISECOND);
+    /* First attempt: Reserve fails, so Unreserve and no Permit. */
+    CU_ASSERT_EQUAL(f.binds, 0);
+    CU_ASSERT_EQUAL(f.bound_to[a], KS_NO_NODE);
+    CU_ASSERT_STRING_EQUAL(the_gate.log, "RU");
+    /* A rejection sends the pod to the unschedulable pool: with no cluster
+     * event, the leftover flush (pods unschedulable for more than 5 min,
+     * checked every 30 s) retries it.  Second attempt: Reserve ok, Permit
+     * rejects, Unreserve. */
+    ks_engine_run(f.engine, 5 * KS_MINUTE);
+    CU_ASSERT_STRING_EQUAL(the_gate.log, "RU");
+    ks_engine_run(f.engine, 6 * KS_MINUTE);
+    CU_ASSERT_STRING_EQUAL(the_gate.log, "RURPU");
+    CU_ASSERT_EQUAL(f.binds, 0);
+    /* Third: both succeed and the pod binds. */
+    ks_engine_run(f.engine, 12 * KS_MINUTE);
+    CU_ASSERT_STRING_EQUAL(the_gate.log, "RURPURP");
+    CU_ASSERT_EQUAL(f.binds, 1);
+    CU_ASSERT_NOT_EQUAL(f.bound_to[a], KS_NO_NODE);
+    CU_ASSERT_EQUAL(f.cluster->pods[a].attempts, 3);
+    size_t n = 0;
+    const ks_plugin_stats *st = ks_scheduler_plugin_stats(f.sched, &n);
+    CU_ASSERT_EQUAL_FATAL(n, 3);
+    CU_ASSERT_STRING_EQUAL(st[2].plugin, "TestGate");
+    CU_ASSERT_EQUAL(st[2].reserve_rejections, 1);
+    CU_ASSERT_EQUAL(st[2].permit_rejections, 1);
+    teardown(&f);
+}
+
 void ks_suite_scheduler(void)
 {
     static const ks_test_case cases[] = {
@@ -338,6 +443,7 @@ void ks_suite_scheduler(void)
         {"cycle: random tie-break", test_tiebreak_is_random},
         {"profiles chosen by schedulerName", test_profiles_by_scheduler_name},
         {"cycle time and assume at cycle end", test_cycle_time},
+        {"Reserve, Unreserve and Permit", test_reserve_and_permit},
         {NULL, NULL},
     };
     ks_test_add_suite("sched/scheduler", cases);
