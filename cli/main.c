@@ -22,6 +22,8 @@ static const char usage_text[] =
     "\n"
     "commands:\n"
     "  run SCENARIO   simulate a scenario; write its dataset and figures\n"
+    "  validate FILE...\n"
+    "                 check scenarios and sweeps without running them\n"
     "  sweep SWEEP.yaml\n"
     "                 run every point x replication of a sweep (-j N workers)\n"
     "  plot RUN.h5    draw the figures of a run with gnuplot\n"
@@ -79,6 +81,8 @@ int main(int argc, char **argv)
         return ks_cmd_run(argc - 1, argv + 1);
     if (strcmp(cmd, "plot") == 0)
         return ks_cmd_plot(argc - 1, argv + 1);
+    if (strcmp(cmd, "validate") == 0)
+        return ks_cmd_validate(argc - 1, argv + 1);
     if (strcmp(cmd, "sweep") == 0)
         return ks_cmd_sweep(argc - 1, argv + 1);
     if (strcmp(cmd, "explain") == 0)

@@ -179,6 +179,38 @@ static void test_plot(void)
     free(dir);
 }
 
+/* validate: the examples are valid; a bad scenario gives FILE:LINE:COL and
+ * exit 2, and nothing runs. */
+static void test_validate(void)
+{
+    char args[9000];
+    char *out = NULL, *err = NULL;
+    char quick[4096];
+    snprintf(quick, sizeof quick, "%s",
+             ks_test_src("scenarios/examples/quickstart.yaml"));
+    snprintf(args, sizeof args, "validate '%s' '%s'", quick,
+             ks_test_src("scenarios/examples/sweep/policies.yaml"));
+    CU_ASSERT_EQUAL(run(args, &out, &err), 0);
+    CU_ASSERT_PTR_NOT_NULL(out && strstr(out, "ok (scenario quickstart)"));
+    CU_ASSERT_PTR_NOT_NULL(out && strstr(out, "ok (sweep policies: 4 points "
+                                              "x 3 replications)"));
+    free(out);
+    free(err);
+    char *scen = path_copy("cli-validate-bad.yaml");
+    CU_ASSERT_EQUAL_FATAL(ks_test_write_file(scen, bad_key), 0);
+    snprintf(args, sizeof args, "validate '%s' '%s'", quick, scen);
+    out = err = NULL;
+    CU_ASSERT_EQUAL(run(args, &out, &err), 2);
+    char want[4200];
+    snprintf(want, sizeof want, "%s:8:5: ", scen);
+    CU_ASSERT_PTR_NOT_NULL(err && strstr(err, want));
+    free(out);
+    free(err);
+    free(scen);
+    CU_ASSERT_EQUAL(run("validate", NULL, NULL), 2);
+    CU_ASSERT_EQUAL(run("validate /nonexistent.yaml", NULL, NULL), 2);
+}
+
 void ks_suite_cli(void)
 {
     static const ks_test_case cases[] = {
@@ -188,6 +220,7 @@ void ks_suite_cli(void)
          test_bad_scenario},
         {"run, existing output, --force", test_run_and_force},
         {"plot, and gnuplot missing", test_plot},
+        {"validate scenarios and sweeps", test_validate},
         {NULL, NULL},
     };
     ks_test_add_suite("cli", cases);
