@@ -27,6 +27,8 @@ static const char usage_text[] =
     "  sweep SWEEP.yaml\n"
     "                 run every point x replication of a sweep (-j N workers)\n"
     "  plot RUN.h5    draw the figures of a run with gnuplot\n"
+    "  export RUN.h5 --csv DIR\n"
+    "                 write every dataset of a run as CSV files\n"
     "  explain MANIFEST.yaml...\n"
     "                 explain the scheduler's decision for a pending pod\n"
     "                 (every filter verdict and score, as JSON)\n"
@@ -70,6 +72,26 @@ int ks_cli_parse_u64(const char *s, unsigned long long *out)
     return 0;
 }
 
+/* The subcommands: each takes its own arguments (argv[0] its name). */
+typedef struct command {
+    const char *name;
+    int (*fn)(int argc, char **argv);
+} command;
+
+static const command commands[] = {
+    {"run", ks_cmd_run},         {"sweep", ks_cmd_sweep},
+    {"validate", ks_cmd_validate}, {"explain", ks_cmd_explain},
+    {"plot", ks_cmd_plot},       {"export", ks_cmd_export},
+    {NULL, NULL}};
+
+static const command *find_command(const char *name)
+{
+    for (const command *c = commands; c->name; c++)
+        if (strcmp(c->name, name) == 0)
+            return c;
+    return NULL;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
@@ -77,28 +99,17 @@ int main(int argc, char **argv)
         return KS_EXIT_USAGE;
     }
     const char *cmd = argv[1];
-    if (strcmp(cmd, "run") == 0)
-        return ks_cmd_run(argc - 1, argv + 1);
-    if (strcmp(cmd, "plot") == 0)
-        return ks_cmd_plot(argc - 1, argv + 1);
-    if (strcmp(cmd, "validate") == 0)
-        return ks_cmd_validate(argc - 1, argv + 1);
-    if (strcmp(cmd, "sweep") == 0)
-        return ks_cmd_sweep(argc - 1, argv + 1);
-    if (strcmp(cmd, "explain") == 0)
-        return ks_cmd_explain(argc - 1, argv + 1);
+    const command *c = find_command(cmd);
+    if (c)
+        return c->fn(argc - 1, argv + 1);
     if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0)
         return cmd_version();
     if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 ||
         strcmp(cmd, "-h") == 0) {
-        if (argc > 2) { /* `ksim help run` is `ksim run --help` */
+        if (argc > 2 && find_command(argv[2])) {
+            /* `ksim help run` is `ksim run --help` */
             char *sub[] = {argv[2], "--help", NULL};
-            if (strcmp(argv[2], "run") == 0)
-                return ks_cmd_run(2, sub);
-            if (strcmp(argv[2], "plot") == 0)
-                return ks_cmd_plot(2, sub);
-            if (strcmp(argv[2], "explain") == 0)
-                return ks_cmd_explain(2, sub);
+            return find_command(argv[2])->fn(2, sub);
         }
         fputs(usage_text, stdout);
         return KS_EXIT_OK;

@@ -34,6 +34,7 @@
     X(output)                                                                  \
     X(plot)                                                                    \
     X(sweep_exec)                                                              \
+    X(export)                                                                  \
     X(quickstart)                                                              \
     X(scheduling)                                                              \
     X(cli)                                                                     \
