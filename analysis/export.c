@@ -39,6 +39,7 @@
 
 #include <hdf5.h>
 
+#include "analysis/h5util.h"
 #include "sim/fsutil.h"
 #include "sim/xalloc.h"
 
@@ -67,83 +68,8 @@ typedef struct h5ctx {
     off_t file_size;  /* bounds what a header may claim, see size_plausible */
 } h5ctx;
 
-typedef struct h5quiet {
-    H5E_auto2_t func;
-    void *data;
-} h5quiet;
-
-/* HDF5 prints its error stack to stderr by default; ksim reports one
- * message of its own instead. */
-static void h5_quiet(h5quiet *q)
-{
-    H5Eget_auto2(H5E_DEFAULT, &q->func, &q->data);
-    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
-}
-
-static void h5_unquiet(const h5quiet *q)
-{
-    H5Eset_auto2(H5E_DEFAULT, q->func, q->data);
-}
-
-/* H5Ewalk2 callback: keeps the innermost error, which names the cause. */
-static herr_t innermost_error(unsigned n, const H5E_error2_t *e, void *data)
-{
-    char *buf = data;
-    if (n == 0 && e->desc)
-        snprintf(buf, WHY_MAX, "%s", e->desc);
-    return 0;
-}
-
-/* Fills x->err with code, the message and HDF5's reason; returns code.
- * Call right after the failing HDF5 call. */
-static int h5_fail(const h5ctx *x, int code, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 3, 4)))
-#endif
-    ;
-
-static int h5_fail(const h5ctx *x, int code, const char *fmt, ...)
-{
-    char what[512], why[WHY_MAX] = "";
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(what, sizeof what, fmt, ap);
-    va_end(ap);
-    H5Ewalk2(H5E_DEFAULT, H5E_WALK_UPWARD, innermost_error, why);
-    if (why[0])
-        return ks_error_set(x->err, code, x->path, 0, 0, "%s (HDF5: %s)",
-                            what, why);
-    return ks_error_set(x->err, code, x->path, 0, 0, "%s", what);
-}
-
-/* Closes any HDF5 identifier; negative (never opened) is a no-op. */
-static void h5_close(hid_t id)
-{
-    if (id < 0)
-        return;
-    switch (H5Iget_type(id)) {
-    case H5I_FILE:
-        H5Fclose(id);
-        break;
-    case H5I_GROUP:
-        H5Gclose(id);
-        break;
-    case H5I_DATATYPE:
-        H5Tclose(id);
-        break;
-    case H5I_DATASPACE:
-        H5Sclose(id);
-        break;
-    case H5I_DATASET:
-        H5Dclose(id);
-        break;
-    case H5I_ATTR:
-        H5Aclose(id);
-        break;
-    default:
-        break;
-    }
-}
+/* HDF5 errors become ks_errors naming the input file (analysis/h5util.h). */
+#define h5_fail(x, code, ...) ks_h5_fail((x)->err, (x)->path, (code), __VA_ARGS__)
 
 /* Frees the strings HDF5 allocated in buf for variable-length members. */
 static void reclaim(hid_t memtype, hid_t space, void *buf)
@@ -195,7 +121,7 @@ static void layout_free(layout *l)
 {
     for (size_t i = 0; i < l->ncols; i++) {
         free(l->cols[i].name);
-        h5_close(l->cols[i].enum_type);
+        ks_h5_close(l->cols[i].enum_type);
     }
     free(l->cols);
     memset(l, 0, sizeof *l);
@@ -289,7 +215,7 @@ static hid_t string_memtype(builder *b, hid_t ftype, column *c)
     size_t size = H5Tget_size(ftype);
     H5T_str_t pad = H5Tget_strpad(ftype);
     if (size == 0 || size > ROW_BYTES_MAX || pad < 0) {
-        h5_close(m);
+        ks_h5_close(m);
         return unsupported(b, "a string of %zu bytes", size);
     }
     c->kind = L_FSTR;
@@ -299,7 +225,7 @@ static hid_t string_memtype(builder *b, hid_t ftype, column *c)
         goto fail;
     return m;
 fail:
-    h5_close(m);
+    ks_h5_close(m);
     return unsupported(b, "a string type HDF5 cannot describe");
 }
 
@@ -333,7 +259,7 @@ static hid_t build_leaf(builder *b, hid_t ftype, const char *prefix,
         c.kind = L_ENUM;
         m = H5Tget_native_type(ftype, H5T_DIR_ASCEND);
         if (m >= 0 && H5Tget_size(m) > 8) {
-            h5_close(m);
+            ks_h5_close(m);
             return unsupported(b, "an enumeration of %zu bytes", fsize);
         }
         if (m >= 0)
@@ -343,8 +269,8 @@ static hid_t build_leaf(builder *b, hid_t ftype, const char *prefix,
         return unsupported(b, "%s values", class_name(cls));
     }
     if (m < 0 || (c.kind == L_ENUM && c.enum_type < 0)) {
-        h5_close(m);
-        h5_close(c.enum_type);
+        ks_h5_close(m);
+        ks_h5_close(c.enum_type);
         return unsupported(b, "a type HDF5 cannot describe");
     }
     c.size = H5Tget_size(m);
@@ -389,7 +315,7 @@ static hid_t build_compound(builder *b, hid_t ftype, const char *prefix,
         cur = align8(cur + msize);
         if (mname)
             H5free_memory(mname);
-        h5_close(mf);
+        ks_h5_close(mf);
     }
     hid_t ct = H5I_INVALID_HID;
     if (ok && cur <= ROW_BYTES_MAX)
@@ -398,11 +324,11 @@ static hid_t build_compound(builder *b, hid_t ftype, const char *prefix,
         unsupported(b, "rows of more than %u bytes", ROW_BYTES_MAX);
     for (int i = 0; ct >= 0 && i < n; i++)
         if (H5Tinsert(ct, names[i], offsets[i], members[i]) < 0) {
-            h5_close(ct);
+            ks_h5_close(ct);
             ct = unsupported(b, "a compound type HDF5 cannot rebuild");
         }
     for (int i = 0; i < n; i++) {
-        h5_close(members[i]);
+        ks_h5_close(members[i]);
         free(names[i]);
     }
     free(members);
@@ -491,8 +417,8 @@ static hid_t build_array(builder *b, hid_t ftype, const char *prefix,
         *size = count * esize;
     }
     layout_free(&elem);
-    h5_close(em);
-    h5_close(super);
+    ks_h5_close(em);
+    ks_h5_close(super);
     return m;
 }
 
@@ -653,7 +579,7 @@ static void put_enum(FILE *f, const column *c, const unsigned char *p)
     }
     hid_t super = H5Tget_super(c->enum_type);
     int is_signed = super >= 0 && H5Tget_sign(super) != H5T_SGN_NONE;
-    h5_close(super);
+    ks_h5_close(super);
     uint64_t u = 0;
     int64_t s = 0;
     switch (c->size) {
@@ -769,8 +695,8 @@ static void attr_release(attr_data *ad)
         reclaim(ad->memtype, ad->space, ad->buf);
     free(ad->buf);
     layout_free(&ad->lay);
-    h5_close(ad->memtype);
-    h5_close(ad->space);
+    ks_h5_close(ad->memtype);
+    ks_h5_close(ad->space);
     memset(ad, 0, sizeof *ad);
     ad->memtype = ad->space = H5I_INVALID_HID;
 }
@@ -808,8 +734,8 @@ static int attr_load(const h5ctx *x, hid_t obj, const char *name,
             }
         }
     }
-    h5_close(ftype);
-    h5_close(a);
+    ks_h5_close(ftype);
+    ks_h5_close(a);
     if (rc)
         attr_release(ad);
     return rc;
@@ -883,7 +809,7 @@ static void table_free(table *t)
     free(t->description);
     free_strings(t->units, t->nunits);
     layout_free(&t->lay);
-    h5_close(t->memtype);
+    ks_h5_close(t->memtype);
 }
 
 static void plan_free(plan *p)
@@ -1051,8 +977,8 @@ static int plan_dataset(const h5ctx *x, hid_t file, plan *p, const char *path)
         t.memtype = H5I_INVALID_HID;
     }
     table_free(&t);
-    h5_close(space);
-    h5_close(ftype);
+    ks_h5_close(space);
+    ks_h5_close(ftype);
     H5Dclose(d);
     return rc;
 }
@@ -1078,7 +1004,7 @@ static herr_t visit_link(hid_t g, const char *name, const H5L_info_t *info,
         v->paths = ks_xgrow(v->paths, &v->cap, v->n + 1, sizeof *v->paths);
         v->paths[v->n++] = ks_xasprintf("/%s", name);
     }
-    h5_close(o);
+    ks_h5_close(o);
     return 0;
 }
 
@@ -1095,7 +1021,7 @@ static int make_plan(const h5ctx *x, hid_t file, plan *p)
         rc = h5_fail(x, KS_EHDF5, "cannot open the root group");
     else if (H5Lvisit(root, H5_INDEX_NAME, H5_ITER_INC, visit_link, &v) < 0)
         rc = h5_fail(x, KS_EHDF5, "cannot list the datasets");
-    h5_close(root);
+    ks_h5_close(root);
     for (size_t i = 0; !rc && i < v.n; i++)
         rc = plan_dataset(x, file, p, v.paths[i]);
     free_strings(v.paths, v.n);
@@ -1286,7 +1212,7 @@ static int write_slice(const h5ctx *x, const table *t, hid_t d, hid_t fspace,
         if (t->lay.has_vlen)
             reclaim(t->memtype, mspace, buf);
     }
-    h5_close(mspace);
+    ks_h5_close(mspace);
     return rc;
 }
 
@@ -1309,7 +1235,7 @@ static int write_table(const h5ctx *x, hid_t file, const table *t, FILE *f)
         rc = write_slice(x, t, d, fspace, r, n, buf, f);
     }
     free(buf);
-    h5_close(fspace);
+    ks_h5_close(fspace);
     H5Dclose(d);
     return rc;
 }
@@ -1381,7 +1307,7 @@ static int write_meta(const h5ctx *x, hid_t file, plan *p, FILE *f)
         attr_release(&ad);
     }
     free_strings(attrs.v, attrs.n);
-    h5_close(g);
+    ks_h5_close(g);
     return rc;
 }
 
@@ -1516,8 +1442,8 @@ int ks_export_csv(const char *h5path, const char *dir, int force,
     if (!dir || !*dir)
         return ks_error_set(err, KS_EINVAL, h5path, 0, 0,
                             "no output folder for the CSV files");
-    h5quiet q;
-    h5_quiet(&q);
+    ks_h5quiet q;
+    ks_h5_quiet(&q);
     h5ctx x = {h5path, err, 0};
     hid_t file = H5I_INVALID_HID;
     plan p = {0};
@@ -1532,7 +1458,7 @@ int ks_export_csv(const char *h5path, const char *dir, int force,
         rc = write_all(&x, file, &p, dir, force, summary);
     if (file >= 0)
         H5Fclose(file);
-    h5_unquiet(&q);
+    ks_h5_unquiet(&q);
     if (!rc && summary) {
         summary->skipped = p.skipped;
         summary->nskipped = p.nskipped;

@@ -32,6 +32,7 @@
 
 #include <hdf5.h>
 
+#include "analysis/h5util.h"
 #include "sim/resources.h"
 #include "policies/registry.h"
 #include "sim/fsutil.h"
@@ -164,89 +165,8 @@ typedef struct h5ctx {
     off_t file_size; /* reader only: bounds allocations, see rows_bound */
 } h5ctx;
 
-/* HDF5 prints its error stack to stderr by default; ksim reports one message
- * of its own instead, so printing is switched off while ksim is in HDF5. */
-typedef struct h5quiet {
-    H5E_auto2_t func;
-    void *data;
-} h5quiet;
-
-static void h5_quiet(h5quiet *q)
-{
-    H5Eget_auto2(H5E_DEFAULT, &q->func, &q->data);
-    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
-}
-
-static void h5_unquiet(const h5quiet *q)
-{
-    H5Eset_auto2(H5E_DEFAULT, q->func, q->data);
-}
-
-/* H5Ewalk2 callback: keeps the innermost error's description, which names
- * the real cause ("truncated file", "no space left", ...). */
-static herr_t innermost_error(unsigned n, const H5E_error2_t *e, void *data)
-{
-    char *buf = data;
-    if (n == 0 && e->desc)
-        snprintf(buf, 256, "%s", e->desc);
-    return 0;
-}
-
-/* Fills x->err with KS_EHDF5, "what" and HDF5's reason; returns KS_EHDF5.
- * Must be called right after the failing HDF5 call, before the next call
- * clears the stack. */
-static int h5_fail(const h5ctx *x, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 2, 3)))
-#endif
-    ;
-
-static int h5_fail(const h5ctx *x, const char *fmt, ...)
-{
-    char what[512], why[256] = "";
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(what, sizeof what, fmt, ap);
-    va_end(ap);
-    H5Ewalk2(H5E_DEFAULT, H5E_WALK_UPWARD, innermost_error, why);
-    if (why[0])
-        return ks_error_set(x->err, KS_EHDF5, x->path, 0, 0, "%s (HDF5: %s)",
-                            what, why);
-    return ks_error_set(x->err, KS_EHDF5, x->path, 0, 0, "%s", what);
-}
-
-/* Closes any HDF5 identifier; negative (never opened) is a no-op, so every
- * function can have one cleanup path. */
-static void h5_close(hid_t id)
-{
-    if (id < 0)
-        return;
-    switch (H5Iget_type(id)) {
-    case H5I_FILE:
-        H5Fclose(id);
-        break;
-    case H5I_GROUP:
-        H5Gclose(id);
-        break;
-    case H5I_DATATYPE:
-        H5Tclose(id);
-        break;
-    case H5I_DATASPACE:
-        H5Sclose(id);
-        break;
-    case H5I_DATASET:
-        H5Dclose(id);
-        break;
-    case H5I_ATTR:
-        H5Aclose(id);
-        break;
-    case H5I_GENPROP_LST:
-        H5Pclose(id);
-        break;
-    default:
-        break;
-    }
-}
+/* HDF5 errors become KS_EHDF5 naming the file (analysis/h5util.h). */
+#define h5_fail(x, ...) ks_h5_fail((x)->err, (x)->path, KS_EHDF5, __VA_ARGS__)
 
 /* Fixed-length, NUL-terminated, zero-padded: table names have a known bound
  * (KS_NAME_MAX) and fixed strings keep rows fixed-size and compressible. */
@@ -327,7 +247,7 @@ static hid_t compound_type(const table *t, int in_file)
     }
 done:
     for (size_t i = 0; i < t->nfields; i++)
-        h5_close(members[i]);
+        ks_h5_close(members[i]);
     return ct;
 }
 
@@ -382,8 +302,8 @@ static int attr_string_array(const h5ctx *x, hid_t obj, const char *objname,
         rc = h5_fail(x, "cannot create the %s attribute of %s", name, objname);
     else
         rc = write_attr(x, obj, objname, name, type, space, values);
-    h5_close(type);
-    h5_close(space);
+    ks_h5_close(type);
+    ks_h5_close(space);
     return rc;
 }
 
@@ -467,8 +387,8 @@ static int write_meta(const h5ctx *x, const ks_run_info *info)
         rc = h5_fail(x, "cannot create group /meta");
     else
         rc = write_meta_attrs(x, g, info, scenario);
-    h5_close(g);
-    h5_close(gcpl);
+    ks_h5_close(g);
+    ks_h5_close(gcpl);
     free(scenario);
     return rc;
 }
@@ -505,7 +425,7 @@ static hid_t table_dcpl(size_t nrows)
         goto fail;
     return dcpl;
 fail:
-    h5_close(dcpl);
+    ks_h5_close(dcpl);
     return H5I_INVALID_HID;
 }
 
@@ -540,11 +460,11 @@ static int write_table(const h5ctx *x, const table *t, const void *rows,
         rc = h5_fail(x, "cannot write dataset %s", t->path);
     if (!rc)
         rc = write_table_attrs(x, d, t);
-    h5_close(d);
-    h5_close(dcpl);
-    h5_close(mtype);
-    h5_close(ftype);
-    h5_close(space);
+    ks_h5_close(d);
+    ks_h5_close(dcpl);
+    ks_h5_close(mtype);
+    ks_h5_close(ftype);
+    ks_h5_close(space);
     return rc;
 }
 
@@ -664,8 +584,8 @@ static hid_t create_file(const h5ctx *x, const char *tmp)
         h5_fail(x, "cannot set up the file properties");
     else if ((file = H5Fcreate(tmp, H5F_ACC_TRUNC, fcpl, fapl)) < 0)
         h5_fail(x, "cannot create temporary file '%s'", tmp);
-    h5_close(fcpl);
-    h5_close(fapl);
+    ks_h5_close(fcpl);
+    ks_h5_close(fapl);
     return file;
 }
 
@@ -674,8 +594,8 @@ static int write_hdf5(const char *tmp, const char *path,
                       const ks_run_info *info, const ks_cluster *c,
                       const ks_recorder *rec, ks_error *err)
 {
-    h5quiet q;
-    h5_quiet(&q);
+    ks_h5quiet q;
+    ks_h5_quiet(&q);
     h5ctx x = {H5I_INVALID_HID, path, err, 0};
     int rc = 0;
     x.file = create_file(&x, tmp);
@@ -688,7 +608,7 @@ static int write_hdf5(const char *tmp, const char *path,
     /* Closing flushes: its failure (a full disk) is a write failure. */
     if (x.file >= 0 && H5Fclose(x.file) < 0 && !rc)
         rc = h5_fail(&x, "cannot finish writing");
-    h5_unquiet(&q);
+    ks_h5_unquiet(&q);
     return rc;
 }
 
@@ -804,7 +724,7 @@ static int read_scalar_attr(const h5ctx *x, hid_t g, const char *name,
                           "/meta attribute %s is not a single value", name);
     else if (H5Aread(a, memtype, value) < 0)
         rc = h5_fail(x, "cannot read /meta attribute %s", name);
-    h5_close(space);
+    ks_h5_close(space);
     H5Aclose(a);
     return rc;
 }
@@ -821,7 +741,7 @@ static int read_vlen_string(const h5ctx *x, hid_t a, const char *name,
         *out = ks_xstrdup(s ? s : "");
     if (s)
         H5free_memory(s);
-    h5_close(mtype);
+    ks_h5_close(mtype);
     return rc;
 }
 
@@ -838,7 +758,7 @@ static int read_fixed_string(const h5ctx *x, hid_t a, hid_t ftype,
     if (mtype < 0 || H5Tset_size(mtype, size) < 0 ||
         H5Aread(a, mtype, buf) < 0)
         rc = h5_fail(x, "cannot read /meta attribute %s", name);
-    h5_close(mtype);
+    ks_h5_close(mtype);
     if (rc)
         free(buf);
     else
@@ -865,8 +785,8 @@ static int read_string_attr(const h5ctx *x, hid_t g, const char *name,
         rc = read_vlen_string(x, a, name, out);
     else
         rc = read_fixed_string(x, a, ftype, name, out);
-    h5_close(space);
-    h5_close(ftype);
+    ks_h5_close(space);
+    ks_h5_close(ftype);
     H5Aclose(a);
     return rc;
 }
@@ -943,8 +863,8 @@ static int check_table(const h5ctx *x, const table *t, hid_t d, hsize_t *n)
         rc = ks_error_set(x->err, KS_EHDF5, x->path, 0, 0,
                           "%s claims %llu rows, more than the file can hold",
                           t->path, (unsigned long long)*n);
-    h5_close(ftype);
-    h5_close(space);
+    ks_h5_close(ftype);
+    ks_h5_close(space);
     return rc;
 }
 
@@ -958,7 +878,7 @@ static int read_rows(const h5ctx *x, const table *t, hid_t d, void *rows,
     else if (n > 0 &&
              H5Dread(d, mtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, rows) < 0)
         rc = h5_fail(x, "cannot read %s", t->path);
-    h5_close(mtype);
+    ks_h5_close(mtype);
     return rc;
 }
 
@@ -1044,8 +964,8 @@ static int read_dataset(const char *path, int meta_only, ks_dataset **out,
                         ks_error *err)
 {
     *out = NULL;
-    h5quiet q;
-    h5_quiet(&q);
+    ks_h5quiet q;
+    ks_h5_quiet(&q);
     h5ctx x = {H5I_INVALID_HID, path, err, 0};
     ks_dataset *ds = ks_xcalloc(1, sizeof *ds);
     int rc = open_for_reading(&x);
@@ -1053,7 +973,7 @@ static int read_dataset(const char *path, int meta_only, ks_dataset **out,
         rc = meta_only ? read_meta(&x, ds) : read_all(&x, ds);
     if (x.file >= 0)
         H5Fclose(x.file);
-    h5_unquiet(&q);
+    ks_h5_unquiet(&q);
     if (rc) {
         ks_dataset_destroy(ds);
         return rc;
