@@ -16,6 +16,7 @@ int ks_cmd_explain(int argc, char **argv);
 int ks_cmd_sweep(int argc, char **argv);
 int ks_cmd_validate(int argc, char **argv);
 int ks_cmd_export(int argc, char **argv);
+int ks_cmd_report(int argc, char **argv);
 
 /* Prints err as "ksim: FILE:LINE:COL: message" and maps its code to an exit
  * status (2 for bad input, 1 otherwise). */

@@ -26,6 +26,8 @@ static const char usage_text[] =
     "                 check scenarios and sweeps without running them\n"
     "  sweep SWEEP.yaml\n"
     "                 run every point x replication of a sweep (-j N workers)\n"
+    "  report DIR|RUN.h5...\n"
+    "                 statistics over replications (text, CSV, LaTeX)\n"
     "  plot RUN.h5    draw the figures of a run with gnuplot\n"
     "  export RUN.h5 --csv DIR\n"
     "                 write every dataset of a run as CSV files\n"
@@ -82,7 +84,7 @@ static const command commands[] = {
     {"run", ks_cmd_run},         {"sweep", ks_cmd_sweep},
     {"validate", ks_cmd_validate}, {"explain", ks_cmd_explain},
     {"plot", ks_cmd_plot},       {"export", ks_cmd_export},
-    {NULL, NULL}};
+    {"report", ks_cmd_report},   {NULL, NULL}};
 
 static const command *find_command(const char *name)
 {

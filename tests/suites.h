@@ -35,6 +35,9 @@
     X(plot)                                                                    \
     X(sweep_exec)                                                              \
     X(export)                                                                  \
+    X(stats)                                                                   \
+    X(metrics)                                                                 \
+    X(report)                                                                  \
     X(quickstart)                                                              \
     X(scheduling)                                                              \
     X(cli)                                                                     \
