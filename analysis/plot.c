@@ -1,17 +1,18 @@
-/* plot.c - `ksim plot`: the figures of a run, drawn by gnuplot.
+/* plot.c - `ksim plot RUN.h5`: the figures of one run, drawn by gnuplot.
  *
- * For each figure this writes NAME.dat (the numbers, whitespace columns
- * under a '#' header naming columns and units) and NAME.gp (a self-contained
- * gnuplot script that reads NAME.dat by relative path), then runs gnuplot in
- * the output folder.  Keeping the .dat and .gp files is the point: a
- * researcher restyles a figure by editing the script and running
- * `gnuplot NAME.gp` there, with no ksim involved.
+ * Every figure is one entry of the table `figures` below: a name, whether
+ * the dataset has what it shows, and two writers, one for NAME.dat and one
+ * for NAME.gp (plot_gnuplot.c writes the files and runs gnuplot).  The time
+ * series figures are themselves tables of series, each with its own
+ * presence test, so a series the dataset lacks (pod slots on nodes without
+ * a pod limit; later, a Service's available replicas or request success)
+ * is left out of its figure, and a figure with no series left is not
+ * drawn.  A new figure or series is one more table entry.
  *
- * gnuplot is run with fork/exec (no shell, so odd folder names need no
- * quoting), stdin from /dev/null and its output captured for the error
- * message.  ksim passes outfile='NAME.png.tmp' and renames the PNG into
- * place only when gnuplot succeeded, so a failed run never leaves a
- * truncated PNG under the real name; a rerun by hand writes NAME.png.
+ * All data and scripts are written before gnuplot runs: they are useful
+ * even without gnuplot, e.g. to draw the figures on another machine.
+ *
+ * Owner: the figures helper (issue 4).
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -19,53 +20,29 @@
 
 #include "analysis/plot.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include "analysis/output.h"
+#include "analysis/plot_gnuplot.h"
+#include "analysis/plot_heatmap.h"
 #include "sim/fsutil.h"
 #include "sim/xalloc.h"
-
-#ifndef KS_GNUPLOT
-#define KS_GNUPLOT "gnuplot"
-#endif
 
 /* The CDF keeps at most this many points: beyond it the curve looks the
  * same and the .dat file would grow with the pod count. */
 #define CDF_MAX_POINTS 10000
-/* Captured gnuplot output kept for the error message. */
-#define GNUPLOT_OUTPUT_MAX 600
+/* Heatmap resolution: time bins, and node rows at most (more nodes share
+ * rows).  About the pixels a column-wide figure has for its plot area. */
+#define HEATMAP_COLS 200
+#define HEATMAP_ROWS 200
+/* Up to this many one-node rows, the heatmap's y axis names the nodes. */
+#define HEATMAP_NAMED_ROWS 12
 
-const char *ks_plot_gnuplot_command(void)
-{
-    const char *env = getenv("KSIM_GNUPLOT");
-    return env && *env ? env : KS_GNUPLOT;
-}
-
-/* ---- small helpers ----------------------------------------------------------- */
-
-
-/* Writes s as a single-quoted gnuplot string: '' is gnuplot's escaped
- * quote, and control characters would end the line. */
-static void gp_quoted(FILE *f, const char *s)
-{
-    fputc('\'', f);
-    for (; s && *s; s++) {
-        unsigned char ch = (unsigned char)*s;
-        if (ch == '\'')
-            fputs("''", f);
-        else
-            fputc(ch < 0x20 || ch == 0x7f ? ' ' : ch, f);
-    }
-    fputc('\'', f);
-}
+/* ---- what every figure sees ---------------------------------------------- */
 
 /* The time axis: hours for runs over 2 h, minutes over 2 min, else
  * seconds, so tick labels stay short and readable. */
@@ -73,73 +50,85 @@ typedef struct time_axis {
     double per;       /* seconds per unit */
     const char *unit; /* "h", "min", "s" */
     double span;      /* the run's length in that unit */
+    double span_s;    /* the same in seconds */
 } time_axis;
+
+/* A sorted sample of latencies (seconds). */
+typedef struct latencies {
+    double *v;
+    size_t n;
+} latencies;
+
+typedef struct run_ctx {
+    const ks_dataset *ds;
+    time_axis t;
+    latencies scheduling; /* scheduled - submit */
+    latencies startup;    /* start - submit */
+    ks_heatmap *heat;
+    double pods_allocatable; /* over all nodes */
+} run_ctx;
 
 static time_axis time_axis_of(const ks_dataset *ds)
 {
     double span = ds->end_time_s;
     if (ds->nsamples > 0 && ds->samples[ds->nsamples - 1].time > span)
         span = ds->samples[ds->nsamples - 1].time;
+    if (!(span > 0) || !isfinite(span)) /* a damaged file: no length */
+        span = 0;
     if (span > 2 * 3600.0)
-        return (time_axis){3600.0, "h", span / 3600.0};
+        return (time_axis){3600.0, "h", span / 3600.0, span};
     if (span > 2 * 60.0)
-        return (time_axis){60.0, "min", span / 60.0};
-    return (time_axis){1.0, "s", span};
+        return (time_axis){60.0, "min", span / 60.0, span};
+    return (time_axis){1.0, "s", span, span};
 }
 
-/* Opens outdir/name for writing; *path is set either way (caller frees). */
-static int open_in(const char *outdir, const char *name, char **path,
-                   FILE **f, ks_error *err)
+static int cmp_double(const void *a, const void *b)
 {
-    *path = ks_xasprintf("%s/%s", outdir, name);
-    *f = fopen(*path, "w");
-    if (!*f)
-        return ks_error_set(err, KS_EIO, *path, 0, 0, "cannot write: %s",
-                            strerror(errno));
-    return 0;
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
 }
 
-static int close_written(FILE *f, const char *path, ks_error *err)
+/* to - submit for every pod where both are known, sorted. */
+static latencies latencies_of(const ks_dataset *ds, int startup)
 {
-    int bad = ferror(f);
-    if (fclose(f) != 0 || bad)
-        return ks_error_set(err, KS_EIO, path, 0, 0, "cannot write: %s",
-                            strerror(errno ? errno : EIO));
-    return 0;
+    latencies l = {ks_xcalloc(ds->npods + 1, sizeof(double)), 0};
+    for (size_t i = 0; i < ds->npods; i++) {
+        const ks_pod_row *p = &ds->pods[i];
+        double to = startup ? p->start : p->scheduled;
+        if (isfinite(to) && isfinite(p->submit))
+            l.v[l.n++] = to - p->submit;
+    }
+    qsort(l.v, l.n, sizeof(double), cmp_double);
+    return l;
 }
 
-/* The lines every script starts with.  outfile can be preset with
- * `gnuplot -e "outfile='x.png'"`; ksim does so to write atomically. */
-static void gp_header(FILE *gp, const char *name, const char *what,
-                      const ks_dataset *ds, const char *title)
+static char *figure_title(const run_ctx *rc, const char *what)
 {
-    fprintf(gp, "# %s.gp - %s, from %s.dat.\n", name, what, name);
-    fprintf(gp, "# Written by `ksim plot`; edit and rerun here with: "
-                "gnuplot %s.gp\n",
-            name);
-    fprintf(gp, "if (!exists(\"outfile\")) outfile = '%s.png'\n", name);
-    fputs("set terminal pngcairo size 800,500 font \",10\" noenhanced\n", gp);
-    fputs("set output outfile\n", gp);
-    fputs("set title ", gp);
-    char *full = ds->scenario_name && ds->scenario_name[0]
-                     ? ks_xasprintf("%s: %s", ds->scenario_name, title)
-                     : ks_xstrdup(title);
-    gp_quoted(gp, full);
+    const char *scenario = rc->ds->scenario_name;
+    return scenario && scenario[0] ? ks_xasprintf("%s: %s", scenario, what)
+                                   : ks_xstrdup(what);
+}
+
+static void preamble(FILE *gp, const run_ctx *rc, const char *name,
+                     const char *what, const char *title)
+{
+    char *full = figure_title(rc, title);
+    ks_gp_preamble(gp, name, what, full);
     free(full);
-    fputs("\nset grid\nset key top left Left reverse box opaque\n", gp);
 }
 
-/* gnuplot refuses to plot a file without points, so an empty figure plots
- * nothing (over the ranges already set), with a note saying why. */
-static void gp_empty_plot(FILE *gp, const char *note)
+/* A tick step of 1, 2 or 5 times a power of ten giving at most max_ticks
+ * intervals over span. */
+static double nice_step(double span, int max_ticks)
 {
-    fputs("set label 1 ", gp);
-    gp_quoted(gp, note);
-    fputs(" at graph 0.5, 0.5 center\n", gp);
-    fputs("unset key\nplot NaN notitle\n", gp);
+    double raw = span / max_ticks;
+    double p = pow(10.0, floor(log10(raw)));
+    static const double mult[] = {1, 2, 5, 10};
+    for (int i = 0; i < 4; i++)
+        if (mult[i] * p >= raw)
+            return mult[i] * p;
+    return 10 * p;
 }
-
-/* ---- figure: allocation ------------------------------------------------------- */
 
 /* The x axis of the time figures: the whole run, even when the last
  * sample falls before its end. */
@@ -149,93 +138,220 @@ static void gp_time_axis(FILE *gp, time_axis t)
     fprintf(gp, "set xrange [0:%.9g]\n", t.span > 0 ? t.span : 1.0);
 }
 
-static void allocation_dat(FILE *dat, const ks_dataset *ds, time_axis t)
+/* ---- time series figures ------------------------------------------------- */
+
+typedef struct series {
+    const char *column; /* .dat column name */
+    const char *unit;   /* .dat column unit */
+    const char *title;  /* legend */
+    double (*value)(const run_ctx *, const ks_sample *);
+    int (*present)(const run_ctx *); /* NULL: always */
+} series;
+
+typedef struct ts_spec {
+    const char *what;   /* the script's comment */
+    const char *title;
+    const char *ylabel;
+    int percent;        /* y axis 0..100 % */
+    const series *series;
+    size_t nseries;
+} ts_spec;
+
+static double v_cpu(const run_ctx *rc, const ks_sample *s)
 {
-    fprintf(dat, "# time[%s] cpu_allocated[%%] memory_allocated[%%]\n",
-            t.unit);
-    for (size_t i = 0; i < ds->nsamples; i++) {
-        const ks_sample *s = &ds->samples[i];
-        fprintf(dat, "%.9g %.9g %.9g\n", s->time / t.per,
-                100.0 * s->cpu_allocated, 100.0 * s->memory_allocated);
+    (void)rc;
+    return 100.0 * s->cpu_allocated;
+}
+
+static double v_memory(const run_ctx *rc, const ks_sample *s)
+{
+    (void)rc;
+    return 100.0 * s->memory_allocated;
+}
+
+/* Pod slots: running pods over the nodes' pod limits. */
+static double v_pods(const run_ctx *rc, const ks_sample *s)
+{
+    return 100.0 * (double)s->pods_running / rc->pods_allocatable;
+}
+
+static int has_pod_limits(const run_ctx *rc)
+{
+    return rc->pods_allocatable > 0;
+}
+
+static double v_pending(const run_ctx *rc, const ks_sample *s)
+{
+    (void)rc;
+    return (double)s->pods_pending;
+}
+
+static double v_running(const run_ctx *rc, const ks_sample *s)
+{
+    (void)rc;
+    return (double)s->pods_running;
+}
+
+static double v_active(const run_ctx *rc, const ks_sample *s)
+{
+    (void)rc;
+    return (double)s->queue_active;
+}
+
+static double v_backoff(const run_ctx *rc, const ks_sample *s)
+{
+    (void)rc;
+    return (double)s->queue_backoff;
+}
+
+static double v_unschedulable(const run_ctx *rc, const ks_sample *s)
+{
+    (void)rc;
+    return (double)s->queue_unschedulable;
+}
+
+static const series allocation_series[] = {
+    {"cpu_allocated", "%", "CPU", v_cpu, NULL},
+    {"memory_allocated", "%", "Memory", v_memory, NULL},
+    {"pods_allocated", "%", "Pod slots", v_pods, has_pod_limits},
+};
+
+static const series pending_series[] = {
+    {"pods_pending", "pods", "Pending", v_pending, NULL},
+    {"pods_running", "pods", "Running", v_running, NULL},
+};
+
+static const series queue_series[] = {
+    {"queue_active", "pods", "active", v_active, NULL},
+    {"queue_backoff", "pods", "backoff", v_backoff, NULL},
+    {"queue_unschedulable", "pods", "unschedulable", v_unschedulable, NULL},
+};
+
+#define SERIES(a) (a), sizeof(a) / sizeof((a)[0])
+
+static const ts_spec allocation_spec = {
+    "resources requested by running pods over time", "allocation",
+    "Allocated (% of allocatable)", 1, SERIES(allocation_series)};
+static const ts_spec pending_spec = {
+    "pending and running pods over time", "pending and running pods",
+    "Pods (count)", 0, SERIES(pending_series)};
+static const ts_spec queue_spec = {
+    "scheduling queue lengths over time", "scheduling queue",
+    "Pods in queue (count)", 0, SERIES(queue_series)};
+
+static int series_present(const run_ctx *rc, const series *s)
+{
+    return !s->present || s->present(rc);
+}
+
+static int ts_present(const run_ctx *rc, const void *spec)
+{
+    const ts_spec *ts = spec;
+    for (size_t i = 0; i < ts->nseries; i++)
+        if (series_present(rc, &ts->series[i]))
+            return 1;
+    return 0;
+}
+
+static void ts_dat(FILE *dat, const run_ctx *rc, const void *spec)
+{
+    const ts_spec *ts = spec;
+    fprintf(dat, "# time[%s]", rc->t.unit);
+    for (size_t k = 0; k < ts->nseries; k++)
+        if (series_present(rc, &ts->series[k]))
+            fprintf(dat, " %s[%s]", ts->series[k].column, ts->series[k].unit);
+    fputc('\n', dat);
+    for (size_t i = 0; i < rc->ds->nsamples; i++) {
+        const ks_sample *s = &rc->ds->samples[i];
+        fprintf(dat, "%.9g", s->time / rc->t.per);
+        for (size_t k = 0; k < ts->nseries; k++)
+            if (series_present(rc, &ts->series[k]))
+                fprintf(dat, " %.9g", ts->series[k].value(rc, s));
+        fputc('\n', dat);
     }
 }
 
-static void allocation_gp(FILE *gp, const ks_dataset *ds, time_axis t)
+/* The largest value of the figure's series over all samples (0 if none). */
+static double ts_max(const run_ctx *rc, const ts_spec *ts)
 {
-    gp_header(gp, "allocation", "CPU and memory allocated over time", ds,
-              "CPU and memory allocated");
-    gp_time_axis(gp, t);
-    fputs("set ylabel 'Allocated (% of allocatable)'\n", gp);
-    fputs("set yrange [0:105]\nset ytics 0, 10, 100\n", gp);
-    if (ds->nsamples == 0) {
-        gp_empty_plot(gp, "no metrics samples in this run");
+    double max = 0;
+    for (size_t i = 0; i < rc->ds->nsamples; i++)
+        for (size_t k = 0; k < ts->nseries; k++)
+            if (series_present(rc, &ts->series[k])) {
+                double v = ts->series[k].value(rc, &rc->ds->samples[i]);
+                max = v > max ? v : max;
+            }
+    return max;
+}
+
+static void ts_gp(FILE *gp, const run_ctx *rc, const char *name,
+                  const void *spec)
+{
+    const ts_spec *ts = spec;
+    preamble(gp, rc, name, ts->what, ts->title);
+    gp_time_axis(gp, rc->t);
+    fputs("set ylabel ", gp);
+    ks_gp_quoted(gp, ts->ylabel);
+    fputc('\n', gp);
+    /* Headroom above the data for the key. */
+    if (ts->percent)
+        fputs("set yrange [0:125]\nset ytics 0, 20, 100\n", gp);
+    else
+        fputs("set yrange [0:*]\nset offsets 0, 0, graph 0.25, 0\n", gp);
+    /* Counts below 5: whole-number ticks, not 0.2, 0.4, ... */
+    if (!ts->percent && ts_max(rc, ts) < 5)
+        fputs("set ytics 0, 1\n", gp);
+    if (rc->ds->nsamples == 0) {
+        if (!ts->percent)
+            fputs("set yrange [0:1]\n", gp);
+        ks_gp_empty_plot(gp, "no metrics samples in this run");
         return;
     }
     /* Samples are snapshots: steps hold each value until the next one
-     * rather than inventing a slope; memory is dashed so that it stays
-     * visible where it equals CPU. */
-    fputs("plot 'allocation.dat' using 1:2 with steps lw 2 "
-          "title 'CPU requested', \\\n"
-          "     '' using 1:3 with steps lw 2 dt 2 title 'Memory requested'\n",
-          gp);
-}
-
-/* ---- figure: pending ---------------------------------------------------------- */
-
-static void pending_dat(FILE *dat, const ks_dataset *ds, time_axis t)
-{
-    fprintf(dat, "# time[%s] pods_pending[pods] pods_running[pods]\n",
-            t.unit);
-    for (size_t i = 0; i < ds->nsamples; i++) {
-        const ks_sample *s = &ds->samples[i];
-        fprintf(dat, "%.9g %lld %lld\n", s->time / t.per,
-                (long long)s->pods_pending, (long long)s->pods_running);
+     * rather than inventing a slope.  Solid lines told apart by colour
+     * (gnuplot's default colours suit colour-blind readers): dash
+     * patterns break up on the many short segments of a step plot. */
+    fputs("plot ", gp);
+    int col = 2, first = 1;
+    for (size_t k = 0; k < ts->nseries; k++) {
+        if (!series_present(rc, &ts->series[k]))
+            continue;
+        if (first)
+            fprintf(gp, "'%s.dat'", name);
+        else
+            fputs(", \\\n     ''", gp);
+        fprintf(gp, " using 1:%d with steps lw 1.5 title ", col);
+        ks_gp_quoted(gp, ts->series[k].title);
+        col++;
+        first = 0;
     }
+    fputc('\n', gp);
 }
 
-static void pending_gp(FILE *gp, const ks_dataset *ds, time_axis t)
+/* ---- CDF figures --------------------------------------------------------- */
+
+typedef struct cdf_spec {
+    const char *what;
+    const char *title;
+    const char *axis;    /* x label without unit */
+    const char *column;  /* .dat column */
+    const char *done;    /* "scheduled", "started" */
+    const char *none;    /* the empty figure's note */
+    int startup;
+} cdf_spec;
+
+static const cdf_spec scheduling_cdf = {
+    "CDF of scheduling latency (submit to bind)", "scheduling latency",
+    "Scheduling latency", "latency", "scheduled",
+    "no pod was scheduled in this run", 0};
+static const cdf_spec startup_cdf = {
+    "CDF of pod startup latency (submit to running)", "pod startup latency",
+    "Startup latency", "startup_latency", "started",
+    "no pod started in this run", 1};
+
+static const latencies *cdf_sample(const run_ctx *rc, const cdf_spec *c)
 {
-    gp_header(gp, "pending", "pending and running pods over time", ds,
-              "Pending and running pods");
-    gp_time_axis(gp, t);
-    fputs("set ylabel 'Pods (count)'\n", gp);
-    fputs("set yrange [0:*]\n", gp);
-    if (ds->nsamples == 0) {
-        fputs("set yrange [0:1]\n", gp);
-        gp_empty_plot(gp, "no metrics samples in this run");
-        return;
-    }
-    /* Counts change in jumps: steps show the value held until the next
-     * sample. */
-    fputs("plot 'pending.dat' using 1:2 with steps lw 2 title 'Pending', "
-          "\\\n     '' using 1:3 with steps lw 2 dt 2 title 'Running'\n",
-          gp);
-}
-
-/* ---- figure: latency CDF -------------------------------------------------------- */
-
-/* Scheduling latency (scheduled - submit) of every scheduled pod, sorted. */
-typedef struct latencies {
-    double *v;
-    size_t n;
-} latencies;
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-static latencies latencies_of(const ks_dataset *ds)
-{
-    latencies l = {ks_xcalloc(ds->npods, sizeof(double)), 0};
-    for (size_t i = 0; i < ds->npods; i++) {
-        const ks_pod_row *p = &ds->pods[i];
-        if (isfinite(p->scheduled) && isfinite(p->submit))
-            l.v[l.n++] = p->scheduled - p->submit;
-    }
-    qsort(l.v, l.n, sizeof(double), cmp_double);
-    return l;
+    return c->startup ? &rc->startup : &rc->scheduling;
 }
 
 /* Log x when positive latencies span more than two decades. */
@@ -252,9 +368,11 @@ static int cdf_wants_log(const latencies *l, size_t *nzero)
 
 /* The empirical CDF as step points: (x_1, 0), then (x_i, i/n).  Thinned to
  * about CDF_MAX_POINTS, always keeping the last point. */
-static void cdf_dat(FILE *dat, const latencies *l)
+static void cdf_dat(FILE *dat, const run_ctx *rc, const void *spec)
 {
-    fputs("# latency[s] fraction_scheduled[1]\n", dat);
+    const cdf_spec *c = spec;
+    const latencies *l = cdf_sample(rc, c);
+    fprintf(dat, "# %s[s] fraction_%s[1]\n", c->column, c->done);
     if (l->n == 0)
         return;
     size_t step = (l->n + CDF_MAX_POINTS - 1) / CDF_MAX_POINTS;
@@ -265,325 +383,352 @@ static void cdf_dat(FILE *dat, const latencies *l)
                     (double)(i + 1) / (double)l->n);
 }
 
-static void cdf_gp(FILE *gp, const ks_dataset *ds, const latencies *l)
+static void cdf_gp(FILE *gp, const run_ctx *rc, const char *name,
+                   const void *spec)
 {
-    char *title = ks_xasprintf("Scheduling latency CDF (%zu of %zu pods "
-                               "scheduled)",
-                               l->n, ds->npods);
-    gp_header(gp, "latency-cdf", "CDF of scheduling latency (submit to bind)",
-              ds, title);
-    free(title);
-    fputs("set key bottom right\n", gp);
-    fputs("set ylabel 'Fraction of scheduled pods'\n", gp);
-    fputs("set yrange [0:1.05]\nset ytics 0, 0.1, 1\n", gp);
+    const cdf_spec *c = spec;
+    const latencies *l = cdf_sample(rc, c);
+    preamble(gp, rc, name, c->what, c->title);
+    /* Bottom right is empty under a CDF. */
+    fputs("set key bottom right vertical Right noreverse\n", gp);
+    fprintf(gp, "set ylabel 'Fraction of %s pods'\n", c->done);
+    fputs("set yrange [0:1.05]\nset ytics 0, 0.2, 1\n", gp);
     if (l->n == 0) {
-        fputs("set xlabel 'Scheduling latency (s)'\nset xrange [0:1]\n", gp);
-        gp_empty_plot(gp, "no pod was scheduled in this run");
+        fprintf(gp, "set xlabel '%s (s)'\nset xrange [0:1]\n", c->axis);
+        ks_gp_empty_plot(gp, c->none);
         return;
     }
     size_t nzero = 0;
     if (cdf_wants_log(l, &nzero)) {
-        fputs("set xlabel 'Scheduling latency (s, log scale)'\n", gp);
+        fprintf(gp, "set xlabel '%s (s, log scale)'\n", c->axis);
         fputs("set logscale x\nset format x '%g'\n", gp);
         if (nzero > 0)
             fprintf(gp,
-                    "set label 2 '%zu pods with 0 s latency are left of the "
-                    "axis' at graph 0.02, 0.95\n",
+                    "set label 2 '%zu pods with 0 s are left of the axis' "
+                    "at graph 0.02, 0.93\n",
                     nzero);
     } else {
-        fputs("set xlabel 'Scheduling latency (s)'\n", gp);
+        fprintf(gp, "set xlabel '%s (s)'\n", c->axis);
         /* All equal: centre the single jump instead of drawing it on the
          * border of a zero-width range. */
         if (l->v[l->n - 1] <= l->v[0])
             fprintf(gp, "set xrange [%.9g:%.9g]\n", l->v[0] - 1.0,
                     l->v[0] + 1.0);
     }
-    fputs("plot 'latency-cdf.dat' using 1:2 with steps lw 2 "
-          "title 'Empirical CDF'\n",
-          gp);
+    fprintf(gp,
+            "plot '%s.dat' using 1:2 with steps lw 1.5 "
+            "title 'CDF (%zu of %zu pods %s)'\n",
+            name, l->n, rc->ds->npods, c->done);
 }
 
-/* ---- writing the .dat and .gp files ------------------------------------------------ */
+/* ---- the node heatmap ---------------------------------------------------- */
 
-enum { FIG_ALLOCATION, FIG_PENDING, FIG_LATENCY, FIG_COUNT };
+static int heatmap_one_node_rows(const ks_heatmap *hm)
+{
+    return hm->nrows == 0 || hm->row_first[hm->nrows] == hm->nrows;
+}
 
-static const char *const figure_names[FIG_COUNT] = {
-    [FIG_ALLOCATION] = "allocation",
-    [FIG_PENDING] = "pending",
-    [FIG_LATENCY] = "latency-cdf",
+/* A row's y: the node index at its centre (rows are k nodes each, so the
+ * grid is uniform and the y axis reads node indices). */
+static double heatmap_row_y(const ks_heatmap *hm, size_t r)
+{
+    double k = (double)hm->row_first[1];
+    return (double)r * k + (k - 1) / 2;
+}
+
+static void heatmap_dat(FILE *dat, const run_ctx *rc, const void *spec)
+{
+    (void)spec;
+    const ks_heatmap *hm = rc->heat;
+    const ks_dataset *ds = rc->ds;
+    fprintf(dat, "# time[%s] node[index] cpu_allocated[%%]\n", rc->t.unit);
+    size_t per_row = hm->nrows ? hm->row_first[1] : 0;
+    fprintf(dat, "# %zu time bins of %.9g %s (time = bin centre); %zu "
+                 "node%s per row (node = the row's centre index), rows "
+                 "listed below; cpu_allocated = time-averaged CPU requests "
+                 "over the row's allocatable CPU\n",
+            hm->ncols, hm->ncols ? rc->t.span / (double)hm->ncols : 0.0,
+            rc->t.unit, per_row, per_row == 1 ? "" : "s");
+    for (size_t r = 0; r < hm->nrows; r++) {
+        size_t a = hm->row_first[r], b = hm->row_first[r + 1] - 1;
+        if (a == b)
+            fprintf(dat, "# row %zu: node %zu (%s)\n", r, a, ds->nodes[a].name);
+        else
+            fprintf(dat, "# row %zu: nodes %zu-%zu (%s .. %s)\n", r, a, b,
+                    ds->nodes[a].name, ds->nodes[b].name);
+    }
+    /* One block per row, blank-line separated: the grid `with image`
+     * reads. */
+    double width = hm->ncols ? rc->t.span / (double)hm->ncols : 0.0;
+    for (size_t r = 0; r < hm->nrows; r++) {
+        for (size_t c = 0; c < hm->ncols; c++)
+            fprintf(dat, "%.9g %.9g %.6g\n", ((double)c + 0.5) * width,
+                    heatmap_row_y(hm, r), 100.0 * ks_heatmap_at(hm, r, c));
+        fputc('\n', dat);
+    }
+}
+
+/* Names on the y axis when there are few one-node rows; else indices. */
+static void heatmap_yaxis(FILE *gp, const run_ctx *rc)
+{
+    const ks_heatmap *hm = rc->heat;
+    if (!heatmap_one_node_rows(hm)) {
+        fprintf(gp, "set ylabel 'Node (index, %zu per row)'\n",
+                hm->row_first[1]);
+        return;
+    }
+    if (hm->nrows > HEATMAP_NAMED_ROWS) {
+        fputs("set ylabel 'Node (index)'\n", gp);
+        return;
+    }
+    /* The names say what the axis is: no label, more room. */
+    fputs("set ytics (", gp);
+    for (size_t r = 0; r < hm->nrows; r++) {
+        fputs(r ? ", " : "", gp);
+        ks_gp_quoted(gp, rc->ds->nodes[r].name);
+        fprintf(gp, " %zu", r);
+    }
+    fputs(")\n", gp);
+}
+
+static void heatmap_gp(FILE *gp, const run_ctx *rc, const char *name,
+                       const void *spec)
+{
+    (void)spec;
+    const ks_heatmap *hm = rc->heat;
+    preamble(gp, rc, name, "per-node CPU allocation over time",
+             "CPU allocated per node");
+    gp_time_axis(gp, rc->t);
+    fputs("unset grid\nunset key\n", gp);
+    fputs("set cblabel 'CPU allocated (%)'\nset cbrange [0:100]\n"
+          "set cbtics 20\n",
+          gp);
+    /* viridis: perceptually uniform, readable in grey and by most colour
+     * blind readers. */
+    fputs("set palette defined (0 '#440154', 1 '#3b528b', 2 '#21918c', "
+          "3 '#5ec962', 4 '#fde725')\n",
+          gp);
+    if (hm->nrows == 0 || hm->ncols == 0) {
+        fputs("set ylabel 'Node'\nset yrange [0:1]\n", gp);
+        ks_gp_empty_plot(gp, hm->nrows == 0 ? "no nodes in this run"
+                                            : "the run has no length");
+        return;
+    }
+    heatmap_yaxis(gp, rc);
+    /* The colour box narrows the plot: fewer time ticks than gnuplot's. */
+    fprintf(gp, "set xtics %.9g\n", nice_step(rc->t.span, 4));
+    fprintf(gp, "set yrange [-0.5:%.1f]\n",
+            (double)hm->row_first[hm->nrows] - 0.5);
+    /* gnuplot leaves no room for the colour box's label by itself. */
+    fputs("set tics out\nset xtics nomirror\nset ytics nomirror\n"
+          "set rmargin 10\n",
+          gp);
+    fprintf(gp, "plot '%s.dat' using 1:2:3 with image notitle\n", name);
+}
+
+/* ---- rejections per scheduler plugin ------------------------------------- */
+
+/* Plugins that filter or reject: score-only plugins have nothing to show. */
+static int plugin_shown(const ks_plugin_row *p)
+{
+    return p->filter_calls > 0 || p->filter_rejections > 0 ||
+           p->pre_filter_rejections > 0;
+}
+
+static int plugins_present(const run_ctx *rc, const void *spec)
+{
+    (void)spec;
+    return rc->ds->nplugins > 0;
+}
+
+static int many_profiles(const ks_dataset *ds)
+{
+    for (size_t i = 1; i < ds->nplugins; i++)
+        if (strcmp(ds->plugins[i].profile, ds->plugins[0].profile) != 0)
+            return 1;
+    return 0;
+}
+
+static void plugins_dat(FILE *dat, const run_ctx *rc, const void *spec)
+{
+    (void)spec;
+    const ks_dataset *ds = rc->ds;
+    int profiles = many_profiles(ds);
+    fputs("# plugin[-] filter_rejections[nodes] pre_filter_rejections[cycles]"
+          " filter_calls[nodes]\n",
+          dat);
+    for (size_t i = 0; i < ds->nplugins; i++) {
+        const ks_plugin_row *p = &ds->plugins[i];
+        if (!plugin_shown(p))
+            continue;
+        /* Names hold no blanks or quotes in practice; quoted anyway so a
+         * column stays one column. */
+        fputs("\"", dat);
+        if (profiles)
+            fprintf(dat, "%s/", p->profile);
+        for (const char *s = p->plugin; *s; s++)
+            fputc(*s == '"' || (unsigned char)*s < 0x20 ? '_' : *s, dat);
+        fprintf(dat, "\" %lld %lld %lld\n", (long long)p->filter_rejections,
+                (long long)p->pre_filter_rejections,
+                (long long)p->filter_calls);
+    }
+}
+
+static void plugins_gp(FILE *gp, const run_ctx *rc, const char *name,
+                       const void *spec)
+{
+    (void)spec;
+    size_t shown = 0;
+    int pre_filter = 0;
+    for (size_t i = 0; i < rc->ds->nplugins; i++) {
+        const ks_plugin_row *p = &rc->ds->plugins[i];
+        shown += (size_t)plugin_shown(p);
+        pre_filter |= p->pre_filter_rejections > 0;
+    }
+    preamble(gp, rc, name, "rejections per scheduler plugin",
+             "rejections per plugin");
+    fputs("set xlabel 'Rejections (count)'\n", gp);
+    fputs("set grid noytics\nset ytics scale 0\n", gp);
+    if (shown == 0) {
+        fputs("set xrange [0:1]\nset yrange [0:1]\nunset ytics\n", gp);
+        ks_gp_empty_plot(gp, "no plugin filtered or rejected a pod");
+        return;
+    }
+    /* Horizontal bars, first plugin on top, names left of the bars
+     * however long they are; a free row on top for the key.  Counts
+     * reach millions: SI prefixes keep the tick labels short. */
+    fprintf(gp, "set yrange [%zu.5:-1.5]\nset xrange [0:*]\n", shown - 1);
+    fputs("set format x '%.0s%c'\nset style fill solid 0.8 border -1\n",
+          gp);
+    double half = pre_filter ? 0.18 : 0.3, off = pre_filter ? 0.2 : 0.0;
+    fprintf(gp,
+            "plot '%s.dat' using ($2/2):($0-%g):($2/2):(%g):ytic(1) "
+            "with boxxyerror title 'Filter (nodes rejected)'",
+            name, off, half);
+    /* PreFilter rejections are drawn only when some plugin has any. */
+    if (pre_filter)
+        fprintf(gp,
+                ", \\\n     '' using ($3/2):($0+%g):($3/2):(%g) "
+                "with boxxyerror fs pattern 4 border -1 "
+                "title 'PreFilter (cycles rejected)'",
+                off, half);
+    fputc('\n', gp);
+}
+
+/* ---- the figure table ---------------------------------------------------- */
+
+typedef struct figure {
+    const char *name;
+    const void *spec;
+    int (*present)(const run_ctx *, const void *spec); /* NULL: always */
+    void (*dat)(FILE *, const run_ctx *, const void *spec);
+    void (*gp)(FILE *, const run_ctx *, const char *name, const void *spec);
+} figure;
+
+static const figure figures[] = {
+    {"allocation", &allocation_spec, ts_present, ts_dat, ts_gp},
+    {"pending", &pending_spec, ts_present, ts_dat, ts_gp},
+    {"queues", &queue_spec, ts_present, ts_dat, ts_gp},
+    {"latency-cdf", &scheduling_cdf, NULL, cdf_dat, cdf_gp},
+    {"startup-cdf", &startup_cdf, NULL, cdf_dat, cdf_gp},
+    {"node-heatmap", NULL, NULL, heatmap_dat, heatmap_gp},
+    {"plugin-rejections", NULL, plugins_present, plugins_dat, plugins_gp},
 };
 
-static void figure_dat(int fig, FILE *f, const ks_dataset *ds,
-                       const latencies *l, time_axis t)
+#define NFIGURES (sizeof figures / sizeof figures[0])
+
+/* What ks_gp_write hands back to the two writers. */
+typedef struct figure_job {
+    const run_ctx *rc;
+    const figure *fig;
+} figure_job;
+
+static void write_dat(FILE *f, const void *ctx)
 {
-    if (fig == FIG_ALLOCATION)
-        allocation_dat(f, ds, t);
-    else if (fig == FIG_PENDING)
-        pending_dat(f, ds, t);
-    else
-        cdf_dat(f, l);
+    const figure_job *job = ctx;
+    job->fig->dat(f, job->rc, job->fig->spec);
 }
 
-static void figure_gp(int fig, FILE *f, const ks_dataset *ds,
-                      const latencies *l, time_axis t)
+static void write_gp(FILE *f, const void *ctx)
 {
-    if (fig == FIG_ALLOCATION)
-        allocation_gp(f, ds, t);
-    else if (fig == FIG_PENDING)
-        pending_gp(f, ds, t);
-    else
-        cdf_gp(f, ds, l);
+    const figure_job *job = ctx;
+    job->fig->gp(f, job->rc, job->fig->name, job->fig->spec);
 }
 
-/* Writes NAME.dat then NAME.gp for figure fig. */
-static int write_figure(int fig, const char *outdir, const ks_dataset *ds,
-                        const latencies *l, time_axis t, ks_error *err)
+static int figure_present(const run_ctx *rc, const figure *fig)
 {
-    int rc = 0;
-    for (int part = 0; part < 2 && !rc; part++) {
-        char *file = ks_xasprintf("%s.%s", figure_names[fig],
-                                  part == 0 ? "dat" : "gp");
-        char *path = NULL;
-        FILE *f = NULL;
-        rc = open_in(outdir, file, &path, &f, err);
-        if (!rc) {
-            errno = 0;
-            if (part == 0)
-                figure_dat(fig, f, ds, l, t);
-            else
-                figure_gp(fig, f, ds, l, t);
-            rc = close_written(f, path, err);
-        }
-        free(path);
-        free(file);
-    }
-    return rc;
+    return !fig->present || fig->present(rc, fig->spec);
 }
 
-/* ---- running gnuplot ---------------------------------------------------------------- */
+/* ---- the entry points ---------------------------------------------------- */
 
-/* What the child reports through the close-on-exec pipe when it could not
- * start gnuplot; nothing arrives when exec succeeded. */
-typedef struct child_failure {
-    int stage; /* 0: chdir, 1: exec */
-    int err;   /* errno */
-} child_failure;
-
-/* The child: into outdir, stdin from /dev/null, stdout and stderr into the
- * capture pipe, then exec.  Only async-signal-safe calls after fork. */
-static void exec_child(const char *outdir, char *const argv[], int out_fd,
-                       int status_fd)
+static void run_ctx_init(run_ctx *rc, const ks_dataset *ds)
 {
-    child_failure f = {0, 0};
-    if (chdir(outdir) != 0) {
-        f.err = errno;
-    } else {
-        int null_fd = open("/dev/null", O_RDONLY);
-        if (null_fd >= 0) {
-            dup2(null_fd, 0);
-            close(null_fd);
-        }
-        dup2(out_fd, 1);
-        dup2(out_fd, 2);
-        close(out_fd);
-        execvp(argv[0], argv);
-        f.stage = 1;
-        f.err = errno;
-    }
-    ssize_t w = write(status_fd, &f, sizeof f);
-    (void)w;
-    _exit(127);
+    rc->ds = ds;
+    rc->t = time_axis_of(ds);
+    rc->scheduling = latencies_of(ds, 0);
+    rc->startup = latencies_of(ds, 1);
+    rc->pods_allocatable = 0;
+    for (size_t i = 0; i < ds->nnodes; i++)
+        if (ds->nodes[i].pods_allocatable > 0)
+            rc->pods_allocatable += (double)ds->nodes[i].pods_allocatable;
+    /* Arguments are valid: building cannot fail. */
+    ks_heatmap_build(ds, rc->t.span_s, HEATMAP_COLS, HEATMAP_ROWS, &rc->heat,
+                     NULL);
 }
 
-/* Reads fd to EOF, keeping the first max bytes (the rest is drained so the
- * child never blocks on a full pipe). */
-static char *read_all_fd(int fd, size_t max)
+static void run_ctx_free(run_ctx *rc)
 {
-    char *buf = ks_xmalloc(max + 1);
-    size_t n = 0;
-    char chunk[4096];
-    for (;;) {
-        ssize_t got = read(fd, chunk, sizeof chunk);
-        if (got < 0 && errno == EINTR)
-            continue;
-        if (got <= 0)
-            break;
-        size_t keep = (size_t)got < max - n ? (size_t)got : max - n;
-        memcpy(buf + n, chunk, keep);
-        n += keep;
-    }
-    buf[n] = '\0';
-    return buf;
+    free(rc->scheduling.v);
+    free(rc->startup.v);
+    ks_heatmap_destroy(rc->heat);
 }
-
-static int set_cloexec(int fd)
-{
-    int flags = fcntl(fd, F_GETFD);
-    return flags < 0 ? -1 : fcntl(fd, F_SETFD, flags | FD_CLOEXEC);
-}
-
-typedef struct gnuplot_result {
-    int started;        /* exec succeeded */
-    child_failure fail; /* when it did not */
-    int status;         /* waitpid status */
-    char *output;       /* captured stdout + stderr */
-} gnuplot_result;
-
-static int spawn_failed(ks_error *err, int e)
-{
-    return ks_error_set(err, KS_EEXTERNAL, NULL, 0, 0,
-                        "cannot start gnuplot: %s", strerror(e));
-}
-
-/* Runs `CMD -e "outfile='NAME.png.tmp'" NAME.gp` in outdir. */
-static int spawn_gnuplot(const char *outdir, const char *name,
-                         gnuplot_result *res, ks_error *err)
-{
-    int out[2], status[2];
-    if (pipe(out) != 0)
-        return spawn_failed(err, errno);
-    if (pipe(status) != 0) {
-        int e = errno;
-        close(out[0]);
-        close(out[1]);
-        return spawn_failed(err, e);
-    }
-    /* Close-on-exec everywhere except the child's copies on 1 and 2: the
-     * status pipe reports an exec failure by staying open. */
-    if (set_cloexec(status[0]) != 0 || set_cloexec(status[1]) != 0 ||
-        set_cloexec(out[0]) != 0) {
-        int e = errno;
-        close(out[0]);
-        close(out[1]);
-        close(status[0]);
-        close(status[1]);
-        return spawn_failed(err, e);
-    }
-    char *expr = ks_xasprintf("outfile='%s.png.tmp'", name);
-    char *script = ks_xasprintf("%s.gp", name);
-    char *argv[] = {(char *)ks_plot_gnuplot_command(), "-e", expr, script,
-                    NULL};
-    pid_t pid = fork();
-    if (pid == 0)
-        exec_child(outdir, argv, out[1], status[1]);
-    int fork_errno = errno;
-    close(out[1]);
-    close(status[1]);
-    int rc = 0;
-    if (pid < 0) {
-        rc = spawn_failed(err, fork_errno);
-    } else {
-        res->output = read_all_fd(out[0], GNUPLOT_OUTPUT_MAX);
-        ssize_t got = read(status[0], &res->fail, sizeof res->fail);
-        res->started = got != (ssize_t)sizeof res->fail;
-        while (waitpid(pid, &res->status, 0) < 0 && errno == EINTR)
-            ;
-    }
-    close(out[0]);
-    close(status[0]);
-    free(expr);
-    free(script);
-    return rc;
-}
-
-static int gnuplot_not_started(const gnuplot_result *res, const char *outdir,
-                               ks_error *err)
-{
-    const char *cmd = ks_plot_gnuplot_command();
-    if (res->fail.stage == 0)
-        return ks_error_set(err, KS_EIO, outdir, 0, 0,
-                            "cannot enter folder: %s",
-                            strerror(res->fail.err));
-    if (res->fail.err == ENOENT || res->fail.err == ENOTDIR)
-        return ks_error_set(err, KS_EEXTERNAL, NULL, 0, 0,
-                            "gnuplot not found (looked for '%s'): install it "
-                            "with 'apt-get install gnuplot-nox', or set "
-                            "KSIM_GNUPLOT",
-                            cmd);
-    return ks_error_set(err, KS_EEXTERNAL, NULL, 0, 0,
-                        "cannot run gnuplot '%s': %s: install it with "
-                        "'apt-get install gnuplot-nox', or set KSIM_GNUPLOT",
-                        cmd, strerror(res->fail.err));
-}
-
-/* gnuplot's own words, on one line, for the error message. */
-static void flatten(char *s)
-{
-    for (; *s; s++)
-        if (*s == '\n' || *s == '\r' || *s == '\t')
-            *s = ' ';
-}
-
-static int gnuplot_failed(const gnuplot_result *res, const char *script,
-                          ks_error *err)
-{
-    char how[64];
-    if (WIFEXITED(res->status))
-        snprintf(how, sizeof how, "exit status %d", WEXITSTATUS(res->status));
-    else if (WIFSIGNALED(res->status))
-        snprintf(how, sizeof how, "killed by signal %d",
-                 WTERMSIG(res->status));
-    else
-        snprintf(how, sizeof how, "status %d", res->status);
-    flatten(res->output);
-    return ks_error_set(err, KS_EEXTERNAL, script, 0, 0,
-                        "gnuplot failed (%s, command '%s')%s%s", how,
-                        ks_plot_gnuplot_command(),
-                        res->output[0] ? ": " : "", res->output);
-}
-
-/* Draws NAME.png from NAME.gp: gnuplot writes NAME.png.tmp, renamed into
- * place only when gnuplot exited 0. */
-static int draw_figure(const char *outdir, const char *name, ks_error *err)
-{
-    gnuplot_result res = {0, {0, 0}, 0, NULL};
-    char *tmp = ks_xasprintf("%s/%s.png.tmp", outdir, name);
-    char *png = ks_xasprintf("%s/%s.png", outdir, name);
-    char *script = ks_xasprintf("%s/%s.gp", outdir, name);
-    unlink(tmp);
-    int rc = spawn_gnuplot(outdir, name, &res, err);
-    if (!rc && !res.started)
-        rc = gnuplot_not_started(&res, outdir, err);
-    else if (!rc && !(WIFEXITED(res.status) && WEXITSTATUS(res.status) == 0))
-        rc = gnuplot_failed(&res, script, err);
-    else if (!rc && rename(tmp, png) != 0)
-        rc = ks_error_set(err, KS_EEXTERNAL, script, 0, 0,
-                          "gnuplot wrote no figure (%s: %s)", tmp,
-                          strerror(errno));
-    if (rc)
-        unlink(tmp);
-    free(res.output);
-    free(script);
-    free(png);
-    free(tmp);
-    return rc;
-}
-
-/* ---- the entry point ------------------------------------------------------------------ */
 
 static int plot_dataset(const ks_dataset *ds, const char *outdir,
-                        ks_error *err)
+                        unsigned formats, ks_error *err)
 {
-    time_axis t = time_axis_of(ds);
-    latencies l = latencies_of(ds);
+    run_ctx ctx;
+    run_ctx_init(&ctx, ds);
     int rc = ks_mkdir_p(outdir, err);
-    /* All data and scripts first: they are useful even if gnuplot is
-     * missing, e.g. to draw the figures on another machine. */
-    for (int fig = 0; fig < FIG_COUNT && !rc; fig++)
-        rc = write_figure(fig, outdir, ds, &l, t, err);
-    for (int fig = 0; fig < FIG_COUNT && !rc; fig++)
-        rc = draw_figure(outdir, figure_names[fig], err);
-    free(l.v);
+    for (size_t i = 0; i < NFIGURES && !rc; i++) {
+        if (!figure_present(&ctx, &figures[i]))
+            continue;
+        figure_job job = {&ctx, &figures[i]};
+        rc = ks_gp_write(outdir, figures[i].name, write_dat, write_gp, &job,
+                         err);
+    }
+    for (size_t i = 0; i < NFIGURES && !rc; i++)
+        if (figure_present(&ctx, &figures[i]))
+            rc = ks_gp_draw(outdir, figures[i].name, formats, err);
+    run_ctx_free(&ctx);
     return rc;
 }
 
-int ks_plot_run(const char *h5path, const char *outdir, ks_error *err)
+int ks_plot_run_with(const char *h5path, const char *outdir,
+                     const ks_plot_options *opt, ks_error *err)
 {
     ks_dataset *ds = NULL;
     int rc = ks_output_read(h5path, &ds, err);
     if (rc)
         return rc;
-    rc = plot_dataset(ds, outdir, err);
+    unsigned formats = opt && opt->formats ? opt->formats : KS_PLOT_PNG;
+    rc = plot_dataset(ds, outdir, formats, err);
     ks_dataset_destroy(ds);
     return rc;
+}
+
+int ks_plot_run(const char *h5path, const char *outdir, ks_error *err)
+{
+    return ks_plot_run_with(h5path, outdir, NULL, err);
+}
+
+int ks_plot_is_sweep(const char *path)
+{
+    struct stat st;
+    if (stat(path, &st) != 0 || !S_ISDIR(st.st_mode))
+        return 0;
+    char *index = ks_xasprintf("%s/index.csv", path);
+    int found = stat(index, &st) == 0 && S_ISREG(st.st_mode);
+    free(index);
+    return found;
 }
