@@ -41,7 +41,8 @@
     X(quickstart)                                                              \
     X(scheduling)                                                              \
     X(cli)                                                                     \
-    X(explain)
+    X(explain)                                                                 \
+    X(progress)
 
 #define KS__SUITE_DECL(name) void ks_suite_##name(void);
 KS_TEST_SUITES(KS__SUITE_DECL)
