@@ -179,7 +179,7 @@ static char *label_of(const ks_yt_node *v, size_t index)
 static int load_values(const ks_yt_ctx *c, const ks_yt_node *path_node,
                        const ks_yt_node *values, sweep_param *p)
 {
-    char *path;
+    char *path = NULL;
     int rc;
     if ((rc = ks_yt_expect(c, values, KS_YT_SEQUENCE)))
         return rc;

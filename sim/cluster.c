@@ -146,6 +146,7 @@ static void add_to_node(ks_cluster *c, uint32_t pod, uint32_t node)
 {
     ks_pod *p = &c->pods[pod];
     ks_node *n = &c->nodes[node];
+    n->version++;
     for (int r = 0; r < KS_RES_COUNT; r++) {
         n->requested[r] += p->request[r];
         n->nonzero_requested[r] += p->nonzero_request[r];
@@ -165,6 +166,7 @@ static void remove_from_node(ks_cluster *c, uint32_t pod)
 {
     ks_pod *p = &c->pods[pod];
     ks_node *n = &c->nodes[p->node];
+    n->version++;
     for (int r = 0; r < KS_RES_COUNT; r++) {
         n->requested[r] -= p->request[r];
         n->nonzero_requested[r] -= p->nonzero_request[r];

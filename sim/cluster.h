@@ -28,6 +28,9 @@ typedef struct ks_node {
     int64_t nonzero_requested[KS_RES_COUNT]; /* with non-zero defaults */
     char *name;
     uint32_t pool; /* index of the node pool (or source) it came from */
+    /* Bumped whenever requested / nonzero_requested change: a score
+     * computed at one version holds until the next (score_memo.h). */
+    uint64_t version;
 } ks_node;
 
 typedef enum ks_pod_phase {

@@ -25,6 +25,7 @@
     X(node_filters)                                                            \
     X(nodeaffinity)                                                            \
     X(imagelocality)                                                           \
+    X(score_memo)                                                              \
     X(scheduler)                                                               \
     X(preemption)                                                              \
     X(loader)                                                                  \

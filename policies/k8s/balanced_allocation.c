@@ -16,6 +16,7 @@
 #include <math.h>
 #include <stdlib.h>
 
+#include "policies/k8s/score_memo.h"
 #include "sim/xalloc.h"
 
 /* PreScore's per-pod view, reused for every node scored: which resources
@@ -24,6 +25,7 @@ typedef struct ba_instance {
     const ks_pod *pod;
     int res[KS_RES_COUNT];
     int nres;
+    ks_score_memo memo; /* scores of earlier cycles still valid */
 } ba_instance;
 
 static void *ba_create(const void *args)
@@ -34,7 +36,10 @@ static void *ba_create(const void *args)
 
 static void ba_destroy(void *instance)
 {
-    free(instance);
+    ba_instance *inst = instance;
+    if (inst)
+        ks_score_memo_free(&inst->memo);
+    free(inst);
 }
 
 static const ks_balanced_allocation_args default_args = {
@@ -153,28 +158,24 @@ ks_status ks_balanced_allocation_pre_score(const ks_plugin_call *call,
     if (inst) {
         inst->pod = call->pod;
         inst->nres = scored_resources(args_of(call), call->pod, inst->res);
+        /* The score reads the pod's requests of these resources and the
+         * version's formula: equal numbers, equal scores. */
+        int64_t key[KS_SCORE_MEMO_KEY_MAX];
+        size_t nkey = 0;
+        key[nkey++] = call->k8s_minor > 0 && call->k8s_minor <= 35;
+        for (int k = 0; k < inst->nres; k++) {
+            key[nkey++] = inst->res[k];
+            key[nkey++] = call->pod->request[inst->res[k]];
+        }
+        ks_score_memo_begin(&inst->memo, key, nkey, call->cluster->nnodes);
     }
     return ks_status_ok();
 }
 
-int64_t ks_balanced_allocation_score(const ks_plugin_call *call,
-                                     const ks_node *node)
+/* The score of pod on node over the resources res[0..nr). */
+static int64_t ba_score(const ks_plugin_call *call, const ks_pod *pod,
+                        const ks_node *node, const int *res, int nr)
 {
-    const ks_balanced_allocation_args *a = args_of(call);
-    const ks_pod *pod = call->pod;
-    const ba_instance *inst = call->instance;
-    int local[KS_RES_COUNT];
-    const int *res = local;
-    int nr;
-    if (inst && inst->pod == pod) {
-        res = inst->res;
-        nr = inst->nres;
-    } else {
-        /* Score without PreScore scores a best-effort pod 0, as upstream. */
-        if (best_effort(a, pod))
-            return 0;
-        nr = scored_resources(a, pod, local);
-    }
     int64_t requested[KS_RES_COUNT], allocated[KS_RES_COUNT];
     int64_t allocatable[KS_RES_COUNT];
     int n = 0;
@@ -190,4 +191,26 @@ int64_t ks_balanced_allocation_score(const ks_plugin_call *call,
         return ks_balanced_resource_score(requested, allocatable, n);
     return ks_balanced_allocation_change_score(requested, allocated,
                                                allocatable, n);
+}
+
+int64_t ks_balanced_allocation_score(const ks_plugin_call *call,
+                                     const ks_node *node)
+{
+    const ks_pod *pod = call->pod;
+    ba_instance *inst = call->instance;
+    if (inst && inst->pod == pod) {
+        int64_t score;
+        if (ks_score_memo_get(&inst->memo, call->cluster, node, &score))
+            return score;
+        score = ba_score(call, pod, node, inst->res, inst->nres);
+        ks_score_memo_put(&inst->memo, call->cluster, node, score);
+        return score;
+    }
+    /* Score without PreScore scores a best-effort pod 0, as upstream. */
+    const ks_balanced_allocation_args *a = args_of(call);
+    if (best_effort(a, pod))
+        return 0;
+    int res[KS_RES_COUNT];
+    int nr = scored_resources(a, pod, res);
+    return ba_score(call, pod, node, res, nr);
 }

@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "policies/k8s/score_memo.h"
 #include "sim/xalloc.h"
 
 static const ks_fit_args default_args = {
@@ -53,6 +54,7 @@ typedef struct fit_instance {
     const ks_pod *scored_pod;
     int64_t weight[KS_RES_COUNT];
     int nres;
+    ks_score_memo memo; /* scores of earlier cycles still valid */
 } fit_instance;
 
 static void *fit_create(const void *args)
@@ -63,7 +65,10 @@ static void *fit_create(const void *args)
 
 static void fit_destroy(void *instance)
 {
-    free(instance);
+    fit_instance *inst = instance;
+    if (inst)
+        ks_score_memo_free(&inst->memo);
+    free(inst);
 }
 
 static const ks_fit_args *args_of(const ks_plugin_call *call)
@@ -493,24 +498,26 @@ static ks_status fit_pre_score(const ks_plugin_call *call,
     if (inst) {
         inst->nres = effective_weights(args_of(call), call->pod, inst->weight);
         inst->scored_pod = call->pod;
+        /* The score reads the weights and the pod's non-zero requests of
+         * the first nres resources: equal numbers, equal scores. */
+        int64_t key[KS_SCORE_MEMO_KEY_MAX];
+        size_t nkey = 0;
+        key[nkey++] = inst->nres;
+        for (int r = 0; r < inst->nres; r++) {
+            key[nkey++] = inst->weight[r];
+            key[nkey++] = call->pod->nonzero_request[r];
+        }
+        ks_score_memo_begin(&inst->memo, key, nkey, call->cluster->nnodes);
     }
     return ks_status_ok();
 }
 
-int64_t ks_fit_score(const ks_plugin_call *call, const ks_node *node)
+/* The score of pod on node under the strategy of a, with the weights of
+ * the first nres resources. */
+static int64_t fit_score(const ks_fit_args *a, const ks_pod *pod,
+                         const ks_node *node, const int64_t *weight, int nres)
 {
-    const ks_pod *pod = call->pod;
-    const ks_fit_args *a = args_of(call);
-    fit_instance *inst = call->instance;
-    int64_t requested[KS_RES_COUNT], local[KS_RES_COUNT];
-    const int64_t *weight = local;
-    int nres;
-    if (inst && inst->scored_pod == pod) {
-        weight = inst->weight;
-        nres = inst->nres;
-    } else {
-        nres = effective_weights(a, pod, local);
-    }
+    int64_t requested[KS_RES_COUNT];
     for (int r = 0; r < nres; r++)
         requested[r] = node->nonzero_requested[r] + pod->nonzero_request[r];
     switch (a->strategy) {
@@ -531,4 +538,22 @@ int64_t ks_fit_score(const ks_plugin_call *call, const ks_node *node)
         return ks_least_allocated_score(requested, node->allocatable, weight,
                                         nres);
     }
+}
+
+int64_t ks_fit_score(const ks_plugin_call *call, const ks_node *node)
+{
+    const ks_pod *pod = call->pod;
+    const ks_fit_args *a = args_of(call);
+    fit_instance *inst = call->instance;
+    if (inst && inst->scored_pod == pod) {
+        int64_t score;
+        if (ks_score_memo_get(&inst->memo, call->cluster, node, &score))
+            return score;
+        score = fit_score(a, pod, node, inst->weight, inst->nres);
+        ks_score_memo_put(&inst->memo, call->cluster, node, score);
+        return score;
+    }
+    int64_t weight[KS_RES_COUNT];
+    int nres = effective_weights(a, pod, weight);
+    return fit_score(a, pod, node, weight, nres);
 }
