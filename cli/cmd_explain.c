@@ -8,7 +8,10 @@
  * weighted), the node selectHost picks and, when none is feasible, what
  * preemption would do.  The answer is one JSON object on stdout
  * (docs/explain.md); warnings and errors go to stderr so stdout stays valid
- * JSON.  Nothing is simulated and nothing is deleted.
+ * JSON.  Nothing is simulated and nothing is deleted.  The manifests'
+ * Services and workloads give the pod its default spread selector
+ * (scenarios/build.h ks_default_selectors), so PodTopologySpread's system
+ * default constraints apply as in a cluster.
  *
  * Scale: a dump of tens of thousands of nodes must explain in seconds, so
  * node names are looked up through a sorted index (never a scan per pod)
@@ -42,8 +45,10 @@ static const char explain_usage[] =
     "spec.nodeName names a loaded Node is existing state, a Pod without\n"
     "spec.nodeName is pending, Pods in phase Succeeded or Failed are ignored.\n"
     "Workload templates (Deployment, ReplicaSet, StatefulSet, DaemonSet,\n"
-    "Job) are ignored: explain takes Pods.  Exactly one pod must be\n"
-    "pending, unless --pod names it.\n"
+    "Job) create no pods: explain takes Pods.  Services and the pod's\n"
+    "owning ReplicaSet, StatefulSet or ReplicationController give it the\n"
+    "default selector of PodTopologySpread's default constraints.  Exactly\n"
+    "one pod must be pending, unless --pod names it.\n"
     "\n"
     "Every candidate node is evaluated (no percentageOfNodesToScore\n"
     "sampling), every Filter plugin runs on every node (not only up to the\n"
@@ -106,6 +111,7 @@ typedef struct explain_state {
     ks_engine *engine;
     ks_rngs *rngs;
     ks_scheduler *sched;
+    ks_default_selectors *selectors; /* PodTopologySpread's default ones */
     node_key *index;
     uint32_t *bound; /* cluster indices of the pods bound by the manifests */
     size_t nbound;
@@ -548,6 +554,13 @@ static int run_explain(explain_state *st, const explain_args *a,
                                     &cfg, no_bind, NULL);
     ks_scheduler_set_evict(st->sched, no_evict, NULL,
                            ks_rngs_stream(st->rngs, "preemption"));
+    /* Only the pending pod ever asks for its default selector. */
+    const ks_manifest_pod *mp = &st->m.pods[st->pending_mp];
+    st->selectors = ks_default_selectors_create(&st->m);
+    ks_default_selectors_add_pod(st->selectors, mp->spec,
+                                 mp->owner_api_version, mp->owner_kind,
+                                 mp->owner_name);
+    ks_default_selectors_install(st->selectors, st->sched);
     for (size_t i = 0; i < st->nbound; i++)
         ks_scheduler_pod_bound_elsewhere(st->sched, st->bound[i]);
     int rc = ks_scheduler_explain(st->sched, st->pod,
@@ -801,6 +814,7 @@ static void state_free(explain_state *st)
 {
     ks_explain_free(&st->ex);
     ks_scheduler_destroy(st->sched);
+    ks_default_selectors_destroy(st->selectors); /* after its user */
     ks_rngs_destroy(st->rngs);
     ks_engine_destroy(st->engine);
     ks_cluster_destroy(st->cluster); /* borrows the manifests' specs */

@@ -704,12 +704,60 @@ static int load_arrivals(const ks_yt_ctx *c, const ks_yt_node *n,
     return load_rate(c, rate, &g->rate_per_second);
 }
 
-static int load_template(const ks_yt_ctx *c, const ks_yt_node *n,
-                         ks_generator *g)
+/* The Kubernetes part of a generator's template (metadata and spec, read
+ * by the manifest loader as a workload's spec.template): the spec every
+ * pod shares and the template's effective requests.  Its priority is
+ * admitted once every manifest is loaded (admit_generator_templates). */
+static int load_k8s_template(const ks_yt_ctx *c, const ks_yt_node *n,
+                             const ks_yt_node *priority, ks_generator *g,
+                             ks_scenario *sc)
 {
-    const ks_yt_node *requests, *priority;
+    ks_manifest_pod *mp = ks_xcalloc(1, sizeof *mp);
+    g->k8s_template = mp;
+    /* Unmodelled fields warn with the scenario's manifests. */
+    if (!sc->manifests)
+        sc->manifests = ks_xcalloc(1, sizeof *sc->manifests);
+    int rc = ks_manifests_read_pod_template(n, c->file, "generator template",
+                                            sc->manifests, mp, c->err);
+    if (rc)
+        return rc;
+    if (priority && mp->has_priority)
+        return ks_yt_fail_key(c, priority, KS_EINVAL,
+                              "the priority is given twice (priority and "
+                              "spec.priority): keep one");
+    if (priority) {
+        /* As an admitted pod's spec.priority: it must agree with a
+         * priorityClassName, and no default class overrides it. */
+        mp->has_priority = 1;
+        mp->priority = g->priority;
+        mp->spec->priority = g->priority;
+    }
+    for (size_t i = 0; i < mp->nrequests; i++) {
+        int r = ks_resource_intern(mp->requests[i].name);
+        if (r < 0)
+            return ks_yt_fail(c, ks_yt_get(n, "spec"), KS_ERANGE,
+                              "too many resource names: %s is one more "
+                              "than ksim's limit of %d",
+                              mp->requests[i].name, KS_RES_COUNT);
+        g->has_template_request[r] = 1;
+        g->template_request[r] = mp->requests[i].value;
+    }
+    g->template_nonzero_cpu = ks_resource_amount_get(
+        mp->nonzero_requests, mp->nnonzero_requests, "cpu", 0);
+    g->template_nonzero_memory = ks_resource_amount_get(
+        mp->nonzero_requests, mp->nnonzero_requests, "memory", 0);
+    g->spec = mp->spec;
+    return 0;
+}
+
+static int load_template(const ks_yt_ctx *c, const ks_yt_node *n,
+                         ks_generator *g, ks_scenario *sc)
+{
+    const ks_yt_node *requests, *priority, *metadata, *spec;
     const ks_yt_field fields[] = {{"requests", 0, &requests},
                                   {"priority", 0, &priority},
+                                  {"metadata", 0, &metadata},
+                                  {"spec", 0, &spec},
                                   {NULL, 0, NULL}};
     int rc = ks_yt_fields(c, n, fields);
     if (!rc && requests)
@@ -722,11 +770,31 @@ static int load_template(const ks_yt_ctx *c, const ks_yt_node *n,
         if (!rc)
             g->priority = (int32_t)v;
     }
+    if (!rc && (metadata || spec))
+        rc = load_k8s_template(c, n, priority, g, sc);
     return rc;
 }
 
+/* Priority admission of the generators' Kubernetes templates, against the
+ * PriorityClasses of every manifest file (as for workload templates). */
+static int admit_generator_templates(ks_scenario *sc, ks_error *err)
+{
+    for (size_t i = 0; i < sc->ngenerators; i++) {
+        ks_generator *g = &sc->generators[i];
+        if (!g->k8s_template)
+            continue;
+        char who[128];
+        snprintf(who, sizeof who, "generator %s template", g->name);
+        int rc = ks_manifests_admit(sc->manifests, g->k8s_template, who, err);
+        if (rc)
+            return rc;
+        g->priority = g->k8s_template->spec->priority;
+    }
+    return 0;
+}
+
 static int load_generator(const ks_yt_ctx *c, const ks_yt_node *n,
-                          size_t index, ks_generator *g)
+                          size_t index, ks_generator *g, ks_scenario *sc)
 {
     const ks_yt_node *name, *arrivals, *count, *start, *stop, *duration,
         *tmpl;
@@ -757,7 +825,7 @@ static int load_generator(const ks_yt_ctx *c, const ks_yt_node *n,
         return ks_yt_fail(c, stop, KS_ERANGE, "stop %s must be after start %s",
                           QUOTED(stop, q0), start ? QUOTED(start, q1) : q1);
     if ((rc = load_dist(c, duration, &seconds, &g->duration)) ||
-        (tmpl && (rc = load_template(c, tmpl, g))))
+        (tmpl && (rc = load_template(c, tmpl, g, sc))))
         return rc;
     return 0;
 }
@@ -799,7 +867,7 @@ static int load_workload(const ks_yt_ctx *c, const ks_yt_node *n,
         return load_workload_manifests(c, manifests, index, sc);
     ks_generator *g = &sc->generators[sc->ngenerators++];
     g->item = index;
-    return load_generator(c, generator, index, g);
+    return load_generator(c, generator, index, g, sc);
 }
 
 static int load_workloads(const ks_yt_ctx *c, const ks_yt_node *n,
@@ -970,9 +1038,10 @@ static int load_spec(const ks_yt_ctx *c, const ks_yt_node *n, ks_scenario *sc)
     if (!sc->kubernetes_version)
         sc->kubernetes_version = ks_xstrdup(DEFAULT_KUBERNETES_VERSION);
     /* PriorityClasses may come from any file: resolve once all are in. */
-    if (sc->manifests)
-        return ks_manifests_resolve_priorities(sc->manifests, c->err);
-    return 0;
+    if (sc->manifests &&
+        (rc = ks_manifests_resolve_priorities(sc->manifests, c->err)))
+        return rc;
+    return admit_generator_templates(sc, c->err);
 }
 
 static int load_metadata(const ks_yt_ctx *c, const ks_yt_node *n,
@@ -1090,6 +1159,8 @@ static void free_pool(ks_node_pool *p)
 
 static void free_generator(ks_generator *g)
 {
+    ks_manifest_pod_free(g->k8s_template);
+    free(g->k8s_template);
     free(g->name);
     ks_dist_free(&g->duration);
     for (int r = 0; r < KS_RES_COUNT; r++)

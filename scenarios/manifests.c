@@ -26,6 +26,14 @@
  *     getNonMissingContainerRequests for the non-zero view.
  *   - priorities: plugin/pkg/admission/priority/admission.go.
  *   - host ports: pkg/scheduler/util GetHostPorts.
+ *   - workload selectors: pkg/apis/apps/validation (a given selector is
+ *     non-empty and matches the template's labels), pkg/apis/core/v1
+ *     defaults.go SetDefaults_ReplicationController (selector from the
+ *     template's labels) and core validation of ReplicationControllers;
+ *     the Deployment controller's new ReplicaSet (pkg/controller/deployment
+ *     sync.go getNewReplicaSet: template labels and selector plus
+ *     pod-template-hash; the hash's alphabet from apimachinery
+ *     util/rand SafeEncodeString).
  */
 #include "scenarios/manifests.h"
 
@@ -306,6 +314,30 @@ static const field_def job_spec_fields[] = {
     {"suspend", W}, {"template", W}, {"ttlSecondsAfterFinished", W},
     {NULL, 0}};
 
+/* ServiceSpec and ServiceStatus (v1.36).  Only spec.selector is read;
+ * topologyKeys (removed in v1.22) is accepted so old dumps load. */
+static const field_def service_spec_fields[] = {
+    {"allocateLoadBalancerNodePorts", W}, {"clusterIP", W},
+    {"clusterIPs", W}, {"externalIPs", W}, {"externalName", W},
+    {"externalTrafficPolicy", W}, {"healthCheckNodePort", W},
+    {"internalTrafficPolicy", W}, {"ipFamilies", W},
+    {"ipFamilyPolicy", W}, {"loadBalancerClass", W},
+    {"loadBalancerIP", W}, {"loadBalancerSourceRanges", W}, {"ports", W},
+    {"publishNotReadyAddresses", W}, {"selector", W},
+    {"sessionAffinity", W}, {"sessionAffinityConfig", W},
+    {"topologyKeys", S}, {"trafficDistribution", W}, {"type", W},
+    {NULL, 0}};
+static const type_def t_service_spec = {"ServiceSpec", service_spec_fields};
+
+static const field_def service_status_fields[] = {
+    {"conditions", S}, {"loadBalancer", S}, {NULL, 0}};
+static const type_def t_service_status = {"ServiceStatus",
+                                        service_status_fields};
+
+static const field_def replication_controller_spec_fields[] = {
+    {"minReadySeconds", W}, {"replicas", W}, {"selector", W},
+    {"template", W}, {NULL, 0}};
+
 #undef S
 #undef W
 
@@ -364,7 +396,7 @@ static void strset_put(strset *set, const char *s)
 
 /* Growable arrays of the result, with their capacities. */
 typedef struct caps {
-    size_t nodes, pods, templates, classes, pdbs, warnings;
+    size_t nodes, pods, templates, classes, pdbs, services, warnings;
 } caps;
 
 typedef struct ld {
@@ -1937,6 +1969,7 @@ static int read_pod(ld *l, const ks_yt_node *spec_node,
     }
     if (spec->node_name)
         pod->node_name = ks_xstrdup(spec->node_name);
+    pod->host_network = host_network;
     effective_requests(&p, pod);
 out:
     pod_res_free(&p);
@@ -1976,11 +2009,14 @@ static int read_meta(ld *l, const ks_yt_node *obj, const char *const *reads,
     return 0;
 }
 
-/* The controller among the owner references (controller: true). */
-static int read_owner(ld *l, const ks_yt_node *n, char **owner_kind,
-                      char **owner_name)
+/* The controller among the owner references (controller: true):
+ * metav1.GetControllerOf, the first one.  api (may be NULL) receives its
+ * apiVersion. */
+static int read_owner(ld *l, const ks_yt_node *n, char **api,
+                      char **owner_kind, char **owner_name)
 {
-    static const char *const reads[] = {"kind", "name", "controller", NULL};
+    static const char *const reads[] = {"apiVersion", "kind", "name",
+                                        "controller", NULL};
     if (!n)
         return 0;
     int rc = expect_seq(l, n);
@@ -1992,9 +2028,11 @@ static int read_owner(ld *l, const ks_yt_node *n, char **owner_kind,
             (rc = require(l, o, "name", &name)) ||
             (rc = get_bool(l, val(o, "controller"), &controller)))
             return rc;
-        if (controller && !*owner_kind &&
-            !(rc = dup_str(l, kind, owner_kind)))
-            rc = dup_str(l, name, owner_name);
+        if (!controller || *owner_kind)
+            continue;
+        if (!(rc = dup_str(l, kind, owner_kind)) &&
+            !(rc = dup_str(l, name, owner_name)) && api)
+            rc = dup_str(l, val(o, "apiVersion"), api);
     }
     return rc;
 }
@@ -2118,7 +2156,8 @@ static int load_pod(ld *l, const ks_yt_node *obj)
     if (md.namespace_name)
         pod->spec->namespace_name = ks_xstrdup(md.namespace_name);
     if ((rc = read_string_map(l, md.labels, &pod->spec->labels)) ||
-        (rc = read_owner(l, md.owners, &pod->owner_kind, &pod->owner_name)))
+        (rc = read_owner(l, md.owners, &pod->owner_api_version,
+                         &pod->owner_kind, &pod->owner_name)))
         return rc;
     return read_pod(l, spec, val(obj, "status"), pod);
 }
@@ -2258,38 +2297,163 @@ static int load_pdb(ld *l, const ks_yt_node *obj)
 /* ---- workloads
  * ---------------------------------------------------------------- */
 
+typedef enum selector_kind {
+    SELECTOR_NOT_READ = 0,
+    SELECTOR_LABEL_SELECTOR, /* apps/v1: a metav1.LabelSelector */
+    SELECTOR_MAP             /* v1 ReplicationController: map[string]string */
+} selector_kind;
+
 typedef struct workload_def {
     const char *kind;
     const field_def *spec_fields;
+    selector_kind selector;
 } workload_def;
 
 static const workload_def workloads[] = {
-    {"Deployment", deployment_spec_fields},
-    {"ReplicaSet", replica_set_spec_fields},
-    {"StatefulSet", stateful_set_spec_fields},
-    {"DaemonSet", daemon_set_spec_fields},
-    {"Job", job_spec_fields},
-    {NULL, NULL}};
+    {"Deployment", deployment_spec_fields, SELECTOR_LABEL_SELECTOR},
+    {"ReplicaSet", replica_set_spec_fields, SELECTOR_LABEL_SELECTOR},
+    {"StatefulSet", stateful_set_spec_fields, SELECTOR_LABEL_SELECTOR},
+    {"DaemonSet", daemon_set_spec_fields, SELECTOR_LABEL_SELECTOR},
+    {"Job", job_spec_fields, SELECTOR_NOT_READ},
+    {"ReplicationController", replication_controller_spec_fields,
+     SELECTOR_MAP},
+    {NULL, NULL, SELECTOR_NOT_READ}};
 
+/* Reads a PodTemplateSpec's metadata (labels; the namespace when own_ns,
+ * else ns) and spec into pod; *labels_at gets the node of its labels, or
+ * of the template when it has none (for selector errors). */
 static int read_template(ld *l, const ks_yt_node *n, const char *ns,
-                         ks_manifest_pod *pod)
+                         int own_ns, ks_manifest_pod *pod,
+                         const ks_yt_node **labels_at)
 {
-    static const char *const reads[] = {"metadata", "spec", NULL};
     /* A template's name and namespace are ignored by the controllers. */
     static const char *const meta_reads[] = {"name", "namespace", "labels",
                                              NULL};
     const ks_yt_node *spec;
     meta md;
     int rc;
-    if ((rc = check_fields(l, n, &t_pod_template, reads)) ||
-        (rc = read_meta(l, n, meta_reads, 1, &md)) ||
+    if ((rc = read_meta(l, n, meta_reads, 1, &md)) ||
         (rc = require(l, n, "spec", &spec)))
         return rc;
+    if (own_ns)
+        ns = md.namespace_name;
     if (ns)
         pod->spec->namespace_name = ks_xstrdup(ns);
+    if (labels_at)
+        *labels_at = md.labels ? md.labels : n;
     if ((rc = read_string_map(l, md.labels, &pod->spec->labels)))
         return rc;
     return read_pod(l, spec, NULL, pod);
+}
+
+/* labels.NewRequirement's checks for a LabelSelector (what
+ * metav1.LabelSelectorAsSelector and apps validation refuse): valid label
+ * keys and values, values for In and NotIn, none for Exists and
+ * DoesNotExist.  The node-selector term check applies the same rules. */
+static int label_selector_valid(const ks_label_selector *sel)
+{
+    for (size_t i = 0; i < sel->match_labels.n; i++) {
+        char *values[1] = {sel->match_labels.items[i].value};
+        ks_requirement r = {sel->match_labels.items[i].key, KS_OP_IN, values,
+                            1};
+        ks_node_selector_term t = {&r, 1, NULL, 0};
+        if (!ks_node_selector_term_parses(&t))
+            return 0;
+    }
+    for (size_t i = 0; i < sel->nexpressions; i++) {
+        ks_requirement r = sel->match_expressions[i];
+        ks_node_selector_term t = {&r, 1, NULL, 0};
+        if (!ks_node_selector_term_parses(&t))
+            return 0;
+    }
+    return 1;
+}
+
+/* The API server's check of a workload's selector against its template
+ * (apps validation ValidateDeploymentSpec & co., core validation of a
+ * ReplicationController): non-empty, valid, and matching the template's
+ * labels. */
+static int check_selector(ld *l, const workload_def *w,
+                          const ks_manifest_template *t,
+                          const ks_yt_node *sel_node,
+                          const ks_yt_node *labels_at)
+{
+    char kind[48];
+    size_t i = 0;
+    for (; w->kind[i] && i + 1 < sizeof kind; i++)
+        kind[i] = (char)(w->kind[i] >= 'A' && w->kind[i] <= 'Z'
+                             ? w->kind[i] - 'A' + 'a'
+                             : w->kind[i]);
+    kind[i] = '\0';
+    /* The API server's ReplicaSet validation says "deployment" too. */
+    if (!strcmp(kind, "replicaset"))
+        snprintf(kind, sizeof kind, "deployment");
+    const ks_label_selector *sel = &t->selector;
+    if (sel->match_labels.n == 0 && sel->nexpressions == 0)
+        return ks_yt_fail(&l->c, sel_node, KS_EINVAL,
+                          "empty selector is invalid for %s", kind);
+    if (!label_selector_valid(sel))
+        return ks_yt_fail(&l->c, sel_node, KS_EINVAL,
+                          "invalid label selector (keys and values must be "
+                          "valid label names; In and NotIn need values, "
+                          "Exists and DoesNotExist take none)");
+    if (!ks_label_selector_matches(sel, &t->pod.spec->labels))
+        return ks_yt_fail(&l->c, labels_at, KS_EINVAL,
+                          "selector does not match template `labels`");
+    return 0;
+}
+
+/* The pod-template-hash ksim gives a Deployment's ReplicaSet (see
+ * manifests.h): FNV-32a of "namespace/name", printed in decimal and each
+ * digit mapped through SafeEncodeString's alphabet. */
+static char *template_hash(const char *ns, const char *name)
+{
+    static const char alphanums[] = "bcdfghjklmnpqrstvwxz2456789";
+    uint32_t h = 2166136261u;
+    char *key = ks_xasprintf("%s/%s", ns ? ns : "default", name);
+    for (const char *p = key; *p; p++)
+        h = (h ^ (unsigned char)*p) * 16777619u;
+    free(key);
+    char digits[16];
+    snprintf(digits, sizeof digits, "%u", (unsigned)h);
+    for (char *p = digits; *p; p++)
+        *p = alphanums[(unsigned char)*p % (sizeof alphanums - 1)];
+    return ks_xstrdup(digits);
+}
+
+/* spec.selector of a workload, checked against its template. */
+static int read_workload_selector(ld *l, const ks_yt_node *spec,
+                                  const workload_def *w,
+                                  ks_manifest_template *t,
+                                  const ks_yt_node *labels_at)
+{
+    const ks_yt_node *sel = val(spec, "selector");
+    int rc;
+    switch (w->selector) {
+    case SELECTOR_NOT_READ:
+        return 0;
+    case SELECTOR_LABEL_SELECTOR:
+        if (!sel)
+            return 0;
+        if ((rc = read_optional_selector(l, sel, &t->has_selector,
+                                         &t->selector)))
+            return rc;
+        return check_selector(l, w, t, sel, labels_at);
+    case SELECTOR_MAP:
+        if ((rc = read_string_map(l, sel, &t->selector.match_labels)))
+            return rc;
+        /* SetDefaults_ReplicationController: an empty selector is the
+         * template's labels. */
+        if (t->selector.match_labels.n == 0) {
+            const ks_labels *tl = &t->pod.spec->labels;
+            for (size_t i = 0; i < tl->n; i++)
+                ks_labels_set(&t->selector.match_labels, tl->items[i].key,
+                              tl->items[i].value);
+        }
+        t->has_selector = 1;
+        return check_selector(l, w, t, sel ? sel : spec, labels_at);
+    }
+    return 0;
 }
 
 static int load_workload(ld *l, const ks_yt_node *obj, const workload_def *w)
@@ -2302,6 +2466,9 @@ static int load_workload(ld *l, const ks_yt_node *obj, const workload_def *w)
     static const char *const spec_reads[] = {"replicas", "template",
                                              "parallelism", "completions",
                                              NULL};
+    static const char *const spec_sel_reads[] = {"replicas", "template",
+                                                 "selector", NULL};
+    static const char *const tmpl_reads[] = {"metadata", "spec", NULL};
     ks_manifests *m = l->out;
     m->templates = ks_xgrow(m->templates, &l->cap.templates,
                             m->ntemplates + 1, sizeof *m->templates);
@@ -2317,19 +2484,21 @@ static int load_workload(ld *l, const ks_yt_node *obj, const workload_def *w)
     char spec_name[48];
     snprintf(spec_name, sizeof spec_name, "%sSpec", w->kind);
     spec_type.name = spec_name;
-    const ks_yt_node *spec, *tmpl, *v;
+    const ks_yt_node *spec, *tmpl, *v, *labels_at = NULL;
     meta md;
     int rc;
     if ((rc = check_fields(l, obj, OBJECT_TYPE(w->kind), reads)) ||
         (rc = read_meta(l, obj, meta_reads, 0, &md)) ||
         (rc = require(l, obj, "spec", &spec)) ||
-        (rc = check_fields(l, spec, &spec_type, spec_reads)) ||
+        (rc = check_fields(l, spec, &spec_type,
+                           w->selector ? spec_sel_reads : spec_reads)) ||
         (rc = require(l, spec, "template", &tmpl)))
         return rc;
     t->name = ks_xstrdup(md.name);
     if (md.namespace_name)
         t->namespace_name = ks_xstrdup(md.namespace_name);
-    if ((rc = read_owner(l, md.owners, &t->owner_kind, &t->owner_name)))
+    if ((rc = read_owner(l, md.owners, NULL, &t->owner_kind,
+                         &t->owner_name)))
         return rc;
     t->completions = -1;
     if (!strcmp(w->kind, "DaemonSet")) {
@@ -2351,7 +2520,58 @@ static int load_workload(ld *l, const ks_yt_node *obj, const workload_def *w)
             (rc = get_int32(l, v, 0, &t->replicas)))
             return rc;
     }
-    return read_template(l, tmpl, md.namespace_name, &t->pod);
+    if ((rc = check_fields(l, tmpl, &t_pod_template, tmpl_reads)) ||
+        (rc = read_template(l, tmpl, md.namespace_name, 0, &t->pod,
+                            &labels_at)) ||
+        (rc = read_workload_selector(l, spec, w, t, labels_at)))
+        return rc;
+    if (!strcmp(w->kind, "Deployment")) {
+        /* The ReplicaSet the Deployment controller creates carries the
+         * template with pod-template-hash added (getNewReplicaSet). */
+        t->pod_template_hash = template_hash(t->namespace_name, t->name);
+        ks_labels_set(&t->pod.spec->labels, "pod-template-hash",
+                      t->pod_template_hash);
+    }
+    return 0;
+}
+
+/* A Service (v1): its selector; every other spec field warns. */
+static int load_service(ld *l, const ks_yt_node *obj)
+{
+    static const char *const reads[] = {"apiVersion", "kind", "metadata",
+                                        "spec", "status", NULL};
+    /* A Service's own labels select nothing: read and dropped. */
+    static const char *const meta_reads[] = {"name", "namespace", "labels",
+                                             NULL};
+    static const char *const spec_reads[] = {"selector", NULL};
+    ks_manifests *m = l->out;
+    m->services = ks_xgrow(m->services, &l->cap.services, m->nservices + 1,
+                           sizeof *m->services);
+    ks_manifest_service *svc = &m->services[m->nservices++];
+    memset(svc, 0, sizeof *svc);
+    set_place(obj, l, &svc->file, &svc->line, &svc->col);
+    const ks_yt_node *spec = val(obj, "spec"), *status = val(obj, "status"),
+                     *sel;
+    meta md;
+    int rc;
+    if ((rc = check_fields(l, obj, OBJECT_TYPE("Service"), reads)) ||
+        (rc = read_meta(l, obj, meta_reads, 0, &md)))
+        return rc;
+    svc->name = ks_xstrdup(md.name);
+    if (md.namespace_name)
+        svc->namespace_name = ks_xstrdup(md.namespace_name);
+    if (status && (rc = check_fields(l, status, &t_service_status, NULL)))
+        return rc;
+    if (!spec)
+        return 0;
+    if ((rc = check_fields(l, spec, &t_service_spec, spec_reads)))
+        return rc;
+    /* A null selector selects nothing; {} selects every pod of the
+     * namespace (GetPodServices). */
+    if (!(sel = val(spec, "selector")))
+        return 0;
+    svc->has_selector = 1;
+    return read_string_map(l, sel, &svc->selector);
 }
 
 /* ---- documents and lists
@@ -2365,6 +2585,8 @@ typedef struct kind_def {
 static const kind_def kinds[] = {
     {"Node", "v1"},
     {"Pod", "v1"},
+    {"Service", "v1"},
+    {"ReplicationController", "v1"},
     {"PriorityClass", "scheduling.k8s.io/v1"},
     {"PodDisruptionBudget", "policy/v1"},
     {"Deployment", "apps/v1"},
@@ -2384,6 +2606,8 @@ static int load_known(ld *l, const ks_yt_node *obj, const char *kind)
         return load_priority_class(l, obj);
     if (!strcmp(kind, "PodDisruptionBudget"))
         return load_pdb(l, obj);
+    if (!strcmp(kind, "Service"))
+        return load_service(l, obj);
     for (size_t i = 0; workloads[i].kind; i++)
         if (!strcmp(kind, workloads[i].kind))
             return load_workload(l, obj, &workloads[i]);
@@ -2600,7 +2824,18 @@ static int check_duplicates(const ks_manifests *old, const ks_manifests *add,
                      is_new, i, m->pdbs[i].file, m->pdbs[i].line,
                      m->pdbs[i].col);
     }
-    return keys_check(&k, "PodDisruptionBudget", err);
+    if ((rc = keys_check(&k, "PodDisruptionBudget", err)))
+        return rc;
+    for (int is_new = 0; is_new < 2; is_new++) {
+        const ks_manifests *m = is_new ? add : old;
+        for (size_t i = 0; i < m->nservices; i++)
+            keys_add(&k,
+                     ns_key(m->services[i].namespace_name,
+                            m->services[i].name),
+                     is_new, i, m->services[i].file, m->services[i].line,
+                     m->services[i].col);
+    }
+    return keys_check(&k, "Service", err);
 }
 
 /* Appends src[0..n) (elements of size sz) to *dst holding *dn. */
@@ -2631,6 +2866,9 @@ static void merge(ks_manifests *into, ks_manifests *add)
         sizeof *add->priority_classes);
     into->pdbs = append_all(into->pdbs, &into->npdbs, add->pdbs, add->npdbs,
                             sizeof *add->pdbs);
+    into->services = append_all(into->services, &into->nservices,
+                                add->services, add->nservices,
+                                sizeof *add->services);
     into->files = append_all(into->files, &into->nfiles, add->files,
                              add->nfiles, sizeof *add->files);
     for (size_t i = 0; i < add->nwarnings; i++) {
@@ -2651,6 +2889,7 @@ static void merge(ks_manifests *into, ks_manifests *add)
     free(add->templates);
     free(add->priority_classes);
     free(add->pdbs);
+    free(add->services);
     free(add->files);
     free(add->warnings);
     memset(add, 0, sizeof *add);
@@ -2877,6 +3116,7 @@ static void free_pod(ks_manifest_pod *pod)
     free(pod->node_name);
     free(pod->phase);
     free(pod->priority_class_name);
+    free(pod->owner_api_version);
     free(pod->owner_kind);
     free(pod->owner_name);
 }
@@ -2902,9 +3142,17 @@ void ks_manifests_free(ks_manifests *m)
         free(m->templates[i].namespace_name);
         free(m->templates[i].owner_kind);
         free(m->templates[i].owner_name);
+        ks_label_selector_free(&m->templates[i].selector);
+        free(m->templates[i].pod_template_hash);
         free_pod(&m->templates[i].pod);
     }
     free(m->templates);
+    for (size_t i = 0; i < m->nservices; i++) {
+        free(m->services[i].namespace_name);
+        free(m->services[i].name);
+        ks_labels_free(&m->services[i].selector);
+    }
+    free(m->services);
     for (size_t i = 0; i < m->npriority_classes; i++)
         free(m->priority_classes[i].name);
     free(m->priority_classes);
@@ -2921,4 +3169,59 @@ void ks_manifests_free(ks_manifests *m)
         free(m->files[i]);
     free(m->files);
     memset(m, 0, sizeof *m);
+}
+
+void ks_manifest_pod_free(ks_manifest_pod *pod)
+{
+    if (!pod)
+        return;
+    free_pod(pod);
+    memset(pod, 0, sizeof *pod);
+}
+
+int ks_manifests_admit(ks_manifests *m, ks_manifest_pod *pod, const char *who,
+                       ks_error *err)
+{
+    ks_error_clear(err);
+    if (!pod->spec)
+        return ks_error_set(err, KS_ESTATE, pod->file, pod->line, pod->col,
+                            "%s was adopted before its priority was "
+                            "resolved",
+                            who);
+    /* No set: only the built-in classes exist; a warning has nowhere to
+     * go and is dropped with the empty set. */
+    ks_manifests none = {0};
+    int rc = admit(m ? m : &none, pod, who, err);
+    ks_manifests_free(&none);
+    return rc;
+}
+
+/* ---- a pod template inside another document ------------------------------
+ */
+
+int ks_manifests_read_pod_template(const ks_yt_node *tmpl, const char *file,
+                                   const char *kind,
+                                   ks_manifests *warnings_into,
+                                   ks_manifest_pod *out, ks_error *err)
+{
+    ks_error_clear(err);
+    ks_manifests add = {0};
+    ld l;
+    memset(&l, 0, sizeof l);
+    l.out = &add;
+    l.file = file;
+    l.c.file = file;
+    l.c.err = err;
+    l.kind = kind;
+    l.obj = tmpl;
+    out->spec = ks_xcalloc(1, sizeof *out->spec);
+    set_place(tmpl, &l, &out->file, &out->line, &out->col);
+    int rc = ks_yt_expect(&l.c, tmpl, KS_YT_MAPPING);
+    if (!rc)
+        rc = read_template(&l, tmpl, NULL, 1, out, NULL);
+    free(l.warned.slots);
+    if (!rc && warnings_into)
+        merge(warnings_into, &add); /* only warnings were added */
+    ks_manifests_free(&add);
+    return rc;
 }

@@ -3,10 +3,11 @@
  *
  * Input: one or more YAML documents separated by `---`, each a Kubernetes
  * object or a `kind: List` (or a typed list such as PodList) of objects,
- * exactly as kubectl prints them.  Kinds read: v1 Node, v1 Pod,
- * scheduling.k8s.io/v1 PriorityClass, policy/v1 PodDisruptionBudget,
- * apps/v1 Deployment, ReplicaSet, StatefulSet, DaemonSet and batch/v1 Job.
- * Every other kind is skipped with one warning per kind.
+ * exactly as kubectl prints them.  Kinds read: v1 Node, v1 Pod, v1 Service,
+ * v1 ReplicationController, scheduling.k8s.io/v1 PriorityClass, policy/v1
+ * PodDisruptionBudget, apps/v1 Deployment, ReplicaSet, StatefulSet,
+ * DaemonSet and batch/v1 Job.  Every other kind is skipped with one warning
+ * per kind.
  *
  * Strictness: every field is checked against the real Kubernetes schema
  * (v1.36).  A field ksim reads is converted exactly (quantities with
@@ -19,8 +20,11 @@
  * Defaulting: the API server's defaulting that changes scheduling is
  * applied while loading (container requests default to limits, pod-level
  * requests default from limits and containers, hostNetwork ports become
- * host ports, workload replicas default to 1), so a hand-written manifest
- * gives the pod the API server would have stored.
+ * host ports, workload replicas default to 1, a ReplicationController's
+ * selector defaults to its template's labels), so a hand-written manifest
+ * gives the pod the API server would have stored.  A Deployment's template
+ * is stored as the ReplicaSet its controller creates would carry it: with a
+ * pod-template-hash label (see ks_manifest_template).
  *
  * Ownership: a ks_manifests (zero-initialize it) owns everything in it and
  * is released with ks_manifests_free.  Each pod's spec is a separate
@@ -92,15 +96,20 @@ typedef struct ks_manifest_pod {
     /* spec.preemptionPolicy was given (else it comes from the class); the
      * value is spec->preemption_never. */
     int has_preemption_policy;
-    char *owner_kind; /* the controller ownerReference, NULL when none */
+    /* The controller ownerReference (controller: true), NULL when none:
+     * its apiVersion, kind and name (upstream's DefaultSelector follows it
+     * to the pod's ReplicaSet, StatefulSet or ReplicationController). */
+    char *owner_api_version;
+    char *owner_kind;
     char *owner_name;
+    int host_network; /* spec.hostNetwork (DaemonSet tolerations) */
     const char *file;
     int line, col;
 } ks_manifest_pod;
 
 typedef struct ks_manifest_template {
-    char *kind; /* "Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Job"
-                 */
+    char *kind; /* "Deployment", "ReplicaSet", "StatefulSet", "DaemonSet",
+                   "Job", "ReplicationController" */
     char *name;
     char *namespace_name; /* NULL = "default" */
     /* spec.replicas (default 1); Job: spec.parallelism as defaulted (1);
@@ -114,10 +123,38 @@ typedef struct ks_manifest_template {
      * none. */
     char *owner_kind;
     char *owner_name;
+    /* spec.selector (Deployment, ReplicaSet, StatefulSet, DaemonSet: a
+     * LabelSelector; ReplicationController: its map as matchLabels,
+     * defaulted to the template's labels).  has_selector 0 when absent.
+     * When given it is non-empty and matches the template's labels, as
+     * apps validation demands. */
+    int has_selector;
+    ks_label_selector selector;
+    /* Deployment: the pod-template-hash of the ReplicaSet its controller
+     * creates.  The template's labels carry it (pod.spec->labels) and the
+     * ReplicaSet's selector is spec.selector plus pod-template-hash=<it>.
+     * Upstream hashes Go's printed form of the template (ComputeHash); ksim
+     * cannot, so the value is FNV-32a of "namespace/name" in the same
+     * alphabet (rand.SafeEncodeString of the decimal number).  NULL for
+     * other kinds. */
+    char *pod_template_hash;
     ks_manifest_pod pod; /* the template: no name, phase or owner */
     const char *file;
     int line, col;
 } ks_manifest_template;
+
+/* A v1 Service: only its spec.selector matters to the scheduler (the
+ * default selector of PodTopologySpread's system default constraints). */
+typedef struct ks_manifest_service {
+    char *namespace_name; /* NULL = "default" */
+    char *name;
+    /* spec.selector: has_selector 0 when absent or null (selects nothing);
+     * an empty map selects every pod of the namespace. */
+    int has_selector;
+    ks_labels selector;
+    const char *file;
+    int line, col;
+} ks_manifest_service;
 
 typedef struct ks_manifest_priority_class {
     char *name;
@@ -159,6 +196,8 @@ typedef struct ks_manifests {
     size_t npriority_classes;
     ks_manifest_pdb *pdbs;
     size_t npdbs;
+    ks_manifest_service *services;
+    size_t nservices;
     /* Each unmodelled field (by kind and path pattern) and each skipped
      * kind, once, in the order first met. */
     char **warnings;
@@ -186,6 +225,39 @@ int ks_manifests_load_buffer(const char *buf, size_t len, const char *name,
  * file; calling again changes nothing. */
 int ks_manifests_resolve_priorities(ks_manifests *m, ks_error *err);
 
+/* Priority admission (as ks_manifests_resolve_priorities does it) for one
+ * pod that is not in a set, such as a scenario generator's template: the
+ * classes of m (NULL: only the two system classes); who names the pod in
+ * errors.  A warning about a class not loaded goes to m (if any). */
+int ks_manifests_admit(ks_manifests *m, ks_manifest_pod *pod, const char *who,
+                       ks_error *err);
+
 void ks_manifests_free(ks_manifests *m); /* accepts NULL; leaves *m zeroed */
+
+/* ---- a pod template inside another document ----------------------------- */
+
+struct ks_yt_node;
+
+/* Reads a Kubernetes PodTemplateSpec given as the mapping tmpl of an
+ * already parsed YAML tree (scenarios/yaml_tree.h), such as a scenario
+ * generator's template: its `metadata` (labels; may be absent) and `spec`
+ * (required: a pod needs a container) with the same readers, schema,
+ * defaulting and effective requests as a workload's spec.template.  Other
+ * keys of tmpl are the caller's business (check them first).  Unlike a
+ * workload's template, metadata.namespace is honoured (NULL = "default").
+ * Errors carry file and the LINE:COL of the offending node, with its path
+ * from the document root.  Warnings name the object as kind and give paths
+ * relative to tmpl ("generator template spec.volumes (not modelled)");
+ * they are appended to warnings_into's list (NULL: dropped).  out must be
+ * zeroed; its spec is a separate ks_xcalloc allocation and its file points
+ * at file, which must outlive it.  Free out with ks_manifest_pod_free,
+ * also after an error (it may hold part of the pod). */
+int ks_manifests_read_pod_template(const struct ks_yt_node *tmpl,
+                                   const char *file, const char *kind,
+                                   ks_manifests *warnings_into,
+                                   ks_manifest_pod *out, ks_error *err);
+
+/* Frees what pod holds (its spec unless adopted) and zeroes it. */
+void ks_manifest_pod_free(ks_manifest_pod *pod);
 
 #endif

@@ -4,6 +4,11 @@
  * (after its duration) -> resources freed, unschedulable pods moved.  A
  * pod's end event is scheduled at bind time; ends after the run's duration
  * simply never fire.
+ *
+ * Pod specs are registered with a ks_default_selectors (scenarios/build.h)
+ * installed in the scheduler's PodTopologySpread instances, so the default
+ * profile's system default constraints spread the pods that Services,
+ * ReplicaSets, StatefulSets and ReplicationControllers select.
  */
 #include "scenarios/run.h"
 
@@ -30,6 +35,7 @@ struct ks_run {
     size_t nsources;
     ks_time end;
     ks_schedconfig *default_config; /* when the scenario names none */
+    ks_default_selectors *selectors; /* PodTopologySpread's default ones */
     char k8s_version[16];
     int build_failed;
     ks_error build_error;
@@ -164,7 +170,9 @@ static uint32_t find_node(const named_node *map, size_t n, const char *name)
 }
 
 /* One manifest pod: existing state if bound to a known node, else
- * pending; pods that already finished are skipped. */
+ * pending; pods that already finished are skipped.  Its spec is registered
+ * for its default selector (a template's is registered with the
+ * template). */
 static int add_manifest_pod(ks_run *run, const ks_manifest_pod *mp,
                             uint32_t source, uint32_t ordinal,
                             const named_node *map, size_t nmap, ks_error *err)
@@ -173,6 +181,9 @@ static int add_manifest_pod(ks_run *run, const ks_manifest_pod *mp,
                       strcmp(mp->phase, "Failed") == 0))
         return 0;
     ks_time now = ks_engine_now(run->engine);
+    ks_default_selectors_add_pod(run->selectors, mp->spec,
+                                 mp->owner_api_version, mp->owner_kind,
+                                 mp->owner_name);
     uint32_t p = ks_build_pod(run->cluster, mp, now, source, ordinal, err);
     if (p == KS_NO_POD)
         return KS_ERANGE;
@@ -188,10 +199,30 @@ static int add_manifest_pod(ks_run *run, const ks_manifest_pod *mp,
     return 0;
 }
 
+/* The DaemonSet controller's pods (ks_build_daemon_pods), added as
+ * manifest pods. */
+typedef struct daemon_ctx {
+    ks_run *run;
+    uint32_t source;
+    uint32_t *ordinal;
+    const named_node *map;
+    size_t nmap;
+    ks_error *err;
+} daemon_ctx;
+
+static int add_daemon_pod(void *ctx, const ks_manifest_pod *mp)
+{
+    daemon_ctx *d = ctx;
+    return add_manifest_pod(d->run, mp, d->source, (*d->ordinal)++, d->map,
+                            d->nmap, d->err);
+}
+
 /* spec.workloads[i].manifests, all at t = 0: pods, then the replicas of
  * workload templates (a ReplicaSet owned by a Deployment in the same files
- * is the Deployment's: its pods are not created twice; DaemonSets are not
- * simulated yet).  Template pods are named "<namespace>/<name>-<k>". */
+ * is the Deployment's: its pods are not created twice), and one pod per
+ * node that should run each DaemonSet (nodes as they are at t = 0).
+ * Template pods are named "<namespace>/<name>-<k>", DaemonSet pods
+ * "<namespace>/<name>-<node>". */
 static int add_manifest_workloads(ks_run *run, ks_error *err)
 {
     const ks_scenario *sc = run->sc;
@@ -215,8 +246,16 @@ static int add_manifest_workloads(ks_run *run, ks_error *err)
         for (size_t t = mw->templates_begin; t < mw->templates_end && !rc;
              t++) {
             const ks_manifest_template *mt = &sc->manifests->templates[t];
-            if (mt->owner_kind || strcmp(mt->kind, "DaemonSet") == 0)
+            if (mt->owner_kind)
                 continue;
+            if (strcmp(mt->kind, "DaemonSet") == 0) {
+                daemon_ctx d = {run, source, &ordinal, map, nmap, err};
+                int made = ks_build_daemon_pods(run->cluster, sc->manifests,
+                                                mt, add_daemon_pod, &d);
+                rc = made < 0 ? made : 0;
+                continue;
+            }
+            ks_default_selectors_add_template(run->selectors, mt);
             for (int32_t k = 0; k < mt->replicas && !rc; k++) {
                 /* ks_build_pod qualifies it with the namespace. */
                 char *name = ks_xasprintf("%s-%d", mt->name, k);
@@ -304,6 +343,8 @@ ks_run *ks_run_create(const ks_scenario *sc, const ks_run_options *opt)
     ks_scheduler_set_evict(run->scheduler, on_evict, run,
                            ks_rngs_stream(run->rngs, "preemption"));
     run->default_config = defaults; /* args the scheduler points into */
+    run->selectors = ks_default_selectors_create(sc->manifests);
+    ks_default_selectors_install(run->selectors, run->scheduler);
     run->nsources = sc->ngenerators;
     run->sources = ks_xcalloc(run->nsources, sizeof *run->sources);
     run->source_names = ks_xcalloc(run->nsources, sizeof *run->source_names);
@@ -312,6 +353,8 @@ ks_run *ks_run_create(const ks_scenario *sc, const ks_run_options *opt)
             &sc->generators[i], (uint32_t)i, run->engine, run->cluster,
             run->rngs, run->end, on_pod_created, run);
         run->source_names[i] = sc->generators[i].name;
+        ks_default_selectors_add_pod(run->selectors, sc->generators[i].spec,
+                                     NULL, NULL, NULL);
     }
     return run;
 }
@@ -326,6 +369,7 @@ void ks_run_destroy(ks_run *run)
     free(run->source_names);
     free(run->life);
     ks_scheduler_destroy(run->scheduler);
+    ks_default_selectors_destroy(run->selectors); /* after its users */
     ks_schedconfig_destroy(run->default_config);
     ks_cluster_destroy(run->cluster);
     ks_rngs_destroy(run->rngs);

@@ -1012,3 +1012,15 @@ void ks_explain_free(ks_explain *e)
     free(e->victims);
     *e = (ks_explain){0};
 }
+
+void *ks_scheduler_plugin_instance(ks_scheduler *s, size_t profile,
+                                   const ks_plugin *plugin)
+{
+    if (profile >= s->cfg.nprofiles)
+        return NULL;
+    const ks_profile_config *prof = &s->cfg.profiles[profile];
+    for (size_t i = 0; i < prof->nplugins; i++)
+        if (prof->plugins[i].plugin == plugin)
+            return s->fw[profile].instances[i];
+    return NULL;
+}

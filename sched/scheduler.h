@@ -151,6 +151,13 @@ const ks_plugin_stats *ks_scheduler_plugin_stats(const ks_scheduler *s,
                                                  size_t *n);
 const ks_queue *ks_scheduler_queue(const ks_scheduler *s);
 
+/* The instance of plugin in profile p (profile order), or NULL when p is
+ * out of range, the profile does not run plugin or the plugin keeps no
+ * instance.  For hooks a plugin offers beyond plugin.h, such as
+ * ks_pts_set_selector_source. */
+void *ks_scheduler_plugin_instance(ks_scheduler *s, size_t profile,
+                                   const ks_plugin *plugin);
+
 /* ---- explain: one decision with every plugin's verdict and score ------- */
 
 #define KS_EXPLAIN_MSG_MAX 160

@@ -32,6 +32,8 @@
     X(schedconfig)                                                             \
     X(manifests)                                                               \
     X(sweep)                                                                   \
+    X(build)                                                                   \
+    X(generator)                                                               \
     X(output)                                                                  \
     X(plot)                                                                    \
     X(sweep_exec)                                                              \

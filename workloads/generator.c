@@ -2,7 +2,8 @@
  *
  * Interarrival times are Exp(1/rate); each arrival creates one pod and
  * schedules the next, so at most one arrival event per generator is ever
- * pending.
+ * pending.  A pod takes the generator's drawn requests, the rest from its
+ * Kubernetes template (generator.h), and points at the template's spec.
  */
 #include "workloads/generator.h"
 
@@ -93,11 +94,22 @@ static void on_arrival(ks_engine *e, void *ctx, uint64_t arg)
     for (int r = 0; r < KS_RES_COUNT; r++)
         request[r] = g->has_request[r]
                          ? sample_request(&g->request[r], src->requests)
-                         : -1;
+                     : g->has_template_request[r] ? g->template_request[r]
+                                                  : -1;
     uint32_t pod = ks_cluster_add_pod(src->cluster, ks_engine_now(e), request,
                                       duration, src->source,
                                       (uint32_t)src->created);
-    src->cluster->pods[pod].priority = g->priority;
+    ks_pod *p = &src->cluster->pods[pod];
+    p->priority = g->spec ? g->spec->priority : g->priority;
+    if (g->spec) {
+        p->spec = g->spec;
+        /* The template's per-container non-zero view for what the
+         * generator does not draw (a drawn value is the request itself). */
+        if (!g->has_request[KS_RES_CPU])
+            p->nonzero_request[KS_RES_CPU] = g->template_nonzero_cpu;
+        if (!g->has_request[KS_RES_MEMORY])
+            p->nonzero_request[KS_RES_MEMORY] = g->template_nonzero_memory;
+    }
     src->created++;
     src->on_created(src->ctx, pod);
     schedule_next(src);

@@ -5,6 +5,17 @@
  * instance, which creates pods in the cluster at arrival events and hands
  * each new pod to a callback (the scheduler's informer, in effect).
  *
+ * Kubernetes fields: a generator may carry a pod template (the scenario's
+ * template.metadata / template.spec, read by scenarios/manifests.c as a
+ * workload's spec.template is).  Every pod it creates points at that one
+ * spec (labels, namespace, affinity, tolerations, spread constraints,
+ * schedulerName, priority...), so a pod costs no spec memory.  Requests
+ * combine per resource: one the generator draws (`requests`) is the pod's
+ * request for it, replacing the template's; one it does not draw is the
+ * template's effective request (and, for cpu and memory, the template's
+ * non-zero scoring view); without a template such a resource is not
+ * requested.
+ *
  * Randomness: each generator draws from its own streams,
  * "arrivals/<name>", "durations/<name>" and "requests/<name>", so adding a
  * generator or changing the scheduling policy leaves every other draw as it
@@ -12,7 +23,8 @@
  *
  * Ownership: ks_generator fields belong to whoever fills them (the
  * scenario); a ks_pod_source borrows its generator, engine, cluster and
- * RNG set, which must outlive it.
+ * RNG set, which must outlive it.  The cluster borrows the template's spec
+ * (through each pod), so the generator must outlive the cluster too.
  */
 #ifndef KS_GENERATOR_H
 #define KS_GENERATOR_H
@@ -24,6 +36,8 @@
 #include "sim/engine.h"
 #include "sim/resources.h"
 #include "sim/rng.h"
+
+struct ks_manifest_pod; /* scenarios/manifests.h: read and owned there */
 
 typedef struct ks_generator {
     char *name;             /* defaults to "gen<i>" */
@@ -39,6 +53,18 @@ typedef struct ks_generator {
     ks_dist request[KS_RES_COUNT];
     int32_t priority; /* template.priority (default 0) */
     size_t item;      /* its index in spec.workloads */
+    /* The Kubernetes pod template (scenarios/manifests.h, owned by the
+     * scenario that loaded it; NULL: none) and the spec every pod shares
+     * (its spec; the pods' priority is spec->priority then). */
+    struct ks_manifest_pod *k8s_template;
+    const ks_pod_spec *spec;
+    /* The template's effective requests, for the resources the generator
+     * does not draw (has_template_request[r]; base units), and its
+     * scheduler's non-zero view of cpu and memory (used when the generator
+     * draws neither). */
+    int has_template_request[KS_RES_COUNT];
+    int64_t template_request[KS_RES_COUNT];
+    int64_t template_nonzero_cpu, template_nonzero_memory;
 } ks_generator;
 
 typedef void (*ks_pod_created_fn)(void *ctx, uint32_t pod);

@@ -2,7 +2,8 @@
  * manifests written to the scratch folder, its JSON parsed with Jansson and
  * checked value by value (scores hand-computed from the default profile's
  * weights and the plugins' formulas), plus the errors: ambiguity, bad
- * input, unknown names, each with exit status 2 and nothing on stdout.
+ * input, unknown names, each with exit status 2 and nothing on stdout;
+ * and the default spread selector a Service gives a pending pod.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -600,6 +601,60 @@ static void test_usage(void)
     CU_ASSERT_EQUAL(run_explain("/nonexistent/m.yaml", NULL, NULL), 2);
 }
 
+/* ---- default spread selectors -------------------------------------------- */
+
+/* A Service selects the pending pod and two bound pods on node-a: the
+ * default profile's system default constraints (hostname maxSkew 3,
+ * ScheduleAnyway) give PodTopologySpread non-zero scores that favour
+ * node-b.  Without the Service the plugin skips (no score). */
+static void test_service_spread_scores(void)
+{
+    static const char with[] =
+        "---\napiVersion: v1\nkind: Node\nmetadata: {name: node-a, labels: "
+        "{kubernetes.io/hostname: node-a}}\n"
+        "status: {allocatable: {cpu: \"4\", memory: 8Gi, pods: \"110\"}}\n"
+        "---\napiVersion: v1\nkind: Node\nmetadata: {name: node-b, labels: "
+        "{kubernetes.io/hostname: node-b}}\n"
+        "status: {allocatable: {cpu: \"4\", memory: 8Gi, pods: \"110\"}}\n"
+        "---\napiVersion: v1\nkind: Service\nmetadata: {name: web, "
+        "namespace: shop}\nspec: {selector: {app: web}, ports: [{port: 80}]}\n"
+        "---\napiVersion: v1\nkind: Pod\nmetadata: {name: w1, namespace: "
+        "shop, labels: {app: web}}\nspec: {nodeName: node-a, containers: "
+        "[{name: c}]}\n"
+        "---\napiVersion: v1\nkind: Pod\nmetadata: {name: w2, namespace: "
+        "shop, labels: {app: web}}\nspec: {nodeName: node-a, containers: "
+        "[{name: c}]}\n"
+        "---\napiVersion: v1\nkind: Pod\nmetadata: {name: w3, namespace: "
+        "shop, labels: {app: web}}\nspec: {containers: [{name: c}]}\n";
+    json_t *root = explain_text("explain-service.yaml", with, "");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(root);
+    const json_t *a = node_of(root, "node-a"), *b = node_of(root, "node-b");
+    CU_ASSERT_FATAL(a && b);
+    /* raw = round(pods x ln(2 + 2) + 3 - 1): a 5, b 2; normalized
+     * 100 (5 + 2 - raw) / 5: a 40, b 100; weight 2. */
+    CU_ASSERT_EQUAL(score(a, "PodTopologySpread", "raw"), 5);
+    CU_ASSERT_EQUAL(score(b, "PodTopologySpread", "raw"), 2);
+    CU_ASSERT_EQUAL(score(a, "PodTopologySpread", "normalized"), 40);
+    CU_ASSERT_EQUAL(score(b, "PodTopologySpread", "weighted"), 200);
+    CU_ASSERT(totals_add_up(a));
+    CU_ASSERT(totals_add_up(b));
+    CU_ASSERT_STRING_EQUAL(str_at(root, "selected"), "node-b");
+    json_decref(root);
+
+    /* The same pods without the Service: PodTopologySpread does not
+     * score. */
+    char *without = strdup(with);
+    char *svc = strstr(without, "kind: Service");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(svc);
+    memcpy(svc, "kind: Servixe", 13); /* an unknown kind: skipped */
+    root = explain_text("explain-no-service.yaml", without, "");
+    free(without);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(root);
+    CU_ASSERT_EQUAL(score(node_of(root, "node-a"), "PodTopologySpread", "raw"),
+                    -1);
+    json_decref(root);
+}
+
 /* ---- a real dump -------------------------------------------------------- */
 
 /* kalc's 5-node GKE dump plus a small pending pod: valid JSON on stdout,
@@ -658,6 +713,8 @@ void ks_suite_explain(void)
         {"bad manifest: FILE:LINE:COL, exit 2", test_bad_manifest},
         {"usage and help", test_usage},
         {"kalc dump plus a pending pod", test_kalc_dump},
+        {"a Service's pod: PodTopologySpread scores",
+         test_service_spread_scores},
         {NULL, NULL},
     };
     ks_test_add_suite("cli/explain", cases);

@@ -219,6 +219,114 @@ static void test_generator_defaults(void)
     ks_scenario_destroy(sc);
 }
 
+/* ---- generator templates with Kubernetes fields -------------------------- */
+
+/* template.metadata and template.spec: a PodTemplateSpec read as a
+ * workload's, one spec for every pod, requests kept for the resources the
+ * generator does not draw, priority admitted. */
+static void test_generator_k8s_template(void)
+{
+    ks_scenario *sc = load_text(WITH_GEN(
+        "        template:\n"
+        "          requests: {cpu: {dist: uniform, min: 100m, max: 1}}\n"
+        "          priority: 100\n"
+        "          metadata:\n"
+        "            namespace: batch\n"
+        "            labels: {app: train, team: ml}\n"
+        "          spec:\n"
+        "            schedulerName: my-scheduler\n"
+        "            nodeSelector: {disk: ssd}\n"
+        "            tolerations: [{key: gpu, operator: Exists}]\n"
+        "            topologySpreadConstraints:\n"
+        "            - {maxSkew: 2, topologyKey: zone, whenUnsatisfiable: "
+        "ScheduleAnyway, labelSelector: {matchLabels: {app: train}}}\n"
+        "            containers:\n"
+        "            - {name: c, image: trainer, resources: {requests: "
+        "{cpu: 2, memory: 3Gi}}}\n"));
+    CU_ASSERT_PTR_NOT_NULL_FATAL(sc);
+    const ks_generator *g = &sc->generators[0];
+    CU_ASSERT_PTR_NOT_NULL_FATAL(g->spec);
+    CU_ASSERT_PTR_EQUAL(g->spec, g->k8s_template->spec);
+    CU_ASSERT_STRING_EQUAL(g->spec->namespace_name, "batch");
+    CU_ASSERT_STRING_EQUAL(ks_labels_get(&g->spec->labels, "team"), "ml");
+    CU_ASSERT_STRING_EQUAL(g->spec->scheduler_name, "my-scheduler");
+    CU_ASSERT_STRING_EQUAL(ks_labels_get(&g->spec->node_selector, "disk"),
+                           "ssd");
+    CU_ASSERT_EQUAL(g->spec->ntolerations, 1);
+    CU_ASSERT_EQUAL(g->spec->nspread, 1);
+    CU_ASSERT_STRING_EQUAL(g->spec->images[0], "trainer:latest");
+    /* template.priority is the pod's spec.priority. */
+    CU_ASSERT_EQUAL(g->priority, 100);
+    CU_ASSERT_EQUAL(g->spec->priority, 100);
+    /* cpu is drawn; memory comes from the template. */
+    CU_ASSERT(g->has_request[KS_RES_CPU]);
+    CU_ASSERT_FALSE(g->has_request[KS_RES_MEMORY]);
+    CU_ASSERT(g->has_template_request[KS_RES_MEMORY]);
+    CU_ASSERT_EQUAL(g->template_request[KS_RES_MEMORY], 3LL << 30);
+    CU_ASSERT_EQUAL(g->template_request[KS_RES_CPU], 2000);
+    CU_ASSERT_EQUAL(g->template_nonzero_cpu, 2000);
+    ks_scenario_destroy(sc);
+    /* Without a Kubernetes template nothing changes. */
+    sc = load_text(WITH_GEN("        template: {requests: {cpu: 1}}\n"));
+    CU_ASSERT_PTR_NOT_NULL_FATAL(sc);
+    CU_ASSERT_PTR_NULL(sc->generators[0].spec);
+    CU_ASSERT_PTR_NULL(sc->generators[0].k8s_template);
+    ks_scenario_destroy(sc);
+}
+
+/* Errors inside a generator's pod template: the manifest loader's
+ * messages, at the scenario's FILE:LINE:COL, with the path from the
+ * scenario's root. */
+static void test_generator_template_errors(void)
+{
+    EXPECT_ERROR(WITH_GEN("        template:\n"
+                          "          spec:\n"
+                          "            tolerations: [{key: a, effect: Never}]\n"
+                          "            containers: [{name: c}]\n"),
+                 KS_EINVAL, 15, 44,
+                 "spec.workloads[0].generator.template.spec.tolerations[0]."
+                 "effect: ");
+    EXPECT_ERROR(WITH_GEN("        template:\n"
+                          "          spec:\n"
+                          "            tolerationz: []\n"
+                          "            containers: [{name: c}]\n"),
+                 KS_EPARSE, 15, 13,
+                 "PodSpec has no field \"tolerationz\" (did you mean "
+                 "\"tolerations\"?)");
+    EXPECT_ERROR(WITH_GEN("        template:\n"
+                          "          metadata: {labels: {app: x}}\n"),
+                 KS_EPARSE, 14, 11, "missing required key \"spec\"");
+    EXPECT_ERROR(WITH_GEN("        template:\n"
+                          "          spec: {containers: []}\n"),
+                 KS_EINVAL, 14, 30, "a pod needs at least one container");
+    EXPECT_ERROR(WITH_GEN("        template:\n"
+                          "          labels: {app: x}\n"),
+                 KS_EPARSE, 14, 11,
+                 "unknown key \"labels\" in spec.workloads[0].generator."
+                 "template (expected one of: requests, priority, metadata, "
+                 "spec)");
+    EXPECT_ERROR(WITH_GEN("        template:\n"
+                          "          priority: 5\n"
+                          "          spec: {priority: 6, containers: "
+                          "[{name: c}]}\n"),
+                 KS_EINVAL, 14, 11, "the priority is given twice");
+    /* Admission after every file is loaded: no such class. */
+    EXPECT_ERROR(WITH_GEN("        template:\n"
+                          "          spec: {priorityClassName: gold, "
+                          "containers: [{name: c}]}\n"),
+                 KS_ENOENT, 14, 11,
+                 "generator gen0 template: no PriorityClass with name gold "
+                 "was found");
+    /* template.priority must agree with the class, as spec.priority. */
+    EXPECT_ERROR(WITH_GEN("        template:\n"
+                          "          priority: 5\n"
+                          "          spec: {priorityClassName: "
+                          "system-cluster-critical, containers: "
+                          "[{name: c}]}\n"),
+                 KS_EINVAL, 14, 11,
+                 "the integer value of priority (5) must not be provided");
+}
+
 static void test_accepted_forms(void)
 {
     const char *text =
@@ -844,6 +952,8 @@ void ks_suite_loader(void)
         {"quickstart values", test_quickstart_values},
         {"defaults", test_defaults},
         {"generator defaults", test_generator_defaults},
+        {"generator Kubernetes template", test_generator_k8s_template},
+        {"generator template errors", test_generator_template_errors},
         {"scheduler timing", test_scheduler_timing},
         {"extended resources", test_extended_resources},
         {"accepted forms", test_accepted_forms},

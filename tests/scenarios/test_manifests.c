@@ -2,7 +2,10 @@
  * tests/data/k8s-dumps (copies of shared/data/k8s-dumps) with concrete values checked against the files,
  * effective requests ported from the upstream tests of PodRequests and
  * PodInfo.calculateResource, API defaulting, priorities, warnings, and bad
- * inputs with their exact error code, line, column and message.
+ * inputs with their exact error code, line, column and message; Services,
+ * workload selectors (apps validation, ReplicationController defaulting,
+ * the Deployment's pod-template-hash) and a pod template read from another
+ * document (a scenario generator's).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -298,7 +301,28 @@ static void test_kubevious(void)
     CU_ASSERT_PTR_NOT_NULL_FATAL(t);
     CU_ASSERT_STRING_EQUAL(t->owner_kind, "Deployment");
     CU_ASSERT_STRING_EQUAL(t->owner_name, "gitlab-unicorn");
-    CU_ASSERT(has_warning(&m, "kind Service: not modelled yet, skipped") == 1);
+    /* Services are read: their selectors; the rest of them warns. */
+    CU_ASSERT_EQUAL(m.nservices, 61);
+    CU_ASSERT(has_warning(&m, "kind Service: not modelled yet, skipped") == 0);
+    CU_ASSERT(has_warning(&m, "Service spec.ports (not modelled)") == 1);
+    const ks_manifest_service *svc = NULL;
+    for (size_t i = 0; i < m.nservices; i++)
+        if (!strcmp(m.services[i].name, "book-web-svc"))
+            svc = &m.services[i];
+    CU_ASSERT_PTR_NOT_NULL_FATAL(svc);
+    CU_ASSERT_STRING_EQUAL(svc->namespace_name, "book");
+    CU_ASSERT(svc->has_selector);
+    CU_ASSERT_EQUAL(svc->selector.n, 1);
+    CU_ASSERT_STRING_EQUAL(ks_labels_get(&svc->selector, "app"), "book-web");
+    /* A dumped ReplicaSet keeps the selector its Deployment gave it. */
+    t = find_template(&m, "ReplicaSet", "gitlab-unicorn-84d7dc6557");
+    CU_ASSERT(t->has_selector);
+    CU_ASSERT_STRING_EQUAL(ks_labels_get(&t->selector.match_labels,
+                                         "pod-template-hash"),
+                           "84d7dc6557");
+    p = find_pod(&m, "gitlab-unicorn-84d7dc6557-2smmj");
+    CU_ASSERT_STRING_EQUAL(p->owner_api_version, "apps/v1");
+    CU_ASSERT_STRING_EQUAL(p->owner_kind, "ReplicaSet");
     CU_ASSERT(has_warning(&m, "kind HorizontalPodAutoscaler: not modelled "
                               "yet, skipped") == 1);
     CU_ASSERT(has_warning(&m, "Deployment spec.template.spec.containers[]."
@@ -1149,6 +1173,303 @@ static void test_priority_admitted_pod(void)
     ks_manifests_free(&m);
 }
 
+
+/* ---- Services and workload selectors ------------------------------------ */
+
+static const ks_manifest_service *find_service(const ks_manifests *m,
+                                               const char *name)
+{
+    for (size_t i = 0; i < m->nservices; i++)
+        if (!strcmp(m->services[i].name, name))
+            return &m->services[i];
+    return NULL;
+}
+
+/* v1 Service: spec.selector read (null and absent select nothing, {}
+ * every pod), the other spec fields warn, status is silent. */
+static void test_services(void)
+{
+    ks_manifests m = {0};
+    CU_ASSERT_EQUAL_FATAL(
+        load(&m, "apiVersion: v1\nkind: Service\n"
+                 "metadata: {name: web, namespace: shop, labels: {a: b}}\n"
+                 "spec:\n  type: ClusterIP\n  clusterIP: 10.0.0.1\n"
+                 "  ports: [{port: 80}]\n  selector: {app: web, tier: fe}\n"
+                 "status: {loadBalancer: {}}\n"
+                 "---\napiVersion: v1\nkind: Service\nmetadata: {name: ext}\n"
+                 "spec: {type: ExternalName, externalName: example.com}\n"
+                 "---\napiVersion: v1\nkind: Service\nmetadata: {name: nul}\n"
+                 "spec: {selector: null}\n"
+                 "---\napiVersion: v1\nkind: Service\nmetadata: {name: all}\n"
+                 "spec: {selector: {}}\n"
+                 "---\napiVersion: v1\nkind: Service\n"
+                 "metadata: {name: bare}\n"),
+        0);
+    CU_ASSERT_EQUAL_FATAL(m.nservices, 5);
+    const ks_manifest_service *s = find_service(&m, "web");
+    CU_ASSERT_STRING_EQUAL(s->namespace_name, "shop");
+    CU_ASSERT(s->has_selector);
+    CU_ASSERT_EQUAL(s->selector.n, 2);
+    CU_ASSERT_STRING_EQUAL(ks_labels_get(&s->selector, "tier"), "fe");
+    CU_ASSERT_EQUAL(s->line, 1);
+    CU_ASSERT_PTR_NULL(find_service(&m, "ext")->namespace_name);
+    CU_ASSERT_FALSE(find_service(&m, "ext")->has_selector);
+    CU_ASSERT_FALSE(find_service(&m, "nul")->has_selector);
+    CU_ASSERT(find_service(&m, "all")->has_selector);
+    CU_ASSERT_EQUAL(find_service(&m, "all")->selector.n, 0);
+    CU_ASSERT_FALSE(find_service(&m, "bare")->has_selector);
+    CU_ASSERT(has_warning(&m, "Service spec.type (not modelled)") == 1);
+    CU_ASSERT(has_warning(&m, "Service spec.ports (not modelled)") == 1);
+    CU_ASSERT(has_warning(&m, "Service spec.externalName (not modelled)") ==
+              1);
+    CU_ASSERT_EQUAL(m.nwarnings, 4); /* type, clusterIP, ports, externalName */
+    ks_manifests_free(&m);
+    EXPECT_ERROR("apiVersion: v1\nkind: Service\nmetadata: {name: s}\n"
+                 "spec: {selectr: {a: b}}\n",
+                 KS_EPARSE, 4, 8,
+                 "ServiceSpec has no field \"selectr\" (did you mean "
+                 "\"selector\"?)");
+    EXPECT_ERROR("apiVersion: v1\nkind: Service\nmetadata: {name: s}\n"
+                 "---\napiVersion: v1\nkind: Service\nmetadata: {name: s}\n",
+                 KS_EEXIST, 5, 1, "duplicate Service default/s");
+    EXPECT_ERROR("apiVersion: v2\nkind: Service\nmetadata: {name: s}\n",
+                 KS_EINVAL, 1, 13, "unsupported apiVersion \"v2\"");
+}
+
+/* Workload selectors: read for the apps kinds, defaulted from the template
+ * for a ReplicationController; a Deployment's template gets the
+ * pod-template-hash of its ReplicaSet. */
+static void test_workload_selectors(void)
+{
+    ks_manifests m = {0};
+    CU_ASSERT_EQUAL_FATAL(
+        load(&m,
+             "apiVersion: apps/v1\nkind: Deployment\n"
+             "metadata: {name: web, namespace: shop}\n"
+             "spec:\n  selector: {matchLabels: {app: web}}\n"
+             "  template:\n    metadata: {labels: {app: web}}\n"
+             "    spec: {containers: [{name: c}]}\n"
+             "---\napiVersion: apps/v1\nkind: StatefulSet\n"
+             "metadata: {name: db}\n"
+             "spec:\n  selector:\n    matchExpressions:\n"
+             "    - {key: app, operator: In, values: [db, cache]}\n"
+             "  template:\n    metadata: {labels: {app: db}}\n"
+             "    spec: {containers: [{name: c}]}\n"
+             "---\napiVersion: v1\nkind: ReplicationController\n"
+             "metadata: {name: rc}\n"
+             "spec:\n  replicas: 2\n"
+             "  template:\n    metadata: {labels: {app: old, v: \"1\"}}\n"
+             "    spec: {containers: [{name: c}]}\n"
+             "---\napiVersion: v1\nkind: ReplicationController\n"
+             "metadata: {name: rc2}\n"
+             "spec:\n  selector: {app: old}\n"
+             "  template:\n    metadata: {labels: {app: old, v: \"2\"}}\n"
+             "    spec: {containers: [{name: c}]}\n"),
+        0);
+    const ks_manifest_template *t = find_template(&m, "Deployment", "web");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+    CU_ASSERT(t->has_selector);
+    CU_ASSERT_STRING_EQUAL(ks_labels_get(&t->selector.match_labels, "app"),
+                           "web");
+    CU_ASSERT_EQUAL(t->selector.match_labels.n, 1);
+    /* The hash: decimal digits of a 32-bit FNV-1a mapped to SafeEncode's
+     * alphabet, stable, and on the template's labels. */
+    CU_ASSERT_PTR_NOT_NULL_FATAL(t->pod_template_hash);
+    size_t len = strlen(t->pod_template_hash);
+    CU_ASSERT(len >= 1 && len <= 10);
+    CU_ASSERT_EQUAL(strspn(t->pod_template_hash, "456789bcdf"), len);
+    CU_ASSERT_STRING_EQUAL(ks_labels_get(&t->pod.spec->labels,
+                                         "pod-template-hash"),
+                           t->pod_template_hash);
+    t = find_template(&m, "StatefulSet", "db");
+    CU_ASSERT(t->has_selector);
+    CU_ASSERT_EQUAL_FATAL(t->selector.nexpressions, 1);
+    CU_ASSERT_EQUAL(t->selector.match_expressions[0].nvalues, 2);
+    CU_ASSERT_PTR_NULL(t->pod_template_hash);
+    CU_ASSERT_PTR_NULL(ks_labels_get(&t->pod.spec->labels,
+                                     "pod-template-hash"));
+    /* SetDefaults_ReplicationController: the template's labels. */
+    t = find_template(&m, "ReplicationController", "rc");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+    CU_ASSERT_EQUAL(t->replicas, 2);
+    CU_ASSERT(t->has_selector);
+    CU_ASSERT_EQUAL(t->selector.match_labels.n, 2);
+    CU_ASSERT_STRING_EQUAL(ks_labels_get(&t->selector.match_labels, "v"),
+                           "1");
+    t = find_template(&m, "ReplicationController", "rc2");
+    CU_ASSERT_EQUAL(t->selector.match_labels.n, 1);
+    ks_manifests_free(&m);
+
+    /* The same Deployment in two loads gets the same hash; another name
+     * another one. */
+    const char *dep = "apiVersion: apps/v1\nkind: Deployment\n"
+                      "metadata: {name: web, namespace: shop}\n"
+                      "spec: {template: {spec: {containers: [{name: c}]}}}\n";
+    ks_manifests a = {0}, b = {0};
+    CU_ASSERT_EQUAL_FATAL(load(&a, dep), 0);
+    CU_ASSERT_EQUAL_FATAL(
+        load(&b, "apiVersion: apps/v1\nkind: Deployment\n"
+                 "metadata: {name: api, namespace: shop}\n"
+                 "spec: {template: {spec: {containers: [{name: c}]}}}\n"),
+        0);
+    CU_ASSERT_FALSE(a.templates[0].has_selector); /* lenient: none given */
+    CU_ASSERT_STRING_NOT_EQUAL(a.templates[0].pod_template_hash,
+                               b.templates[0].pod_template_hash);
+    ks_manifests_free(&b);
+    CU_ASSERT_EQUAL_FATAL(load(&b, dep), 0);
+    CU_ASSERT_STRING_EQUAL(a.templates[0].pod_template_hash,
+                           b.templates[0].pod_template_hash);
+    ks_manifests_free(&a);
+    ks_manifests_free(&b);
+}
+
+/* What apps and core validation refuse in a workload selector. */
+static void test_error_selectors(void)
+{
+    EXPECT_ERROR("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\n"
+                 "spec:\n  selector: {matchLabels: {app: x}}\n"
+                 "  template:\n    metadata: {labels: {app: y}}\n"
+                 "    spec: {containers: [{name: c}]}\n",
+                 KS_EINVAL, 7, 24,
+                 "selector does not match template `labels`");
+    EXPECT_ERROR("apiVersion: apps/v1\nkind: ReplicaSet\nmetadata: {name: r}\n"
+                 "spec:\n  selector: {matchLabels: {app: x}}\n"
+                 "  template: {spec: {containers: [{name: c}]}}\n",
+                 KS_EINVAL, 6, 13,
+                 "selector does not match template `labels`");
+    EXPECT_ERROR("apiVersion: apps/v1\nkind: DaemonSet\nmetadata: {name: d}\n"
+                 "spec:\n  selector: {}\n"
+                 "  template: {spec: {containers: [{name: c}]}}\n",
+                 KS_EINVAL, 5, 13, "empty selector is invalid for daemonset");
+    /* apps validation words it so for a ReplicaSet too. */
+    EXPECT_ERROR("apiVersion: apps/v1\nkind: ReplicaSet\nmetadata: {name: r}\n"
+                 "spec:\n  selector: {matchLabels: {}}\n"
+                 "  template: {spec: {containers: [{name: c}]}}\n",
+                 KS_EINVAL, 5, 13, "empty selector is invalid for deployment");
+    EXPECT_ERROR("apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: s}\n"
+                 "spec:\n  selector: {matchExpressions: [{key: a, operator: "
+                 "In}]}\n"
+                 "  template: {spec: {containers: [{name: c}]}}\n",
+                 KS_EINVAL, 5, 13, "invalid label selector");
+    EXPECT_ERROR("apiVersion: v1\nkind: ReplicationController\n"
+                 "metadata: {name: r}\n"
+                 "spec: {template: {spec: {containers: [{name: c}]}}}\n",
+                 KS_EINVAL, 4, 7, "empty selector is invalid for "
+                                  "replicationcontroller");
+    EXPECT_ERROR("apiVersion: v1\nkind: ReplicationController\n"
+                 "metadata: {name: r}\n"
+                 "spec:\n  selector: {app: a}\n"
+                 "  template:\n    metadata: {labels: {app: b}}\n"
+                 "    spec: {containers: [{name: c}]}\n",
+                 KS_EINVAL, 7, 24,
+                 "selector does not match template `labels`");
+}
+
+/* The controller ownerReference: apiVersion, kind and name of the first
+ * one with controller: true; hostNetwork kept for DaemonSet tolerations. */
+static void test_owner_reference(void)
+{
+    ks_manifests m = {0};
+    ks_manifest_pod *p = NULL;
+    CU_ASSERT_EQUAL_FATAL(
+        load(&m, "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n"
+                 "  ownerReferences:\n"
+                 "  - {apiVersion: v1, kind: Node, name: n}\n"
+                 "  - {apiVersion: apps/v1, kind: ReplicaSet, name: rs,"
+                 " controller: true, uid: u}\n"
+                 "  - {apiVersion: apps/v1, kind: StatefulSet, name: ss,"
+                 " controller: true}\n"
+                 "spec: {hostNetwork: true, containers: [{name: c}]}\n"),
+        0);
+    p = &m.pods[0];
+    CU_ASSERT_STRING_EQUAL(p->owner_api_version, "apps/v1");
+    CU_ASSERT_STRING_EQUAL(p->owner_kind, "ReplicaSet");
+    CU_ASSERT_STRING_EQUAL(p->owner_name, "rs");
+    CU_ASSERT(p->host_network);
+    ks_manifests_free(&m);
+}
+
+/* A PodTemplateSpec inside another document (a scenario generator's
+ * template): same readers, errors at FILE:LINE:COL with the path from the
+ * document root, metadata.namespace honoured, warnings collected. */
+static void test_pod_template_in_tree(void)
+{
+    const char *doc =
+        "gen:\n"
+        "  template:\n"
+        "    requests: {cpu: 1}\n"
+        "    metadata: {namespace: batch, labels: {app: x}}\n"
+        "    spec:\n"
+        "      priorityClassName: high\n"
+        "      tolerations: [{key: gpu, operator: Exists}]\n"
+        "      volumes: [{name: v}]\n"
+        "      containers:\n"
+        "      - {name: c, resources: {requests: {cpu: 500m, memory: 1Gi}}}\n";
+    ks_yt_node *root = NULL;
+    ks_error err;
+    CU_ASSERT_EQUAL_FATAL(ks_yt_parse(doc, strlen(doc), "s.yaml", &root, &err),
+                          0);
+    const ks_yt_node *tmpl = ks_yt_get(ks_yt_get(root, "gen"), "template");
+    ks_manifests warn = {0};
+    ks_manifest_pod pod = {0};
+    CU_ASSERT_EQUAL(ks_manifests_read_pod_template(tmpl, "s.yaml",
+                                                   "generator template",
+                                                   &warn, &pod, &err),
+                    0);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(pod.spec);
+    CU_ASSERT_STRING_EQUAL(pod.spec->namespace_name, "batch");
+    CU_ASSERT_STRING_EQUAL(ks_labels_get(&pod.spec->labels, "app"), "x");
+    CU_ASSERT_EQUAL(pod.spec->ntolerations, 1);
+    CU_ASSERT_STRING_EQUAL(pod.priority_class_name, "high");
+    CU_ASSERT_EQUAL(req(&pod, "cpu"), 500);
+    CU_ASSERT_EQUAL(req(&pod, "memory"), 1LL << 30);
+    CU_ASSERT_STRING_EQUAL(pod.file, "s.yaml");
+    CU_ASSERT_EQUAL(pod.line, 3);
+    CU_ASSERT(has_warning(&warn, "generator template spec.volumes (not "
+                                 "modelled)") == 1);
+    /* Admission against a set without the class fails like a pod's. */
+    CU_ASSERT_EQUAL(ks_manifests_admit(NULL, &pod, "generator g", &err),
+                    KS_ENOENT);
+    CU_ASSERT(strstr(err.msg, "generator g: no PriorityClass with name high")
+              != NULL);
+    ks_manifest_pod_free(&pod);
+    ks_manifests_free(&warn);
+    ks_yt_free(root);
+
+    /* An error deep in the spec points at its line and column, with the
+     * path from the root. */
+    const char *bad = "gen:\n"
+                      "  template:\n"
+                      "    spec:\n"
+                      "      tolerations: [{key: a, effect: Never}]\n"
+                      "      containers: [{name: c}]\n";
+    CU_ASSERT_EQUAL_FATAL(ks_yt_parse(bad, strlen(bad), "b.yaml", &root, &err),
+                          0);
+    tmpl = ks_yt_get(ks_yt_get(root, "gen"), "template");
+    CU_ASSERT_EQUAL(ks_manifests_read_pod_template(tmpl, "b.yaml", "t", NULL,
+                                                   &pod, &err),
+                    KS_EINVAL);
+    CU_ASSERT_STRING_EQUAL(err.file, "b.yaml");
+    CU_ASSERT_EQUAL(err.line, 4);
+    CU_ASSERT_EQUAL(err.col, 38);
+    CU_ASSERT(strstr(err.msg, "gen.template.spec.tolerations[0].effect") !=
+              NULL);
+    ks_manifest_pod_free(&pod);
+    ks_yt_free(root);
+
+    /* No spec: a pod needs its containers. */
+    const char *nospec = "t: {metadata: {labels: {a: b}}}\n";
+    CU_ASSERT_EQUAL_FATAL(
+        ks_yt_parse(nospec, strlen(nospec), "n.yaml", &root, &err), 0);
+    CU_ASSERT_EQUAL(ks_manifests_read_pod_template(ks_yt_get(root, "t"),
+                                                   "n.yaml", "t", NULL, &pod,
+                                                   &err),
+                    KS_EPARSE);
+    CU_ASSERT(strstr(err.msg, "missing required key \"spec\"") != NULL);
+    ks_manifest_pod_free(&pod);
+    ks_yt_free(root);
+}
+
 /* ---- warnings
  * ------------------------------------------------------------------- */
 
@@ -1158,8 +1479,8 @@ static void test_warnings_once(void)
 {
     ks_manifests m = {0};
     CU_ASSERT_EQUAL_FATAL(
-        load(&m, "apiVersion: v1\nkind: Service\nmetadata: {name: s1}\n"
-                 "---\napiVersion: v1\nkind: Service\nmetadata: {name: s2}\n"
+        load(&m, "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: s1}\n"
+                 "---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: s2}\n"
                  "---\n" POD_HEAD
                  "  securityContext: {}\n  dnsPolicy: ClusterFirst\n"
                  "  containers:\n"
@@ -1171,12 +1492,13 @@ static void test_warnings_once(void)
                  "{port: 1}}}]}\n"),
         0);
     CU_ASSERT_EQUAL(m.nwarnings, 2);
-    CU_ASSERT(has_warning(&m, "kind Service: not modelled yet, skipped") == 1);
+    CU_ASSERT(has_warning(&m, "kind ConfigMap: not modelled yet, skipped") ==
+              1);
     CU_ASSERT(has_warning(&m, "Pod spec.containers[].livenessProbe (not "
                               "modelled)") == 1);
     /* A second load repeats nothing. */
     CU_ASSERT_EQUAL_FATAL(load(&m,
-        "apiVersion: v1\nkind: Service\nmetadata: {name: s3}\n"), 0);
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: s3}\n"), 0);
     CU_ASSERT_EQUAL(m.nwarnings, 2);
     ks_manifests_free(&m);
 }
@@ -1393,6 +1715,11 @@ void ks_suite_manifests(void)
         {"node fields", test_node_fields},
         {"workload defaults", test_workload_defaults},
         {"pod disruption budgets", test_pdb},
+        {"services", test_services},
+        {"workload selectors and pod-template-hash", test_workload_selectors},
+        {"error: workload selectors", test_error_selectors},
+        {"controller ownerReference", test_owner_reference},
+        {"pod template inside another document", test_pod_template_in_tree},
         {"YAML 1.1 scalars in string fields", test_yaml11_strings},
         {"streams and lists", test_streams_and_lists},
         {"JSON input", test_json_input},
