@@ -634,6 +634,24 @@ static json_t *node_name_or_null(const ks_cluster *c, uint32_t node)
     return node == KS_NO_NODE ? json_null() : jstr(c->nodes[node].name);
 }
 
+/* The framework's status code as upstream names it (Code.String()). */
+static const char *code_name(ks_status_code code)
+{
+    switch (code) {
+    case KS_STATUS_SUCCESS:
+        return "Success";
+    case KS_STATUS_ERROR:
+        return "Error";
+    case KS_STATUS_UNSCHEDULABLE:
+        return "Unschedulable";
+    case KS_STATUS_UNSCHEDULABLE_AND_UNRESOLVABLE:
+        return "UnschedulableAndUnresolvable";
+    case KS_STATUS_SKIP:
+        return "Skip";
+    }
+    return "Error";
+}
+
 static json_t *filter_json(const ks_profile_config *prof,
                            const ks_explain_node *en)
 {
@@ -646,6 +664,7 @@ static json_t *filter_json(const ks_profile_config *prof,
         json_t *v = json_object();
         json_object_set_new(v, "ok", json_boolean(ok));
         json_object_set_new(v, "reason", jstr(ok ? "" : f->message));
+        json_object_set_new(v, "code", jstr(code_name(f->code)));
         json_object_set_new(o, prof->plugins[i].plugin->name, v);
     }
     return o;

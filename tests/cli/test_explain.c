@@ -174,6 +174,14 @@ static int filter_ok(const json_t *node, const char *plugin,
     return json_is_boolean(ok) ? json_is_true(ok) : -1;
 }
 
+/* filter[plugin].code of a node, or "" when absent. */
+static const char *filter_code(const json_t *node, const char *plugin)
+{
+    json_t *f = json_object_get(json_object_get(node, "filter"), plugin);
+    const char *code = str_at(f, "code");
+    return code ? code : "";
+}
+
 /* total == the sum of the weighted scores, and weighted == normalized x
  * the default profile's weight. */
 static int totals_add_up(const json_t *node)
@@ -312,6 +320,14 @@ static void test_filter_rejections(void)
     CU_ASSERT_STRING_EQUAL(reason ? reason : "",
                            "node(s) had untolerated taint(s)");
     CU_ASSERT_EQUAL(filter_ok(tainted, "NodeResourcesFit", NULL), 1);
+    /* The status codes: the pod asks more cpu than the node has at all,
+     * and a taint stays: no preemption helps (UnschedulableAndUnresolvable,
+     * fit.go: a request above the node's allocatable). */
+    CU_ASSERT_STRING_EQUAL(filter_code(small, "NodeResourcesFit"),
+                           "UnschedulableAndUnresolvable");
+    CU_ASSERT_STRING_EQUAL(filter_code(small, "TaintToleration"), "Success");
+    CU_ASSERT_STRING_EQUAL(filter_code(tainted, "TaintToleration"),
+                           "UnschedulableAndUnresolvable");
     /* Infeasible nodes are not scored. */
     CU_ASSERT_EQUAL(json_object_size(json_object_get(small, "scores")), 0);
     CU_ASSERT_EQUAL(total(tainted), 0);
@@ -378,6 +394,9 @@ static void test_preemption(void)
     CU_ASSERT(json_is_null(json_object_get(root, "selected")));
     json_t *full = node_of(root, "full");
     CU_ASSERT_EQUAL(filter_ok(full, "NodeResourcesFit", NULL), 0);
+    /* Deleting the low-priority pod would free the cpu. */
+    CU_ASSERT_STRING_EQUAL(filter_code(full, "NodeResourcesFit"),
+                           "Unschedulable");
     json_t *pre = json_object_get(root, "preemption");
     CU_ASSERT_STRING_EQUAL(str_at(pre, "node"), "full");
     json_t *victims = json_object_get(pre, "victims");
