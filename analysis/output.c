@@ -95,6 +95,11 @@ static const field plugin_fields[] = {
     FIELD(ks_plugin_row, filter_rejections, "filter_rejections", F_I64,
           "nodes"),
     FIELD(ks_plugin_row, score_calls, "score_calls", F_I64, "nodes"),
+    FIELD(ks_plugin_row, reserve_rejections, "reserve_rejections", F_I64,
+          "cycles"),
+    FIELD(ks_plugin_row, permit_rejections, "permit_rejections", F_I64,
+          "cycles"),
+    FIELD(ks_plugin_row, time_share, "time_share", F_F64, "fraction"),
 };
 
 static const field node_fields[] = {
@@ -532,6 +537,21 @@ static ks_node_row *node_rows(const ks_cluster *c)
     return rows;
 }
 
+/* The cycle-time model charges the same simulated time for each node a
+ * plugin filters or scores, so a plugin's share of the scheduler's time is
+ * its share of those calls (0 for all when nothing ran). */
+static void set_time_shares(ks_plugin_row *rows, size_t n)
+{
+    double total = 0;
+    for (size_t i = 0; i < n; i++)
+        total += (double)(rows[i].filter_calls + rows[i].score_calls);
+    for (size_t i = 0; i < n; i++)
+        rows[i].time_share =
+            total > 0
+                ? (double)(rows[i].filter_calls + rows[i].score_calls) / total
+                : 0.0;
+}
+
 static ks_plugin_row *plugin_rows(const ks_run_info *info)
 {
     ks_plugin_row *rows = ks_xcalloc(info->nplugin_stats ? info->nplugin_stats
@@ -545,7 +565,10 @@ static ks_plugin_row *plugin_rows(const ks_run_info *info)
         rows[i].filter_calls = (int64_t)st->filter_calls;
         rows[i].filter_rejections = (int64_t)st->filter_rejections;
         rows[i].score_calls = (int64_t)st->score_calls;
+        rows[i].reserve_rejections = (int64_t)st->reserve_rejections;
+        rows[i].permit_rejections = (int64_t)st->permit_rejections;
     }
+    set_time_shares(rows, info->nplugin_stats);
     return rows;
 }
 

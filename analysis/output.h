@@ -93,6 +93,9 @@ typedef struct ks_plugin_row {
     int64_t filter_calls;
     int64_t filter_rejections;
     int64_t score_calls;
+    int64_t reserve_rejections;
+    int64_t permit_rejections;
+    double time_share; /* of the scheduler's plugin work, 0..1 */
 } ks_plugin_row;
 
 /* One row of /nodes. */

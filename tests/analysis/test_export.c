@@ -421,7 +421,9 @@ static const char *const ts_cols[] = {
 static const char *const plugin_cols[] = {
     "profile",      "plugin",
     "pre_filter_rejections", "filter_calls",
-    "filter_rejections",     "score_calls"};
+    "filter_rejections",     "score_calls",
+    "reserve_rejections",    "permit_rejections",
+    "time_share"};
 
 #define NELEMS(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -535,6 +537,11 @@ static void check_plugins(const char *dir, const ks_dataset *ds, tally *t)
         E(same_i64(cell(d, i, "filter_rejections"), p->filter_rejections),
           "filter_rejections");
         E(same_i64(cell(d, i, "score_calls"), p->score_calls), "score_calls");
+        E(same_i64(cell(d, i, "reserve_rejections"), p->reserve_rejections),
+          "reserve_rejections");
+        E(same_i64(cell(d, i, "permit_rejections"), p->permit_rejections),
+          "permit_rejections");
+        E(same_f64(cell(d, i, "time_share"), p->time_share), "time_share");
 #undef E
     }
     csv_free(d);

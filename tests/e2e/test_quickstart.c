@@ -156,6 +156,19 @@ static void test_determinism(void)
     CU_ASSERT_FATAL(fit >= 0);
     CU_ASSERT(da->plugins[fit].filter_calls > 0);
     CU_ASSERT(da->plugins[fit].score_calls > 0);
+    /* Time shares: calls over all calls, summing to 1. */
+    double shares = 0, calls = 0;
+    for (size_t i = 0; i < da->nplugins; i++) {
+        shares += da->plugins[i].time_share;
+        calls += (double)(da->plugins[i].filter_calls +
+                          da->plugins[i].score_calls);
+    }
+    CU_ASSERT_DOUBLE_EQUAL(shares, 1.0, 1e-9);
+    CU_ASSERT_DOUBLE_EQUAL(da->plugins[fit].time_share,
+                           (double)(da->plugins[fit].filter_calls +
+                                    da->plugins[fit].score_calls) / calls,
+                           1e-12);
+    CU_ASSERT_EQUAL(da->plugins[fit].reserve_rejections, 0);
     int consistent = 1;
     for (size_t i = 0; i < da->npods; i++) {
         const ks_pod_row *p = &da->pods[i];
