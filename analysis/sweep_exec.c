@@ -22,6 +22,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -307,6 +310,13 @@ typedef struct worker {
 
 static void child_main(const sweep_ctx *x, size_t r, int fd)
 {
+#ifdef __linux__
+    /* A sweep killed outright (SIGKILL, a lost terminal) takes its workers
+     * with it, so a resumed sweep never races a leftover worker. */
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() == 1)
+        _exit(1); /* the parent died before prctl */
+#endif
     char msg[MSG_MAX] = "";
     int rc = run_one(x, r, msg);
     if (rc) {
