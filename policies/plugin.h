@@ -115,8 +115,12 @@ typedef struct ks_plugin {
     ks_status (*post_filter)(const ks_plugin_call *call,
                              const ks_postfilter_env *env,
                              ks_postfilter_result *out);
-    /* Reserve / Unreserve / Permit on the node chosen for call->pod. */
-    ks_status (*reserve)(const ks_plugin_call *call, uint32_t node);
+    /* Reserve / Unreserve / Permit on the node chosen for call->pod.  A
+     * Reserve plugin that chooses the GPUs of the node the pod uses
+     * (sim/gpu.h) stores their bit set in *gpu_mask (left 0 otherwise: the
+     * cluster then picks by best fit); a later plugin's choice wins. */
+    ks_status (*reserve)(const ks_plugin_call *call, uint32_t node,
+                         uint32_t *gpu_mask);
     void (*unreserve)(const ks_plugin_call *call, uint32_t node);
     ks_status (*permit)(const ks_plugin_call *call, uint32_t node);
     void (*pod_added)(void *instance, const ks_cluster *c, uint32_t pod);

@@ -14,6 +14,7 @@
 #include "policies/k8s/nodeunschedulable.h"
 #include "policies/k8s/podtopologyspread.h"
 #include "policies/k8s/tainttoleration.h"
+#include "policies/research/gpushare.h"
 
 static const ks_plugin *const plugins[] = {
     &ks_plugin_nodeunschedulable,
@@ -27,6 +28,8 @@ static const ks_plugin *const plugins[] = {
     &ks_plugin_defaultpreemption,
     &ks_plugin_balanced_allocation,
     &ks_plugin_imagelocality,
+    /* Research plugins (policies/research/, docs/policies.md). */
+    &ks_plugin_gpushare,
 };
 
 #define NPLUGINS (sizeof plugins / sizeof plugins[0])

@@ -188,6 +188,9 @@ static const known_plugin known[] = {
     {"NodeResourcesBalancedAllocation", PS | SC, A_BA, N_GENERIC},
     {"ImageLocality", SC, A_NONE, N_GENERIC},
     {"DefaultBinder", BIT(P_BIND), A_NONE, N_BUILTIN},
+    /* ksim's research plugins (policies/research/): not in kube-scheduler,
+     * never in the default profile, enabled by name like any plugin. */
+    {"GpuShare", FI, A_NONE, N_GENERIC},
     {"GangScheduling", 0, A_NONE, N_ALPHA},
     {"NodeDeclaredFeatures", 0, A_NONE, N_ALPHA},
 };

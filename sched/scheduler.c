@@ -628,7 +628,8 @@ static void run_unreserve(ks_scheduler *s, const ks_pod *pod, uint32_t node)
 /* The first non-success of the enabled plugins at Reserve (permit 0) or
  * Permit (permit 1); *who is its plugin index. */
 static ks_status_code run_point(ks_scheduler *s, const ks_pod *pod,
-                                uint32_t node, int permit, size_t *who)
+                                uint32_t node, int permit, size_t *who,
+                                uint32_t *gpu_mask)
 {
     const ks_profile_config *prof = s->cur->profile;
     for (size_t i = 0; i < prof->nplugins; i++) {
@@ -636,7 +637,7 @@ static ks_status_code run_point(ks_scheduler *s, const ks_pod *pod,
         ks_plugin_call call = plugin_call(s, i, pod);
         ks_status st = {KS_STATUS_SUCCESS, 0, NULL};
         if (!permit && u->reserve && u->plugin->reserve)
-            st = u->plugin->reserve(&call, node);
+            st = u->plugin->reserve(&call, node, gpu_mask);
         else if (permit && u->permit && u->plugin->permit)
             st = u->plugin->permit(&call, node);
         if (st.code != KS_STATUS_SUCCESS && st.code != KS_STATUS_SKIP) {
@@ -658,13 +659,17 @@ static ks_status_code reserve_and_permit(ks_scheduler *s)
     ks_pod *pod = &s->cluster->pods[s->cycle_pod];
     size_t who = 0;
     int permit = 0;
-    ks_status_code code = run_point(s, pod, s->cycle_node, 0, &who);
+    uint32_t gpu_mask = 0;
+    ks_status_code code = run_point(s, pod, s->cycle_node, 0, &who,
+                                    &gpu_mask);
     if (code == KS_STATUS_SUCCESS) {
         permit = 1;
-        code = run_point(s, pod, s->cycle_node, 1, &who);
+        code = run_point(s, pod, s->cycle_node, 1, &who, NULL);
     }
-    if (code == KS_STATUS_SUCCESS)
+    if (code == KS_STATUS_SUCCESS) {
+        pod->gpu_mask = gpu_mask; /* 0: the cluster's best fit at bind */
         return code;
+    }
     run_unreserve(s, pod, s->cycle_node);
     ks_time now = ks_engine_now(s->engine);
     if (permit)

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 
 #include "sim/error.h"
+#include "sim/gpu.h"
 #include "sim/xalloc.h"
 
 ks_cluster *ks_cluster_create(void)
@@ -41,6 +42,7 @@ void ks_cluster_destroy(ks_cluster *c)
     free(c->prio_value);
     free(c->prio_running);
     free(c->pods);
+    free(c->gpu_free);
     free(c);
 }
 
@@ -70,6 +72,58 @@ uint32_t ks_cluster_add_node(ks_cluster *c, const char *name,
         c->total_allocatable[r] += allocatable[r];
     }
     return (uint32_t)c->nnodes++;
+}
+
+void ks_cluster_set_node_gpus(ks_cluster *c, uint32_t node, unsigned count,
+                              int model)
+{
+    ks_node *n = &c->nodes[node];
+    if (count > KS_MAX_NODE_GPUS)
+        count = KS_MAX_NODE_GPUS;
+    c->gpu_free = ks_xgrow(c->gpu_free, &c->gpus_cap, c->ngpus + count,
+                           sizeof *c->gpu_free);
+    n->gpu_first = (uint32_t)c->ngpus;
+    n->gpu_count = (uint8_t)count;
+    n->gpu_model = model > 0 && model <= KS_MAX_GPU_MODELS ? (uint8_t)model
+                                                           : 0;
+    for (unsigned i = 0; i < count; i++)
+        c->gpu_free[c->ngpus++] = KS_GPU_MILLI;
+    n->gpu_free_total = (int64_t)count * KS_GPU_MILLI;
+    c->total_gpu_milli += n->gpu_free_total;
+    n->version++;
+}
+
+void ks_cluster_set_pod_gpus(ks_cluster *c, uint32_t pod, unsigned count,
+                             unsigned milli, uint64_t models)
+{
+    ks_pod *p = &c->pods[pod];
+    if (count > KS_MAX_NODE_GPUS)
+        count = KS_MAX_NODE_GPUS;
+    if (milli > KS_GPU_MILLI)
+        milli = KS_GPU_MILLI;
+    p->gpu_count = (uint8_t)(milli ? count : 0);
+    p->gpu_milli = (uint16_t)(count ? milli : 0);
+    p->gpu_models = models;
+    p->gpu_mask = 0;
+}
+
+/* Takes the pod's GPU milli from its chosen GPUs on its node (sign +1) or
+ * gives it back (-1). */
+static void account_gpus(ks_cluster *c, ks_pod *p, ks_node *n, int sign)
+{
+    if (p->gpu_count == 0)
+        return;
+    if (sign > 0 && !ks_gpu_choice_valid(c, (uint32_t)(n - c->nodes), p,
+                                         p->gpu_mask))
+        p->gpu_mask = ks_gpu_select_best(c, (uint32_t)(n - c->nodes), p);
+    for (unsigned i = 0; i < n->gpu_count; i++)
+        if (p->gpu_mask & (UINT32_C(1) << i)) {
+            c->gpu_free[n->gpu_first + i] =
+                (uint16_t)(c->gpu_free[n->gpu_first + i] -
+                           sign * (int)p->gpu_milli);
+            n->gpu_free_total -= sign * (int64_t)p->gpu_milli;
+            c->used_gpu_milli += sign * (int64_t)p->gpu_milli;
+        }
 }
 
 void ks_cluster_set_node_info(ks_cluster *c, uint32_t node, ks_node_info *info)
@@ -147,6 +201,7 @@ static void add_to_node(ks_cluster *c, uint32_t pod, uint32_t node)
     ks_pod *p = &c->pods[pod];
     ks_node *n = &c->nodes[node];
     n->version++;
+    account_gpus(c, p, n, +1);
     for (int r = 0; r < KS_RES_COUNT; r++) {
         n->requested[r] += p->request[r];
         n->nonzero_requested[r] += p->nonzero_request[r];
@@ -167,6 +222,7 @@ static void remove_from_node(ks_cluster *c, uint32_t pod)
     ks_pod *p = &c->pods[pod];
     ks_node *n = &c->nodes[p->node];
     n->version++;
+    account_gpus(c, p, n, -1);
     for (int r = 0; r < KS_RES_COUNT; r++) {
         n->requested[r] -= p->request[r];
         n->nonzero_requested[r] -= p->nonzero_request[r];

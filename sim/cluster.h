@@ -31,6 +31,12 @@ typedef struct ks_node {
     /* Bumped whenever requested / nonzero_requested change: a score
      * computed at one version holds until the next (score_memo.h). */
     uint64_t version;
+    /* GPUs (sim/gpu.h): how many, their model id, the index of the first
+     * in ks_cluster.gpu_free, and the free milli summed over them. */
+    uint8_t gpu_count;
+    uint8_t gpu_model;
+    uint32_t gpu_first;
+    int64_t gpu_free_total;
 } ks_node;
 
 typedef enum ks_pod_phase {
@@ -66,6 +72,13 @@ typedef struct ks_pod {
     uint32_t victims;        /* pods this pod preempted */
     uint8_t phase;     /* ks_pod_phase */
     uint8_t terminating; /* deletion in progress (still holds resources) */
+    /* GPU request (sim/gpu.h): gpu_count GPUs with gpu_milli each, of a
+     * model in gpu_models (bit set of model ids; 0 = any); gpu_mask is the
+     * GPUs of its node it uses while bound (0 until placed). */
+    uint8_t gpu_count;
+    uint16_t gpu_milli;
+    uint64_t gpu_models;
+    uint32_t gpu_mask;
 } ks_pod;
 
 /* The pods bound to one node, in no particular order (removal swaps the
@@ -117,6 +130,12 @@ typedef struct ks_cluster {
     int32_t *prio_value;
     size_t *prio_running;
     size_t nprio, prio_cap;
+    /* Free milli of every GPU, node by node (ks_node.gpu_first), and the
+     * cluster's GPU capacity and use in milli. */
+    uint16_t *gpu_free;
+    size_t ngpus, gpus_cap;
+    int64_t total_gpu_milli;
+    int64_t used_gpu_milli;
 } ks_cluster;
 
 ks_cluster *ks_cluster_create(void);
@@ -126,6 +145,17 @@ void ks_cluster_destroy(ks_cluster *c); /* accepts NULL */
 uint32_t ks_cluster_add_node(ks_cluster *c, const char *name,
                              const int64_t allocatable[KS_RES_COUNT],
                              uint32_t pool);
+
+/* Gives the node just added count GPUs (at most KS_MAX_NODE_GPUS) of
+ * model (an id of sim/gpu.h), all free.  Call before any other node is
+ * added. */
+void ks_cluster_set_node_gpus(ks_cluster *c, uint32_t node, unsigned count,
+                              int model);
+
+/* Sets a pending pod's GPU request (sim/gpu.h): count GPUs (0 for none)
+ * with milli each (1..KS_GPU_MILLI), of a model in models (0 = any). */
+void ks_cluster_set_pod_gpus(ks_cluster *c, uint32_t pod, unsigned count,
+                             unsigned milli, uint64_t models);
 
 /* Gives node its labels, taints, images...: takes ownership of *info's
  * contents (and zeroes *info). */
@@ -168,7 +198,9 @@ uint32_t ks_cluster_add_pod(ks_cluster *c, ks_time now,
 
 /* Binds (assumes) a pending pod on node at now (the caller checked it
  * fits): its requests count on the node from now on and it is marked
- * running; its start time is set by ks_cluster_start. */
+ * running; its start time is set by ks_cluster_start.  A pod asking for
+ * GPUs takes them from the GPUs in its gpu_mask, or, when that is 0 or not
+ * a valid choice, from ks_gpu_select_best's. */
 void ks_cluster_bind(ks_cluster *c, uint32_t pod, uint32_t node, ks_time now);
 
 /* The pod's binding completed and its containers started at now. */

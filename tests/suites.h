@@ -16,6 +16,7 @@
     X(cluster)                                                                 \
     X(objects)                                                                 \
     X(topology)                                                                \
+    X(gpu)                                                                     \
     X(noderesources_fit)                                                       \
     X(balanced_allocation)                                                     \
     X(nodeports)                                                               \

@@ -341,10 +341,12 @@ static void gate_log(char c)
         the_gate.log[the_gate.nlog++] = c;
 }
 
-static ks_status gate_reserve(const ks_plugin_call *call, uint32_t node)
+static ks_status gate_reserve(const ks_plugin_call *call, uint32_t node,
+                              uint32_t *gpu_mask)
 {
     (void)call;
     (void)node;
+    (void)gpu_mask;
     the_gate.reserves++;
     gate_log('R');
     if (the_gate.reserve_failures > 0) {
