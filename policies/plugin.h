@@ -76,6 +76,10 @@ typedef struct ks_plugin_call {
     const ks_cluster *cluster; /* the scheduler's snapshot */
     const ks_pod *pod;         /* the pod being scheduled */
     int k8s_minor;             /* Kubernetes minor version, e.g. 36 */
+    /* The run's "plugins" random stream, for policies that draw (Random,
+     * power of two choices); NULL outside a run (tests, explain): such a
+     * plugin must then behave deterministically. */
+    gsl_rng *rng;
 } ks_plugin_call;
 
 /* What a PostFilter plugin (preemption) may do with the cycle that just

@@ -340,6 +340,8 @@ ks_run *ks_run_create(const ks_scenario *sc, const ks_run_options *opt)
     run->scheduler = ks_scheduler_create(run->engine, run->cluster,
                                          ks_rngs_stream(run->rngs, "tiebreak"),
                                          &cfg, on_bind, run);
+    ks_scheduler_set_plugin_rng(run->scheduler,
+                                ks_rngs_stream(run->rngs, "plugins"));
     ks_scheduler_set_evict(run->scheduler, on_evict, run,
                            ks_rngs_stream(run->rngs, "preemption"));
     run->default_config = defaults; /* args the scheduler points into */

@@ -61,6 +61,7 @@ struct ks_scheduler {
     ks_evict_fn evict;
     void *evict_ctx;
     gsl_rng *preemption_rng;
+    gsl_rng *plugin_rng; /* handed to plugins in ks_plugin_call.rng */
     uint32_t cycle_nominated; /* node a PostFilter nominated, or none */
     /* Pending pods with a nominated node (from their preemption), and per
      * node how many: filters on a node count the nominated pods of equal
@@ -200,6 +201,7 @@ static ks_plugin_call plugin_call(const ks_scheduler *s, size_t i,
         .cluster = s->cluster,
         .pod = pod,
         .k8s_minor = s->cfg.k8s_minor,
+        .rng = s->plugin_rng,
     };
     return call;
 }
@@ -1016,6 +1018,11 @@ void ks_explain_free(ks_explain *e)
     free(e->nodes);
     free(e->victims);
     *e = (ks_explain){0};
+}
+
+void ks_scheduler_set_plugin_rng(ks_scheduler *s, gsl_rng *rng)
+{
+    s->plugin_rng = rng;
 }
 
 void *ks_scheduler_plugin_instance(ks_scheduler *s, size_t profile,

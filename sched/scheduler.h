@@ -158,6 +158,10 @@ const ks_queue *ks_scheduler_queue(const ks_scheduler *s);
 void *ks_scheduler_plugin_instance(ks_scheduler *s, size_t profile,
                                    const ks_plugin *plugin);
 
+/* The random stream plugins receive in ks_plugin_call.rng (borrowed; NULL
+ * by default). */
+void ks_scheduler_set_plugin_rng(ks_scheduler *s, gsl_rng *rng);
+
 /* ---- explain: one decision with every plugin's verdict and score ------- */
 
 #define KS_EXPLAIN_MSG_MAX 160

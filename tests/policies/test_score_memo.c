@@ -22,8 +22,8 @@ static uint32_t add_pod(ks_cluster *c, int64_t cpu, int64_t mem)
 static void check_scores(const ks_plugin *pl, const void *args, void *inst,
                          const ks_cluster *c, uint32_t pod, int minor)
 {
-    ks_plugin_call with = {args, inst, c, &c->pods[pod], minor};
-    ks_plugin_call without = {args, NULL, c, &c->pods[pod], minor};
+    ks_plugin_call with = {args, inst, c, &c->pods[pod], minor, NULL};
+    ks_plugin_call without = {args, NULL, c, &c->pods[pod], minor, NULL};
     uint32_t nodes[NNODES];
     for (uint32_t i = 0; i < NNODES; i++)
         nodes[i] = i;
@@ -64,7 +64,7 @@ static void run_plugin(const ks_plugin *pl, const void *args, int minor)
     check_scores(pl, a, inst, c, r, minor);
     /* Zero requests (non-zero defaults for Fit, best-effort skip aside). */
     uint32_t z = add_pod(c, 0, 0);
-    ks_plugin_call zc = {a, inst, c, &c->pods[z], minor};
+    ks_plugin_call zc = {a, inst, c, &c->pods[z], minor, NULL};
     uint32_t all[NNODES] = {0, 1, 2, 3, 4, 5};
     if (pl->pre_score(&zc, all, NNODES).code == KS_STATUS_SUCCESS)
         check_scores(pl, a, inst, c, z, minor);

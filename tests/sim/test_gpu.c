@@ -110,7 +110,7 @@ static void test_gpushare_filter(void)
     uint32_t t4 = gpu_pod(c, 1, 500, "T4|A10");
     uint32_t four = gpu_pod(c, 4, 1000, "");
     uint32_t none = gpu_pod(c, 0, 0, "");
-    ks_plugin_call call = {NULL, NULL, c, &c->pods[any], 36};
+    ks_plugin_call call = {NULL, NULL, c, &c->pods[any], 36, NULL};
     const ks_plugin *f = &ks_plugin_gpushare;
     CU_ASSERT_EQUAL(f->filter(&call, &c->nodes[0]).code, KS_STATUS_SUCCESS);
     CU_ASSERT_EQUAL(f->filter(&call, &c->nodes[cpu_only]).code,
