@@ -102,6 +102,15 @@ static const field plugin_fields[] = {
     FIELD(ks_plugin_row, time_share, "time_share", F_F64, "fraction"),
 };
 
+static const field gpu_alloc_fields[] = {
+    FIELD(ks_gpu_alloc_row, arrived_pct, "arrived_pct", F_I32, "percent"),
+    FIELD(ks_gpu_alloc_row, alloc_pct, "alloc_pct", F_F64, "percent"),
+    FIELD(ks_gpu_alloc_row, frag_pct, "frag_pct", F_F64, "percent"),
+    FIELD(ks_gpu_alloc_row, frag_ratio_pct, "frag_ratio_pct", F_F64,
+          "percent"),
+    FIELD(ks_gpu_alloc_row, events, "events", F_I64, "count"),
+};
+
 static const field node_fields[] = {
     FIELD(ks_node_row, name, "name", F_NAME, "-"),
     FIELD(ks_node_row, cpu_allocatable, "cpu_allocatable_m", F_I64,
@@ -151,6 +160,15 @@ static const table nodes_table = {
     "/nodes",
     "One row per node, in node index order (the index /pods.node refers to).",
     node_fields, NELEMS(node_fields), sizeof(ks_node_row)};
+
+static const table gpu_alloc_table = {
+    "/gpu_alloc",
+    "GPU allocation against arrived GPU demand (the FGD paper's measure), "
+    "one row per integer percentage 0..130 of the cluster's GPU capacity: "
+    "the mean over the pod events (placements and drops) whose arrived GPU "
+    "demand, rounded to an integer percentage, is arrived_pct; events = 0 "
+    "means the row is the mean of its neighbours' events (NaN if none).",
+    gpu_alloc_fields, NELEMS(gpu_alloc_fields), sizeof(ks_gpu_alloc_row)};
 
 static const table timeseries_table = {
     "/timeseries",
@@ -591,6 +609,11 @@ static int write_tables(const h5ctx *x, const ks_run_info *info,
         rc = write_table(x, &plugins_table, plugins, info->nplugin_stats);
         free(plugins);
     }
+    if (!rc && rec && rec->gpu_enabled) {
+        ks_gpu_alloc_row rows[KS_GPU_ALLOC_MAX_PCT + 1];
+        ks_gpu_alloc_rows(&rec->gpu, rows);
+        rc = write_table(x, &gpu_alloc_table, rows, KS_GPU_ALLOC_MAX_PCT + 1);
+    }
     return rc;
 }
 
@@ -957,6 +980,10 @@ static int read_all(const h5ctx *x, ks_dataset *ds)
     if (!rc)
         rc = read_table(x, &plugins_table, (void **)&ds->plugins,
                         &ds->nplugins);
+    /* Optional: only runs on clusters with GPUs have it. */
+    if (!rc && H5Lexists(x->file, "gpu_alloc", H5P_DEFAULT) > 0)
+        rc = read_table(x, &gpu_alloc_table, (void **)&ds->gpu_alloc,
+                        &ds->ngpu_alloc);
     if (!rc)
         terminate_names(ds);
     return rc;
@@ -1027,6 +1054,7 @@ void ks_dataset_destroy(ks_dataset *ds)
     free(ds->nodes);
     free(ds->samples);
     free(ds->plugins);
+    free(ds->gpu_alloc);
     free(ds);
 }
 

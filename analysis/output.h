@@ -8,6 +8,8 @@
  *   /nodes       compound table, one row per node
  *   /timeseries  compound table, one row per metrics sample
  *   /scheduler_plugins  compound table, one row per profile plugin
+ *   /gpu_alloc   compound table, GPU allocation per arrived-demand %
+ *                (only for clusters with GPUs)
  * Every dataset carries a `units` attribute per field.  Object timestamps are
  * disabled so that the same run gives a byte-identical file.
  *
@@ -124,6 +126,8 @@ typedef struct ks_dataset {
     size_t nsamples;
     ks_plugin_row *plugins;
     size_t nplugins;
+    ks_gpu_alloc_row *gpu_alloc; /* NULL and 0 when the run had no GPUs */
+    size_t ngpu_alloc;
 } ks_dataset;
 
 int ks_output_read(const char *path, ks_dataset **out, ks_error *err);

@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "analysis/gpu_alloc.h"
 #include "sim/cluster.h"
 #include "sim/engine.h"
 
@@ -38,6 +39,10 @@ typedef struct ks_recorder {
     ks_sample *samples;
     size_t nsamples;
     size_t cap;
+    /* GPU allocation per pod event (analysis/gpu_alloc.h), recorded when
+     * the cluster has GPUs: the output's /gpu_alloc. */
+    int gpu_enabled;
+    ks_gpu_alloc gpu;
 } ks_recorder;
 
 ks_recorder *ks_recorder_create(void);

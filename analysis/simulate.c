@@ -22,6 +22,33 @@ static void sample(void *ctx, const ks_cluster *c, const int64_t queue[3],
                          ks_run_events(s->run));
 }
 
+/* A pod was placed or dropped: one /gpu_alloc event. */
+static void gpu_event(sampler *s, const ks_cluster *c, uint32_t pod)
+{
+    if (!s->rec->gpu_enabled || !s->run)
+        return;
+    const ks_pod *p = &c->pods[pod];
+    double frag;
+    int64_t idle;
+    ks_run_gpu_frag(s->run, &frag, &idle);
+    ks_gpu_alloc_event(&s->rec->gpu, (int64_t)p->gpu_count * p->gpu_milli,
+                       c->used_gpu_milli, frag, idle);
+}
+
+static void bound(void *ctx, const ks_cluster *c, uint32_t pod,
+                  uint32_t node, ks_time now)
+{
+    (void)node;
+    (void)now;
+    gpu_event(ctx, c, pod);
+}
+
+static void dropped(void *ctx, const ks_cluster *c, uint32_t pod, ks_time now)
+{
+    (void)now;
+    gpu_event(ctx, c, pod);
+}
+
 int ks_simulate_to_file(const ks_scenario *sc, const ks_simulate_options *o,
                         const char *out, ks_simulate_result *res,
                         ks_error *err)
@@ -34,9 +61,17 @@ int ks_simulate_to_file(const ks_scenario *sc, const ks_simulate_options *o,
         .sample_ctx = &s,
         .check_invariants = o->check_invariants,
         .k8s_minor = o->k8s_minor,
+        .on_bind = bound,
+        .on_drop = dropped,
+        .bind_ctx = &s,
     };
     ks_run *run = ks_run_create(sc, &opt);
     s.run = run;
+    int64_t gpus = ks_run_cluster(run)->total_gpu_milli;
+    if (gpus > 0) {
+        ks_gpu_alloc_init(&s.rec->gpu, gpus);
+        s.rec->gpu_enabled = 1;
+    }
     ks_error_clear(err);
     int rc = ks_run_execute(run, err);
     if (rc == 0)

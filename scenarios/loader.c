@@ -987,13 +987,23 @@ static int load_scheduler_config(const ks_yt_ctx *c, const ks_yt_node *n,
 static int load_scheduler(const ks_yt_ctx *c, const ks_yt_node *n,
                           ks_scenario *sc)
 {
-    const ks_yt_node *cycle, *bind, *grace, *config;
+    static const char *const on_unschedulable[] = {"Requeue", "Drop", NULL};
+    static const char *const tie_breaks[] = {"Random", "NodeOrder", NULL};
+    const ks_yt_node *cycle, *bind, *grace, *config, *drop, *tie;
     const ks_yt_field fields[] = {{"config", 0, &config},
                                   {"cycleTime", 0, &cycle},
                                   {"bindLatency", 0, &bind},
                                   {"victimGracePeriod", 0, &grace},
+                                  {"onUnschedulable", 0, &drop},
+                                  {"tieBreak", 0, &tie},
                                   {NULL, 0, NULL}};
     int rc = ks_yt_fields(c, n, fields);
+    if (!rc && drop)
+        rc = ks_yt_enum(c, drop, "onUnschedulable", on_unschedulable,
+                        &sc->drop_unschedulable);
+    if (!rc && tie)
+        rc = ks_yt_enum(c, tie, "tieBreak", tie_breaks,
+                        &sc->tie_break_node_order);
     if (!rc && config)
         rc = load_scheduler_config(c, config, sc);
     if (!rc && cycle)

@@ -111,6 +111,21 @@ static void on_bound(ks_engine *e, void *ctx, uint64_t pod)
 }
 
 /* The scheduler assumed pod on node: it counts there from now on. */
+static void on_drop(void *ctx, uint32_t pod)
+{
+    ks_run *run = ctx;
+    if (run->opt.on_drop)
+        run->opt.on_drop(run->opt.bind_ctx, run->cluster, pod,
+                         ks_engine_now(run->engine));
+}
+
+void ks_run_gpu_frag(ks_run *run, double *frag_milli, int64_t *idle_milli)
+{
+    const ks_cluster *c = run->cluster;
+    *idle_milli = c->total_gpu_milli - c->used_gpu_milli;
+    *frag_milli = 0; /* until the run has a fragmentation tracker */
+}
+
 static void on_bind(void *ctx, uint32_t pod, uint32_t node)
 {
     ks_run *run = ctx;
@@ -336,10 +351,13 @@ ks_run *ks_run_create(const ks_scenario *sc, const ks_run_options *opt)
                         : kubernetes_minor(sc->kubernetes_version);
     snprintf(run->k8s_version, sizeof run->k8s_version, "1.%d", cfg.k8s_minor);
     cfg.cycle_base = sc->cycle_base;
+    cfg.drop_unschedulable = sc->drop_unschedulable;
+    cfg.tie_break_node_order = sc->tie_break_node_order;
     cfg.cycle_per_node = sc->cycle_per_node;
     run->scheduler = ks_scheduler_create(run->engine, run->cluster,
                                          ks_rngs_stream(run->rngs, "tiebreak"),
                                          &cfg, on_bind, run);
+    ks_scheduler_set_drop_observer(run->scheduler, on_drop, run);
     ks_scheduler_set_plugin_rng(run->scheduler,
                                 ks_rngs_stream(run->rngs, "plugins"));
     ks_scheduler_set_evict(run->scheduler, on_evict, run,

@@ -34,6 +34,10 @@ typedef struct ks_run_options {
     void *sample_ctx;
     ks_bind_observer_fn on_bind; /* may be NULL; called after each bind */
     void *bind_ctx;
+    /* May be NULL; called after the scheduler dropped a pod
+     * (spec.scheduler.onUnschedulable: Drop), with bind_ctx. */
+    void (*on_drop)(void *ctx, const ks_cluster *c, uint32_t pod,
+                    ks_time now);
     int check_invariants; /* verify the cluster's sums at every sample */
     int k8s_minor;        /* > 0: simulate this Kubernetes minor version
                              instead of the scenario's kubernetesVersion */
@@ -58,6 +62,11 @@ ks_time ks_run_end_time(const ks_run *run);
 uint64_t ks_run_events(const ks_run *run);
 const ks_scheduler_stats *ks_run_scheduler_stats(const ks_run *run);
 const ks_plugin_stats *ks_run_plugin_stats(const ks_run *run, size_t *n);
+
+/* The cluster's GPU fragmentation now (sim/gpufrag.h, over the typical
+ * pods of the run's trace workload; 0 without one) and its idle GPU
+ * milli.  Kept up to date incrementally: O(1) after each placement. */
+void ks_run_gpu_frag(ks_run *run, double *frag_milli, int64_t *idle_milli);
 /* Pod source names, indexed by ks_pod.source. */
 const char *const *ks_run_source_names(const ks_run *run);
 size_t ks_run_nsources(const ks_run *run);

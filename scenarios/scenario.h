@@ -71,6 +71,13 @@ typedef struct ks_scenario {
      * (its graceful termination): spec.scheduler.victimGracePeriod, default
      * 30 s, the default terminationGracePeriodSeconds. */
     ks_time victim_grace;
+    /* spec.scheduler.onUnschedulable: Drop deletes a pod that fits nowhere
+     * (the FGD experiment) instead of requeueing it; and
+     * spec.scheduler.tieBreak: NodeOrder breaks score ties by a random node
+     * order fixed per run (the FGD simulator) instead of a fresh uniform
+     * draw (kube-scheduler).  Both 0 by default. */
+    int drop_unschedulable;
+    int tie_break_node_order;
     /* spec.scheduler.config: the KubeSchedulerConfiguration loaded from
      * that file (path relative to the scenario's folder), or NULL for
      * kube-scheduler's defaults.  Owned. */

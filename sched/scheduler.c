@@ -62,6 +62,12 @@ struct ks_scheduler {
     void *evict_ctx;
     gsl_rng *preemption_rng;
     gsl_rng *plugin_rng; /* handed to plugins in ks_plugin_call.rng */
+    ks_queue_sort_fn queue_sort; /* a QueueSort plugin's, or NULL */
+    void *queue_sort_instance;
+    ks_drop_fn on_drop;
+    void *drop_ctx;
+    uint32_t *node_rank; /* tie_break_node_order: rank of each node */
+    size_t nranked;
     uint32_t cycle_nominated; /* node a PostFilter nominated, or none */
     /* Pending pods with a nominated node (from their preemption), and per
      * node how many: filters on a node count the nominated pods of equal
@@ -115,6 +121,15 @@ size_t ks_num_feasible_nodes_to_find(int percentage, size_t nnodes)
     return k < MIN_FEASIBLE_NODES_TO_FIND ? MIN_FEASIBLE_NODES_TO_FIND : k;
 }
 
+/* activeQ's order when a QueueSort plugin replaces PrioritySort. */
+static int queue_less(void *ctx, uint32_t a, ks_time ta, uint32_t b,
+                      ks_time tb)
+{
+    ks_scheduler *s = ctx;
+    return s->queue_sort(s->queue_sort_instance, s->cluster, s->plugin_rng,
+                         a, ta, b, tb);
+}
+
 ks_scheduler *ks_scheduler_create(ks_engine *engine, ks_cluster *cluster,
                                   gsl_rng *tiebreak,
                                   const ks_scheduler_config *cfg,
@@ -152,8 +167,14 @@ ks_scheduler *ks_scheduler_create(ks_engine *engine, ks_cluster *cluster,
                 u->args = u->plugin->default_args;
             if (u->plugin->create)
                 s->fw[p].instances[i] = u->plugin->create(u->args);
+            if (u->queue_sort && !s->queue_sort) {
+                s->queue_sort = u->queue_sort;
+                s->queue_sort_instance = s->fw[p].instances[i];
+            }
         }
     }
+    if (s->queue_sort)
+        ks_queue_set_less(s->queue, queue_less, s);
     return s;
 }
 
@@ -176,6 +197,7 @@ void ks_scheduler_destroy(ks_scheduler *s)
     free(s->nominated_on);
     free(s->plugin_scores);
     free(s->total_scores);
+    free(s->node_rank);
     free(s);
 }
 
@@ -399,7 +421,9 @@ static size_t find_feasible_nodes(ks_scheduler *s, const ks_pod *pod)
 /* ---- scoring and selection -------------------------------------------- */
 
 /* Runs PreScore, Score and NormalizeScore; returns 0, or -1 if a PreScore
- * failed with an error (upstream then fails the whole cycle). */
+ * failed with an error or a plugin's normalized score left
+ * [KS_MIN_NODE_SCORE, KS_MAX_NODE_SCORE] (upstream's RunScorePlugins then
+ * fails the whole cycle). */
 static int score_nodes(ks_scheduler *s, size_t nfeasible)
 {
     for (size_t i = 0; i < nfeasible; i++)
@@ -424,10 +448,56 @@ static int score_nodes(ks_scheduler *s, size_t nfeasible)
         if (u->plugin->normalize)
             u->plugin->normalize(call, s->plugin_scores, nfeasible);
         int64_t weight = u->weight ? u->weight : 1;
-        for (size_t i = 0; i < nfeasible; i++)
+        for (size_t i = 0; i < nfeasible; i++) {
+            if (s->plugin_scores[i] < KS_MIN_NODE_SCORE ||
+                s->plugin_scores[i] > KS_MAX_NODE_SCORE)
+                return -1;
             s->total_scores[i] += s->plugin_scores[i] * weight;
+        }
     }
     return 0;
+}
+
+/* A random order of the nodes, drawn once from the tiebreak stream
+ * (Fisher-Yates); nodes added later rank after all of these, by index. */
+static void rank_nodes(ks_scheduler *s)
+{
+    size_t n = s->cluster->nnodes;
+    s->node_rank = ks_xrealloc(s->node_rank, (n ? n : 1) * sizeof *s->node_rank);
+    uint32_t *order = ks_xmalloc((n ? n : 1) * sizeof *order);
+    for (size_t i = 0; i < n; i++)
+        order[i] = (uint32_t)i;
+    for (size_t i = n; i > 1; i--) {
+        size_t j = gsl_rng_uniform_int(s->tiebreak, i);
+        uint32_t t = order[i - 1];
+        order[i - 1] = order[j];
+        order[j] = t;
+    }
+    for (size_t r = 0; r < n; r++)
+        s->node_rank[order[r]] = (uint32_t)r;
+    free(order);
+    s->nranked = n;
+}
+
+static uint32_t rank_of(const ks_scheduler *s, uint32_t node)
+{
+    return node < s->nranked ? s->node_rank[node] : node;
+}
+
+/* Among the nodes scoring best, the first in the run's node order. */
+static uint32_t first_in_node_order(ks_scheduler *s, size_t nfeasible,
+                                    int64_t best)
+{
+    if (!s->node_rank)
+        rank_nodes(s);
+    uint32_t pick = KS_NO_NODE, pick_rank = UINT32_MAX;
+    for (size_t i = 0; i < nfeasible; i++)
+        if (s->total_scores[i] == best &&
+            rank_of(s, s->feasible[i]) < pick_rank) {
+            pick = s->feasible[i];
+            pick_rank = rank_of(s, pick);
+        }
+    return pick;
 }
 
 /* The highest total score; among equal ones, each is chosen with equal
@@ -448,6 +518,8 @@ static uint32_t select_host(ks_scheduler *s, size_t nfeasible)
             ties++;
         }
     }
+    if (s->cfg.tie_break_node_order && ties > 1)
+        return first_in_node_order(s, nfeasible, best);
     unsigned long pick = ties > 1 ? gsl_rng_uniform_int(s->tiebreak, ties) : 0;
     for (size_t i = 0;; i++)
         if (s->total_scores[i] == best && pick-- == 0)
@@ -494,7 +566,9 @@ static void run_post_filters(ks_scheduler *s, const ks_pod *pod)
 {
     s->cycle_nominated = KS_NO_NODE;
     s->cycle_nvictims = 0;
-    if (!s->evict || !s->preemption_rng || s->prefilter_rejected)
+    /* Dropping unschedulable pods (the FGD protocol) preempts nothing. */
+    if (!s->evict || !s->preemption_rng || s->prefilter_rejected ||
+        s->cfg.drop_unschedulable)
         return;
     ks_postfilter_env env = {s->unresolvable, what_if_fits, what_if_detach,
                              what_if_attach, s, s->preemption_rng};
@@ -692,7 +766,15 @@ static void on_cycle_end(ks_engine *e, void *ctx, uint64_t arg)
     (void)arg;
     ks_scheduler *s = ctx;
     s->busy = 0;
-    if (s->cycle_node == KS_NO_NODE) {
+    if (s->cycle_node == KS_NO_NODE && s->cfg.drop_unschedulable) {
+        s->stats.failed_cycles++;
+        s->cluster->pods[s->cycle_pod].rejected_by |= s->cycle_rejected_by;
+        ks_queue_done(s->queue, s->cycle_pod);
+        unnominate(s, s->cycle_pod);
+        ks_cluster_drop(s->cluster, s->cycle_pod, ks_engine_now(e));
+        if (s->on_drop)
+            s->on_drop(s->drop_ctx, s->cycle_pod);
+    } else if (s->cycle_node == KS_NO_NODE) {
         s->stats.failed_cycles++;
         s->cluster->pods[s->cycle_pod].rejected_by |= s->cycle_rejected_by;
         if (s->cycle_nominated != KS_NO_NODE)
@@ -1018,6 +1100,13 @@ void ks_explain_free(ks_explain *e)
     free(e->nodes);
     free(e->victims);
     *e = (ks_explain){0};
+}
+
+void ks_scheduler_set_drop_observer(ks_scheduler *s, ks_drop_fn fn,
+                                    void *ctx)
+{
+    s->on_drop = fn;
+    s->drop_ctx = ctx;
 }
 
 void ks_scheduler_set_plugin_rng(ks_scheduler *s, gsl_rng *rng)

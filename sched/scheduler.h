@@ -36,6 +36,13 @@
 #define KS_MAX_PROFILES 8
 #define KS_DEFAULT_SCHEDULER_NAME "default-scheduler"
 
+/* A QueueSort plugin's order (public-API plugins:
+ * ks_external_queue_less): nonzero when pod a, queued at ta, goes before
+ * pod b.  rng: the plugins' stream (ks_scheduler_set_plugin_rng). */
+typedef int (*ks_queue_sort_fn)(void *instance, const ks_cluster *c,
+                                gsl_rng *rng, uint32_t a, ks_time ta,
+                                uint32_t b, ks_time tb);
+
 /* One plugin of a profile, in profile order: where it is enabled, its args
  * and its Score weight.  A plugin has one instance per profile, shared by
  * all its extension points (as upstream, where PreFilter state is read by
@@ -48,6 +55,10 @@ typedef struct ks_plugin_use {
     int64_t weight;   /* Score weight; 0 is treated as 1 as upstream does */
     int reserve;      /* enabled at Reserve (and its Unreserve) */
     int permit;       /* enabled at Permit */
+    /* Enabled at QueueSort: orders activeQ with this use's instance
+     * instead of PrioritySort (the first one found; every profile has the
+     * same, as upstream requires).  NULL: not a QueueSort plugin. */
+    ks_queue_sort_fn queue_sort;
 } ks_plugin_use;
 
 /* One profile (KubeSchedulerConfiguration profiles[i]): the pods whose
@@ -69,6 +80,14 @@ typedef struct ks_scheduler_config {
      * are instantaneous. */
     ks_time cycle_base;
     ks_time cycle_per_node;
+    /* A pod no node passes is deleted (ks_cluster_drop) instead of waiting
+     * in the unschedulable pool: the FGD experiment's protocol. */
+    int drop_unschedulable;
+    /* Among the top-scored nodes, pick the first in a random node order
+     * drawn once per run from the tiebreak stream (the FGD simulator's
+     * random name prefixes) instead of a fresh uniform draw per decision
+     * (kube-scheduler's selectHost). */
+    int tie_break_node_order;
     ks_queue_config queue;
     ks_profile_config profiles[KS_MAX_PROFILES];
     size_t nprofiles;
@@ -157,6 +176,11 @@ const ks_queue *ks_scheduler_queue(const ks_scheduler *s);
  * ks_pts_set_selector_source. */
 void *ks_scheduler_plugin_instance(ks_scheduler *s, size_t profile,
                                    const ks_plugin *plugin);
+
+/* Called after the scheduler dropped pod (drop_unschedulable). */
+typedef void (*ks_drop_fn)(void *ctx, uint32_t pod);
+void ks_scheduler_set_drop_observer(ks_scheduler *s, ks_drop_fn fn,
+                                    void *ctx);
 
 /* The random stream plugins receive in ks_plugin_call.rng (borrowed; NULL
  * by default). */

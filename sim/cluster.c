@@ -307,6 +307,17 @@ void ks_cluster_evict(ks_cluster *c, uint32_t pod, ks_time now)
     c->preempted++;
 }
 
+void ks_cluster_drop(ks_cluster *c, uint32_t pod, ks_time now)
+{
+    ks_pod *p = &c->pods[pod];
+    if (p->phase != KS_POD_PENDING)
+        return;
+    p->phase = KS_POD_DROPPED;
+    p->end = now;
+    c->pending--;
+    c->dropped++;
+}
+
 void ks_cluster_detach(ks_cluster *c, uint32_t pod)
 {
     remove_from_node(c, pod);
@@ -321,11 +332,11 @@ int ks_cluster_check(const ks_cluster *c, char *why, size_t why_size)
 {
     int64_t(*sum)[2][KS_RES_COUNT] =
         ks_xcalloc(c->nnodes ? c->nnodes : 1, sizeof *sum);
-    size_t phase_count[4] = {0, 0, 0, 0};
+    size_t phase_count[5] = {0, 0, 0, 0, 0};
     int rc = 0;
     for (size_t i = 0; i < c->npods && rc == 0; i++) {
         const ks_pod *p = &c->pods[i];
-        if (p->phase > KS_POD_PREEMPTED) {
+        if (p->phase > KS_POD_DROPPED) {
             snprintf(why, why_size, "pod %zu has bad phase %d", i, p->phase);
             rc = KS_ESTATE;
             break;
@@ -383,7 +394,8 @@ int ks_cluster_check(const ks_cluster *c, char *why, size_t why_size)
     if (rc == 0 && (phase_count[KS_POD_PENDING] != c->pending ||
                     phase_count[KS_POD_RUNNING] != c->running ||
                     phase_count[KS_POD_SUCCEEDED] != c->succeeded ||
-                    phase_count[KS_POD_PREEMPTED] != c->preempted)) {
+                    phase_count[KS_POD_PREEMPTED] != c->preempted ||
+                    phase_count[KS_POD_DROPPED] != c->dropped)) {
         snprintf(why, why_size, "phase counters disagree with pods");
         rc = KS_ESTATE;
     }

@@ -43,7 +43,9 @@ typedef enum ks_pod_phase {
     KS_POD_PENDING = 0, /* submitted, not bound */
     KS_POD_RUNNING,     /* bound and running */
     KS_POD_SUCCEEDED,   /* ran to completion; resources released */
-    KS_POD_PREEMPTED    /* deleted by preemption; resources released */
+    KS_POD_PREEMPTED,   /* deleted by preemption; resources released */
+    KS_POD_DROPPED      /* never bound: deleted when it fit nowhere (the
+                           scheduler's Drop mode, the FGD protocol) */
 } ks_pod_phase;
 
 #define KS_NO_POD UINT32_MAX
@@ -125,6 +127,7 @@ typedef struct ks_cluster {
     size_t running;   /* pods in KS_POD_RUNNING */
     size_t succeeded; /* pods in KS_POD_SUCCEEDED */
     size_t preempted; /* pods in KS_POD_PREEMPTED */
+    size_t dropped;   /* pods in KS_POD_DROPPED */
     /* Running pods per priority value (a handful of distinct values), so
      * preemption can tell in O(1) whether any pod could be a victim. */
     int32_t *prio_value;
@@ -215,6 +218,10 @@ int32_t ks_cluster_lowest_running_priority(const ks_cluster *c);
 /* Marks a running pod deleted by preemption at now (its graceful
  * termination is over) and releases its resources. */
 void ks_cluster_evict(ks_cluster *c, uint32_t pod, ks_time now);
+
+/* Deletes a pending pod at now that was never bound (it fit nowhere and
+ * the scheduler drops such pods): its end time is now. */
+void ks_cluster_drop(ks_cluster *c, uint32_t pod, ks_time now);
 
 /* What-if support for preemption: takes a bound pod's requests off its
  * node (and out of the node's pod list) without changing its phase, and

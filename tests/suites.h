@@ -42,6 +42,7 @@
     X(stats)                                                                   \
     X(metrics)                                                                 \
     X(report)                                                                  \
+    X(gpu_alloc)                                                               \
     X(quickstart)                                                              \
     X(scheduling)                                                              \
     X(cli)                                                                     \

@@ -429,6 +429,81 @@ static void test_reserve_and_permit(void)
     teardown(&f);
 }
 
+/* ---- the FGD protocol's options --------------------------------------- */
+
+static int drops_seen;
+
+static void count_drop(void *ctx, uint32_t pod)
+{
+    (void)ctx;
+    (void)pod;
+    drops_seen++;
+}
+
+/* Drop: a pod no node fits is deleted at once (never retried) and the
+ * observer hears of it; the next pod goes on. */
+static void test_drop_unschedulable(void)
+{
+    fixture f;
+    setup(&f, 1, 2000, 0);
+    ks_scheduler_destroy(f.sched);
+    ks_scheduler_config cfg = ks_scheduler_default_config();
+    cfg.drop_unschedulable = 1;
+    f.sched = ks_scheduler_create(f.engine, f.cluster, f.rng, &cfg, bind_cb,
+                                  &f);
+    drops_seen = 0;
+    ks_scheduler_set_drop_observer(f.sched, count_drop, NULL);
+    uint32_t big = add_pod(&f, 3000);
+    uint32_t small = add_pod(&f, 500);
+    ks_engine_run(f.engine, 20 * KS_MINUTE);
+    CU_ASSERT_EQUAL(f.cluster->pods[big].phase, KS_POD_DROPPED);
+    CU_ASSERT_EQUAL(f.cluster->pods[big].attempts, 1);
+    CU_ASSERT_EQUAL(f.bound_to[small], 0);
+    CU_ASSERT_EQUAL(drops_seen, 1);
+    CU_ASSERT_EQUAL(f.cluster->dropped, 1);
+    CU_ASSERT_EQUAL(f.cluster->pending, 0);
+    char why[256];
+    CU_ASSERT_EQUAL(ks_cluster_check(f.cluster, why, sizeof why), 0);
+    teardown(&f);
+}
+
+/* NodeOrder: ties go to the first node of one random order per run, so
+ * equal pods on equal nodes keep landing on the same node while it fits
+ * equally well; another seed gives another order. */
+static uint32_t first_choice(unsigned long seed, int node_order)
+{
+    fixture f;
+    setup(&f, 16, 4000, 0);
+    ks_scheduler_destroy(f.sched);
+    gsl_rng_set(f.rng, seed);
+    ks_scheduler_config cfg = ks_scheduler_default_config();
+    cfg.tie_break_node_order = node_order;
+    /* Bin packing: the node that got the first pod stays the best. */
+    cfg.profiles[0].nplugins = 0;
+    f.sched = ks_scheduler_create(f.engine, f.cluster, f.rng, &cfg, bind_cb,
+                                  &f);
+    uint32_t a = add_pod(&f, 100);
+    ks_engine_run(f.engine, KS_TIME_NEVER);
+    uint32_t b = add_pod(&f, 100);
+    ks_engine_run(f.engine, KS_TIME_NEVER);
+    uint32_t first = f.bound_to[a];
+    int same = f.bound_to[a] == f.bound_to[b];
+    teardown(&f);
+    /* Without scores every node ties: node order repeats its choice. */
+    return node_order ? (same ? first : KS_NO_NODE) : first;
+}
+
+static void test_tie_break_node_order(void)
+{
+    uint32_t x = first_choice(7, 1);
+    CU_ASSERT_NOT_EQUAL(x, KS_NO_NODE);
+    CU_ASSERT_EQUAL(first_choice(7, 1), x); /* same seed, same order */
+    int differs = 0;
+    for (unsigned long seed = 8; seed < 16; seed++)
+        differs |= first_choice(seed, 1) != x;
+    CU_ASSERT_TRUE(differs);
+}
+
 void ks_suite_scheduler(void)
 {
     static const ks_test_case cases[] = {
@@ -446,6 +521,8 @@ void ks_suite_scheduler(void)
         {"profiles chosen by schedulerName", test_profiles_by_scheduler_name},
         {"cycle time and assume at cycle end", test_cycle_time},
         {"Reserve, Unreserve and Permit", test_reserve_and_permit},
+        {"Drop: unschedulable pods are deleted", test_drop_unschedulable},
+        {"NodeOrder tie-break", test_tie_break_node_order},
         {NULL, NULL},
     };
     ks_test_add_suite("sched/scheduler", cases);
