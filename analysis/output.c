@@ -1009,8 +1009,20 @@ static int open_for_reading(h5ctx *x)
     return 0;
 }
 
-/* Opens path and reads /meta, then the tables unless meta_only. */
-static int read_dataset(const char *path, int meta_only, ks_dataset **out,
+/* What read_dataset reads besides /meta. */
+enum { READ_ALL, READ_META, READ_GPU_ALLOC };
+
+static int read_gpu_only(const h5ctx *x, ks_dataset *ds)
+{
+    int rc = read_meta(x, ds);
+    if (!rc && H5Lexists(x->file, "gpu_alloc", H5P_DEFAULT) > 0)
+        rc = read_table(x, &gpu_alloc_table, (void **)&ds->gpu_alloc,
+                        &ds->ngpu_alloc);
+    return rc;
+}
+
+/* Opens path and reads /meta, then the tables what asks for. */
+static int read_dataset(const char *path, int what, ks_dataset **out,
                         ks_error *err)
 {
     *out = NULL;
@@ -1020,7 +1032,9 @@ static int read_dataset(const char *path, int meta_only, ks_dataset **out,
     ks_dataset *ds = ks_xcalloc(1, sizeof *ds);
     int rc = open_for_reading(&x);
     if (!rc)
-        rc = meta_only ? read_meta(&x, ds) : read_all(&x, ds);
+        rc = what == READ_META        ? read_meta(&x, ds)
+             : what == READ_GPU_ALLOC ? read_gpu_only(&x, ds)
+                                      : read_all(&x, ds);
     if (x.file >= 0)
         H5Fclose(x.file);
     ks_h5_unquiet(&q);
@@ -1034,12 +1048,18 @@ static int read_dataset(const char *path, int meta_only, ks_dataset **out,
 
 int ks_output_read(const char *path, ks_dataset **out, ks_error *err)
 {
-    return read_dataset(path, 0, out, err);
+    return read_dataset(path, READ_ALL, out, err);
 }
 
 int ks_output_read_meta(const char *path, ks_dataset **out, ks_error *err)
 {
-    return read_dataset(path, 1, out, err);
+    return read_dataset(path, READ_META, out, err);
+}
+
+int ks_output_read_gpu_alloc(const char *path, ks_dataset **out,
+                             ks_error *err)
+{
+    return read_dataset(path, READ_GPU_ALLOC, out, err);
 }
 
 void ks_dataset_destroy(ks_dataset *ds)

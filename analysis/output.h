@@ -134,6 +134,10 @@ int ks_output_read(const char *path, ks_dataset **out, ks_error *err);
 /* Same, reading only /meta: the tables are left empty (fast on big runs:
  * sweeps use it to check which scenario a stored run simulated). */
 int ks_output_read_meta(const char *path, ks_dataset **out, ks_error *err);
+/* Same, reading /meta and /gpu_alloc only (absent: 0 rows), for the
+ * figures of GPU sweeps. */
+int ks_output_read_gpu_alloc(const char *path, ks_dataset **out,
+                             ks_error *err);
 void ks_dataset_destroy(ks_dataset *ds);
 
 #endif

@@ -60,6 +60,14 @@ int ks_plot_run(const char *h5path, const char *outdir, ks_error *err);
 int ks_plot_run_with(const char *h5path, const char *outdir,
                      const ks_plot_options *opt, ks_error *err);
 
+/* The FGD paper's figure for a sweep whose runs have /gpu_alloc:
+ * gpu-unallocated (unallocated GPU % against arrived GPU demand %, median
+ * and interquartile band per group over replications).  *drawn says
+ * whether any run had the dataset (nothing is written otherwise). */
+struct ks_runset;
+int ks_plot_sweep_gpu(const struct ks_runset *rs, const char *outdir,
+                      unsigned formats, int *drawn, ks_error *err);
+
 /* Writes the figures of the sweep folder dir into outdir (created if
  * missing).  An unknown metric name is KS_EINVAL listing the known ones;
  * the sweep's own errors are those of ks_runset_load_dir. */

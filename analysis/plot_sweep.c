@@ -389,6 +389,9 @@ int ks_plot_sweep(const char *dir, const char *outdir,
     rc = ks_mkdir_p(outdir, err);
     if (!rc)
         rc = plot_metrics(&c, metrics, nmetrics, outdir, formats, err);
+    int drawn;
+    if (!rc)
+        rc = ks_plot_sweep_gpu(rs, outdir, formats, &drawn, err);
     for (size_t g = 0; g < c.ngroups; g++)
         free(c.labels[g]);
     free(c.labels);

@@ -21,6 +21,7 @@
 
 #include "scenarios/yaml_tree.h"
 #include "sim/fsutil.h"
+#include "sim/gpu.h"
 #include "sim/xalloc.h"
 
 #define API_VERSION "ksim.dev/v1"
@@ -558,14 +559,55 @@ static size_t first_duplicate(const char *const *names, size_t n,
     return dup;
 }
 
+/* A GPU model name: a word the model table can hold. */
+static int load_gpu_model(const ks_yt_ctx *c, const ks_yt_node *n,
+                          int allow_list, char **out)
+{
+    const char *s;
+    int rc = ks_yt_string(c, n, &s);
+    if (rc)
+        return rc;
+    int bad = 0;
+    if (allow_list)
+        ks_gpu_models_mask(s, &bad);
+    else if (!*s || strchr(s, '|') || ks_gpu_model_intern(s) < 0)
+        bad = 1;
+    if (bad)
+        return ks_yt_fail(c, n, KS_EINVAL,
+                          allow_list ? "bad GPU model list \"%s\" (names "
+                                       "separated by '|', at most %d models)"
+                                     : "bad GPU model \"%s\" (one name, at "
+                                       "most %d models in a run)",
+                          s, KS_MAX_GPU_MODELS);
+    *out = ks_xstrdup(s);
+    return 0;
+}
+
+/* nodePools[i].gpus: {count, model}. */
+static int load_pool_gpus(const ks_yt_ctx *c, const ks_yt_node *n,
+                          ks_node_pool *pool)
+{
+    const ks_yt_node *count, *model;
+    const ks_yt_field fields[] = {{"count", 1, &count},
+                                  {"model", 0, &model},
+                                  {NULL, 0, NULL}};
+    int64_t v;
+    int rc;
+    if ((rc = ks_yt_fields(c, n, fields)) ||
+        (rc = ks_yt_int64(c, count, 0, KS_MAX_NODE_GPUS, &v)))
+        return rc;
+    pool->gpu_count = (int)v;
+    return model ? load_gpu_model(c, model, 0, &pool->gpu_model) : 0;
+}
+
 static int load_pool(const ks_yt_ctx *c, const ks_yt_node *n,
                      ks_node_pool *pool, int64_t *total)
 {
-    const ks_yt_node *name, *count, *alloc, *labels;
+    const ks_yt_node *name, *count, *alloc, *labels, *gpus;
     const ks_yt_field fields[] = {
         {"name", 1, &name},          {"count", 1, &count},
         {"allocatable", 1, &alloc},  {"labels", 0, &labels},
-        {NULL, 0, NULL},
+        {"gpus", 0, &gpus},          {NULL, 0, NULL},
     };
     int rc;
     if ((rc = ks_yt_fields(c, n, fields)) ||
@@ -581,6 +623,8 @@ static int load_pool(const ks_yt_ctx *c, const ks_yt_node *n,
     if ((rc = load_allocatable(c, alloc, pool)))
         return rc;
     if (labels && (rc = load_labels(c, labels, pool)))
+        return rc;
+    if (gpus && (rc = load_pool_gpus(c, gpus, pool)))
         return rc;
     return 0;
 }
@@ -750,16 +794,52 @@ static int load_k8s_template(const ks_yt_ctx *c, const ks_yt_node *n,
     return 0;
 }
 
+/* template.gpu: {count, milli, models}: count whole GPUs (milli 1000, the
+ * default), or one GPU shared (count 1, milli < 1000). */
+static int load_template_gpu(const ks_yt_ctx *c, const ks_yt_node *n,
+                             ks_generator *g)
+{
+    const ks_yt_node *count, *milli, *models;
+    const ks_yt_field fields[] = {{"count", 1, &count},
+                                  {"milli", 0, &milli},
+                                  {"models", 0, &models},
+                                  {NULL, 0, NULL}};
+    int64_t k, m = KS_GPU_MILLI;
+    int rc;
+    if ((rc = ks_yt_fields(c, n, fields)) ||
+        (rc = ks_yt_int64(c, count, 0, KS_MAX_NODE_GPUS, &k)) ||
+        (milli && (rc = ks_yt_int64(c, milli, 1, KS_GPU_MILLI, &m))))
+        return rc;
+    if (k > 1 && m < KS_GPU_MILLI)
+        return ks_yt_fail(c, milli, KS_EINVAL,
+                          "a share of a GPU (milli < %d) needs count 1",
+                          KS_GPU_MILLI);
+    g->gpu_count = (int)k;
+    g->gpu_milli = (int)m;
+    if (models) {
+        char *list = NULL;
+        if ((rc = load_gpu_model(c, models, 1, &list)))
+            return rc;
+        int bad;
+        g->gpu_models = ks_gpu_models_mask(list, &bad);
+        free(list);
+    }
+    return 0;
+}
+
 static int load_template(const ks_yt_ctx *c, const ks_yt_node *n,
                          ks_generator *g, ks_scenario *sc)
 {
-    const ks_yt_node *requests, *priority, *metadata, *spec;
+    const ks_yt_node *requests, *priority, *metadata, *spec, *gpu;
     const ks_yt_field fields[] = {{"requests", 0, &requests},
                                   {"priority", 0, &priority},
                                   {"metadata", 0, &metadata},
                                   {"spec", 0, &spec},
+                                  {"gpu", 0, &gpu},
                                   {NULL, 0, NULL}};
     int rc = ks_yt_fields(c, n, fields);
+    if (!rc && gpu)
+        rc = load_template_gpu(c, gpu, g);
     if (!rc && requests)
         rc = load_requests(c, requests, g);
     if (!rc && priority) {
@@ -1160,6 +1240,7 @@ int ks_scenario_load_file(const char *path, ks_scenario **out, ks_error *err)
 static void free_pool(ks_node_pool *p)
 {
     free(p->name);
+    free(p->gpu_model);
     for (size_t i = 0; i < p->nlabels; i++) {
         free(p->labels[i].key);
         free(p->labels[i].value);

@@ -12,6 +12,9 @@
  */
 #include "scenarios/run.h"
 
+#include "policies/research/gpushare.h"
+#include "sim/gpu.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -67,6 +70,10 @@ static void build_nodes(ks_run *run)
             snprintf(name, sizeof name, "%s-%lld", pool->name, (long long)i);
             uint32_t n = ks_cluster_add_node(run->cluster, name,
                                              pool->allocatable, (uint32_t)p);
+            if (pool->gpu_count > 0)
+                ks_cluster_set_node_gpus(run->cluster, n,
+                                         (unsigned)pool->gpu_count,
+                                         ks_gpu_model_intern(pool->gpu_model));
             /* The pool's labels, plus the well-known hostname label every
              * kubelet sets (topology spread and affinity use it). */
             ks_node_info info = {0};
@@ -324,6 +331,23 @@ static int kubernetes_minor(const char *version)
     return dot ? atoi(dot + 1) : 36;
 }
 
+/* A cluster with GPUs: every profile filters GPU pods with GpuShare (the
+ * per-GPU fit no kube-scheduler plugin knows), after its own filters,
+ * unless its configuration already has it. */
+static void add_gpu_filter(ks_scheduler_config *cfg)
+{
+    for (size_t p = 0; p < cfg->nprofiles; p++) {
+        ks_profile_config *prof = &cfg->profiles[p];
+        int has = 0;
+        for (size_t i = 0; i < prof->nplugins; i++)
+            has |= prof->plugins[i].plugin == &ks_plugin_gpushare;
+        if (has || prof->nplugins == KS_MAX_PROFILE_PLUGINS)
+            continue;
+        prof->plugins[prof->nplugins++] =
+            (ks_plugin_use){&ks_plugin_gpushare, NULL, 1, 0, 0, 0, 0};
+    }
+}
+
 ks_run *ks_run_create(const ks_scenario *sc, const ks_run_options *opt)
 {
     ks_run *run = ks_xcalloc(1, sizeof *run);
@@ -354,6 +378,8 @@ ks_run *ks_run_create(const ks_scenario *sc, const ks_run_options *opt)
     cfg.drop_unschedulable = sc->drop_unschedulable;
     cfg.tie_break_node_order = sc->tie_break_node_order;
     cfg.cycle_per_node = sc->cycle_per_node;
+    if (run->cluster->total_gpu_milli > 0)
+        add_gpu_filter(&cfg);
     run->scheduler = ks_scheduler_create(run->engine, run->cluster,
                                          ks_rngs_stream(run->rngs, "tiebreak"),
                                          &cfg, on_bind, run);

@@ -36,6 +36,9 @@ typedef struct ks_node_pool {
     int64_t allocatable[KS_RES_COUNT]; /* base units; pods defaults to 110 */
     ks_label *labels;
     size_t nlabels;
+    /* gpus: {count, model}: GPUs per node (sim/gpu.h); 0 = none. */
+    int gpu_count;
+    char *gpu_model;
 } ks_node_pool;
 
 /* spec.workloads[i].generator: struct ks_generator, in workloads/generator.h. */

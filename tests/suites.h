@@ -45,6 +45,7 @@
     X(gpu_alloc)                                                               \
     X(quickstart)                                                              \
     X(scheduling)                                                              \
+    X(gpu_e2e)                                                                 \
     X(cli)                                                                     \
     X(explain)                                                                 \
     X(progress)

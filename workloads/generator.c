@@ -99,6 +99,9 @@ static void on_arrival(ks_engine *e, void *ctx, uint64_t arg)
     uint32_t pod = ks_cluster_add_pod(src->cluster, ks_engine_now(e), request,
                                       duration, src->source,
                                       (uint32_t)src->created);
+    if (g->gpu_count > 0)
+        ks_cluster_set_pod_gpus(src->cluster, pod, (unsigned)g->gpu_count,
+                                (unsigned)g->gpu_milli, g->gpu_models);
     ks_pod *p = &src->cluster->pods[pod];
     p->priority = g->spec ? g->spec->priority : g->priority;
     if (g->spec) {

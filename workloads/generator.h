@@ -52,6 +52,12 @@ typedef struct ks_generator {
     int has_request[KS_RES_COUNT];
     ks_dist request[KS_RES_COUNT];
     int32_t priority; /* template.priority (default 0) */
+    /* template.gpu: {count, milli, models} (sim/gpu.h): every pod asks for
+     * gpu_count GPUs with gpu_milli each, of a model in gpu_models (bit
+     * set, 0 = any); gpu_count 0 = no GPU. */
+    int gpu_count;
+    int gpu_milli;
+    uint64_t gpu_models;
     size_t item;      /* its index in spec.workloads */
     /* The Kubernetes pod template (scenarios/manifests.h, owned by the
      * scenario that loaded it; NULL: none) and the spec every pod shares
