@@ -304,7 +304,7 @@ static void test_generator_template_errors(void)
                  KS_EPARSE, 14, 11,
                  "unknown key \"labels\" in spec.workloads[0].generator."
                  "template (expected one of: requests, priority, metadata, "
-                 "spec)");
+                 "spec, gpu)");
     EXPECT_ERROR(WITH_GEN("        template:\n"
                           "          priority: 5\n"
                           "          spec: {priority: 6, containers: "
@@ -459,7 +459,7 @@ static void test_unknown_keys(void)
                       " allocatable: {cpu: 1, memory: 1}}\n",
                  KS_EPARSE, 8, 29,
                  "unknown key \"zone\" in spec.cluster.nodePools[0] (expected "
-                 "one of: name, count, allocatable, labels)");
+                 "one of: name, count, allocatable, labels, gpus)");
     EXPECT_ERROR(WITH_GEN("        template:\n          requests:\n"
                           "            cpu: {dist: uniform, min: 1, mx: 2}\n"),
                  KS_EPARSE, 15, 42,
