@@ -14,7 +14,16 @@
 #include "policies/k8s/nodeunschedulable.h"
 #include "policies/k8s/podtopologyspread.h"
 #include "policies/k8s/tainttoleration.h"
+#include "policies/research/bestfit.h"
+#include "policies/research/dotproduct.h"
+#include "policies/research/fgd.h"
+#include "policies/research/firstfit.h"
+#include "policies/research/gpuclustering.h"
+#include "policies/research/gpupacking.h"
 #include "policies/research/gpushare.h"
+#include "policies/research/p2c.h"
+#include "policies/research/random.h"
+#include "policies/research/worstfit.h"
 
 static const ks_plugin *const plugins[] = {
     &ks_plugin_nodeunschedulable,
@@ -30,6 +39,15 @@ static const ks_plugin *const plugins[] = {
     &ks_plugin_imagelocality,
     /* Research plugins (policies/research/, docs/policies.md). */
     &ks_plugin_gpushare,
+    &ks_plugin_fgd,
+    &ks_plugin_bestfit,
+    &ks_plugin_dotproduct,
+    &ks_plugin_gpupacking,
+    &ks_plugin_gpuclustering,
+    &ks_plugin_random,
+    &ks_plugin_firstfit,
+    &ks_plugin_worstfit,
+    &ks_plugin_p2c,
 };
 
 #define NPLUGINS (sizeof plugins / sizeof plugins[0])

@@ -191,6 +191,15 @@ static const known_plugin known[] = {
     /* ksim's research plugins (policies/research/): not in kube-scheduler,
      * never in the default profile, enabled by name like any plugin. */
     {"GpuShare", FI, A_NONE, N_GENERIC},
+    {"FGD", SC | BIT(P_RESERVE), A_NONE, N_GENERIC},
+    {"BestFit", SC, A_NONE, N_GENERIC},
+    {"DotProduct", SC, A_NONE, N_GENERIC},
+    {"GpuPacking", SC, A_NONE, N_GENERIC},
+    {"GpuClustering", SC, A_NONE, N_GENERIC},
+    {"Random", PS | SC | BIT(P_RESERVE), A_NONE, N_GENERIC},
+    {"FirstFit", PS | SC, A_NONE, N_GENERIC},
+    {"WorstFit", SC, A_NONE, N_GENERIC},
+    {"PowerOfTwoChoices", PS | SC, A_NONE, N_GENERIC},
     {"GangScheduling", 0, A_NONE, N_ALPHA},
     {"NodeDeclaredFeatures", 0, A_NONE, N_ALPHA},
 };

@@ -17,6 +17,8 @@
     X(objects)                                                                 \
     X(topology)                                                                \
     X(gpu)                                                                     \
+    X(gpufrag)                                                                 \
+    X(research)                                                                \
     X(noderesources_fit)                                                       \
     X(balanced_allocation)                                                     \
     X(nodeports)                                                               \
