@@ -37,6 +37,7 @@
     X(sweep)                                                                   \
     X(build)                                                                   \
     X(generator)                                                               \
+    X(traces)                                                                  \
     X(output)                                                                  \
     X(plot)                                                                    \
     X(sweep_exec)                                                              \
