@@ -11,6 +11,7 @@
  * is the only cleanup path.
  */
 #include "scenarios/scenario.h"
+#include "scenarios/trace_spec.h"
 
 #include <errno.h>
 #include <math.h>
@@ -705,18 +706,23 @@ static int load_manifest_files(const ks_yt_ctx *c, const ks_yt_node *n,
 static int load_cluster(const ks_yt_ctx *c, const ks_yt_node *n,
                         ks_scenario *sc)
 {
-    const ks_yt_node *pools, *nodes;
-    const ks_yt_field fields[] = {
-        {"nodePools", 0, &pools}, {"nodes", 0, &nodes}, {NULL, 0, NULL}};
+    const ks_yt_node *pools, *nodes, *trace;
+    const ks_yt_field fields[] = {{"nodePools", 0, &pools},
+                                  {"nodes", 0, &nodes},
+                                  {"traceNodes", 0, &trace},
+                                  {NULL, 0, NULL}};
     int rc = ks_yt_fields(c, n, fields);
     if (rc)
         return rc;
-    if (!pools && !nodes)
+    if (!pools && !nodes && !trace)
         return ks_yt_fail(c, n, KS_EPARSE,
                           "missing required key \"nodePools\" in "
                           "spec.cluster (or give Node manifests in "
-                          "\"nodes\")");
+                          "\"nodes\", or a trace's node list in "
+                          "\"traceNodes\")");
     if (pools && (rc = load_pools(c, pools, sc)))
+        return rc;
+    if (trace && (rc = ks_trace_spec_load_nodes(c, trace, sc)))
         return rc;
     if (nodes) {
         size_t before = sc->manifests ? sc->manifests->nnodes : 0;
@@ -931,9 +937,10 @@ static int load_workload_manifests(const ks_yt_ctx *c, const ks_yt_node *n,
 static int load_workload(const ks_yt_ctx *c, const ks_yt_node *n,
                          size_t index, ks_scenario *sc)
 {
-    const ks_yt_node *generator, *manifests;
+    const ks_yt_node *generator, *manifests, *trace;
     const ks_yt_field fields[] = {{"generator", 0, &generator},
                                   {"manifests", 0, &manifests},
+                                  {"trace", 0, &trace},
                                   {NULL, 0, NULL}};
     int rc = ks_yt_fields(c, n, fields);
     if (rc)
@@ -941,10 +948,12 @@ static int load_workload(const ks_yt_ctx *c, const ks_yt_node *n,
     if (n->n != 1)
         return ks_yt_fail(c, n, KS_EPARSE,
                           "a workload has exactly one kind (one of: "
-                          "generator, manifests), found %zu keys",
+                          "generator, manifests, trace), found %zu keys",
                           n->n);
     if (manifests)
         return load_workload_manifests(c, manifests, index, sc);
+    if (trace)
+        return ks_trace_spec_load_workload(c, trace, index, sc);
     ks_generator *g = &sc->generators[sc->ngenerators++];
     g->item = index;
     return load_generator(c, generator, index, g, sc);
@@ -959,6 +968,7 @@ static int load_workloads(const ks_yt_ctx *c, const ks_yt_node *n,
     sc->generators = ks_xcalloc(n->n, sizeof *sc->generators);
     sc->manifest_workloads = ks_xcalloc(n->n,
                                         sizeof *sc->manifest_workloads);
+    sc->traces = ks_xcalloc(n->n, sizeof *sc->traces);
     for (size_t i = 0; i < n->n; i++)
         if ((rc = load_workload(c, n->items[i], i, sc)))
             return rc;
@@ -1272,6 +1282,7 @@ void ks_scenario_destroy(ks_scenario *sc)
     ks_manifests_free(sc->manifests);
     free(sc->manifests);
     free(sc->manifest_workloads);
+    ks_trace_spec_free(sc);
     ks_schedconfig_destroy(sc->scheduler_config);
     free(sc->path);
     free(sc->text);

@@ -12,18 +12,24 @@
  */
 #include "scenarios/run.h"
 
+#include "policies/research/fgd.h"
 #include "policies/research/gpushare.h"
+#include "sim/gpufrag.h"
 #include "sim/gpu.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <gsl/gsl_randist.h>
+
 #include "sim/engine.h"
 #include "sim/rng.h"
 #include "sim/xalloc.h"
 #include "scenarios/build.h"
 #include "workloads/generator.h"
+#include "workloads/trace_source.h"
+#include "workloads/traces/transform.h"
 
 struct ks_run {
     const ks_scenario *sc;
@@ -46,7 +52,41 @@ struct ks_run {
     size_t life_cap;
     int failed;
     ks_error check_error;
+    /* Trace workloads: each one's pods after the seeded steps (owned) and
+     * its running source; FGD's typical pods over their original pods and
+     * the cluster's fragmentation kept up to date (NULL without traces). */
+    ks_trace_pods *trace_pods;
+    ks_trace_source **trace_sources;
+    size_t ntraces;
+    ks_frag_workload *frag_workload;
+    ks_frag_tracker *frag;
 };
+
+/* spec.cluster.traceNodes (after the pools): cpu, memory, pods and GPUs
+ * of each node of the trace's list. */
+static void build_trace_nodes(ks_run *run)
+{
+    const ks_trace_node_spec *t = run->sc->trace_nodes;
+    if (!t)
+        return;
+    uint32_t pool = (uint32_t)run->sc->npools;
+    for (size_t i = 0; i < t->nodes.n; i++) {
+        const ks_trace_node *tn = &t->nodes.v[i];
+        int64_t alloc[KS_RES_COUNT] = {0};
+        alloc[KS_RES_CPU] = tn->cpu_milli;
+        alloc[KS_RES_MEMORY] = tn->memory_bytes;
+        alloc[KS_RES_PODS] = t->pods;
+        uint32_t n = ks_cluster_add_node(run->cluster, tn->name, alloc, pool);
+        if (tn->gpu_count > 0) {
+            int model = ks_gpu_model_intern(tn->gpu_model);
+            ks_cluster_set_node_gpus(run->cluster, n, (unsigned)tn->gpu_count,
+                                     model > 0 ? model : 0);
+        }
+        ks_node_info info = {0};
+        ks_labels_set(&info.labels, "kubernetes.io/hostname", tn->name);
+        ks_cluster_set_node_info(run->cluster, n, &info);
+    }
+}
 
 /* Node manifests of spec.cluster.nodes (after the pools). */
 static int build_manifest_nodes(ks_run *run, ks_error *err)
@@ -103,6 +143,9 @@ static void on_pod_end(ks_engine *e, void *ctx, uint64_t pod)
 {
     ks_run *run = ctx;
     ks_cluster_complete(run->cluster, (uint32_t)pod, ks_engine_now(e));
+    if (run->frag)
+        ks_frag_tracker_update(run->frag, run->cluster,
+                               run->cluster->pods[pod].node);
     ks_scheduler_assigned_pod_deleted(run->scheduler, (uint32_t)pod);
 }
 
@@ -130,7 +173,7 @@ void ks_run_gpu_frag(ks_run *run, double *frag_milli, int64_t *idle_milli)
 {
     const ks_cluster *c = run->cluster;
     *idle_milli = c->total_gpu_milli - c->used_gpu_milli;
-    *frag_milli = 0; /* until the run has a fragmentation tracker */
+    *frag_milli = run->frag ? ks_frag_tracker_amount(run->frag) : 0;
 }
 
 static void on_bind(void *ctx, uint32_t pod, uint32_t node)
@@ -138,6 +181,8 @@ static void on_bind(void *ctx, uint32_t pod, uint32_t node)
     ks_run *run = ctx;
     ks_time now = ks_engine_now(run->engine);
     ks_cluster_bind(run->cluster, pod, node, now);
+    if (run->frag)
+        ks_frag_tracker_update(run->frag, run->cluster, node);
     if (run->opt.on_bind)
         run->opt.on_bind(run->opt.bind_ctx, run->cluster, pod, node, now);
     set_life(run, pod,
@@ -150,6 +195,9 @@ static void on_evicted(ks_engine *e, void *ctx, uint64_t pod)
 {
     ks_run *run = ctx;
     ks_cluster_evict(run->cluster, (uint32_t)pod, ks_engine_now(e));
+    if (run->frag)
+        ks_frag_tracker_update(run->frag, run->cluster,
+                               run->cluster->pods[pod].node);
     ks_scheduler_assigned_pod_deleted(run->scheduler, (uint32_t)pod);
 }
 
@@ -348,6 +396,124 @@ static void add_gpu_filter(ks_scheduler_config *cfg)
     }
 }
 
+/* ---- trace workloads ---------------------------------------------------- */
+
+static int cmp_pod_name(const void *a, const void *b)
+{
+    const ks_trace_pod *x = a, *y = b;
+    return strcmp(x->name, y->name);
+}
+
+/* The seeded steps of a trace workload on a copy of its pods: shuffle
+ * (by name, then a permutation) or the FGD inflation (which shuffles
+ * too), sampling, time scaling; the original (sampled) pods also feed the
+ * typical pods of FGD's fragmentation measure (*orig). */
+static int prepare_trace(ks_run *run, const ks_trace_workload *w,
+                         ks_trace_pods *out, ks_trace_pods *orig,
+                         ks_error *err)
+{
+    char *stream = ks_xasprintf("trace/%s", w->name);
+    gsl_rng *rng = ks_rngs_stream(run->rngs, stream);
+    free(stream);
+    ks_trace_pods list = {0};
+    for (size_t i = 0; i < w->pods.n; i++)
+        ks_trace_pods_push(&list, &w->pods.v[i]);
+    int rc = 0;
+    if (w->sample < 1)
+        rc = ks_trace_sample(&list, w->sample, rng, err);
+    for (size_t i = 0; !rc && i < list.n; i++)
+        ks_trace_pods_push(orig, &list.v[i]);
+    if (!rc && w->inflate > 0) {
+        rc = ks_trace_inflate(&list, run->cluster->total_gpu_milli,
+                              w->inflate, rng, out, NULL, err);
+        ks_trace_pods_free(&list);
+        if (rc)
+            ks_error_set(err, rc, w->path, 0, 0,
+                         "trace %s: cannot inflate: %s", w->name, err->msg);
+        return rc;
+    }
+    if (!rc && w->shuffle) {
+        qsort(list.v, list.n, sizeof *list.v, cmp_pod_name);
+        gsl_ran_shuffle(rng, list.v, list.n, sizeof *list.v);
+    }
+    if (!rc && w->time_scale != 1)
+        rc = ks_trace_scale_arrivals(&list, w->time_scale, err);
+    if (!rc && !w->sequential && !w->shuffle)
+        ks_trace_sort_by_arrival(&list);
+    if (rc) {
+        ks_trace_pods_free(&list);
+        return rc;
+    }
+    *out = list;
+    return 0;
+}
+
+/* FGD's typical pods over every trace's original pods, installed in each
+ * profile running FGD, and the fragmentation tracker of the metrics. */
+static int set_up_fragmentation(ks_run *run, const ks_trace_pods *orig,
+                                ks_error *err)
+{
+    if (orig->n == 0)
+        return 0;
+    ks_frag_pod *pods = ks_xmalloc(orig->n * sizeof *pods);
+    for (size_t i = 0; i < orig->n; i++) {
+        const ks_trace_pod *r = &orig->v[i];
+        int bad = 0;
+        pods[i] = (ks_frag_pod){r->cpu_milli,
+                                (uint16_t)(r->gpu_count > 0 ? r->gpu_milli : 0),
+                                (uint8_t)(r->gpu_milli > 0 ? r->gpu_count : 0),
+                                ks_gpu_models_mask(r->gpu_models, &bad)};
+    }
+    int rc = ks_frag_workload_create(pods, orig->n,
+                                     KS_FRAG_TYPICAL_THRESHOLD_PCT,
+                                     &run->frag_workload, err);
+    free(pods);
+    if (rc)
+        return rc;
+    for (size_t p = 0; p < KS_MAX_PROFILES; p++) {
+        void *inst = ks_scheduler_plugin_instance(run->scheduler, p,
+                                                  &ks_plugin_fgd);
+        if (inst)
+            ks_fgd_set_workload(inst, run->frag_workload);
+    }
+    run->frag = ks_frag_tracker_create(run->frag_workload);
+    ks_frag_tracker_sync(run->frag, run->cluster);
+    return 0;
+}
+
+static int prepare_traces(ks_run *run, ks_error *err)
+{
+    const ks_scenario *sc = run->sc;
+    run->ntraces = sc->ntraces;
+    if (sc->ntraces == 0)
+        return 0;
+    run->trace_pods = ks_xcalloc(sc->ntraces, sizeof *run->trace_pods);
+    run->trace_sources = ks_xcalloc(sc->ntraces, sizeof *run->trace_sources);
+    ks_trace_pods orig = {0};
+    int rc = 0;
+    for (size_t i = 0; i < sc->ntraces && !rc; i++) {
+        const ks_trace_workload *w = &sc->traces[i];
+        if ((rc = prepare_trace(run, w, &run->trace_pods[i], &orig, err)))
+            break;
+        ks_trace_source_options o = {
+            .sequential = w->sequential || w->shuffle || w->inflate > 0,
+            .interval = w->interval,
+            .never_end = w->never_end,
+            .source = (uint32_t)(sc->ngenerators + sc->nmanifest_workloads +
+                                 i),
+            .end = run->end,
+        };
+        run->trace_sources[i] = ks_trace_source_create(
+            &run->trace_pods[i], &o, run->engine, run->cluster,
+            on_pod_created, run);
+        run->source_names[o.source] = w->name;
+    }
+    if (!rc)
+        rc = set_up_fragmentation(run, &orig, err);
+    ks_trace_pods_free(&orig);
+    return rc;
+}
+
 ks_run *ks_run_create(const ks_scenario *sc, const ks_run_options *opt)
 {
     ks_run *run = ks_xcalloc(1, sizeof *run);
@@ -360,6 +526,7 @@ ks_run *ks_run_create(const ks_scenario *sc, const ks_run_options *opt)
     run->rngs = ks_rngs_create(run->seed);
     run->cluster = ks_cluster_create();
     build_nodes(run);
+    build_trace_nodes(run);
     ks_error_clear(&run->build_error);
     if (build_manifest_nodes(run, &run->build_error) != 0)
         run->build_failed = 1;
@@ -392,8 +559,12 @@ ks_run *ks_run_create(const ks_scenario *sc, const ks_run_options *opt)
     run->selectors = ks_default_selectors_create(sc->manifests);
     ks_default_selectors_install(run->selectors, run->scheduler);
     run->nsources = sc->ngenerators;
-    run->sources = ks_xcalloc(run->nsources, sizeof *run->sources);
-    run->source_names = ks_xcalloc(run->nsources, sizeof *run->source_names);
+    run->sources = ks_xcalloc(run->nsources + 1, sizeof *run->sources);
+    /* Names of every pod source: generators, manifest workloads (their
+     * pods are named after their objects: NULL), traces. */
+    run->source_names = ks_xcalloc(sc->ngenerators + sc->nmanifest_workloads +
+                                       sc->ntraces + 1,
+                                   sizeof *run->source_names);
     for (size_t i = 0; i < sc->ngenerators; i++) {
         run->sources[i] = ks_pod_source_create(
             &sc->generators[i], (uint32_t)i, run->engine, run->cluster,
@@ -402,6 +573,8 @@ ks_run *ks_run_create(const ks_scenario *sc, const ks_run_options *opt)
         ks_default_selectors_add_pod(run->selectors, sc->generators[i].spec,
                                      NULL, NULL, NULL);
     }
+    if (!run->build_failed && prepare_traces(run, &run->build_error) != 0)
+        run->build_failed = 1;
     return run;
 }
 
@@ -412,11 +585,21 @@ void ks_run_destroy(ks_run *run)
     for (size_t i = 0; i < run->nsources; i++)
         ks_pod_source_destroy(run->sources[i]);
     free(run->sources);
+    for (size_t i = 0; i < run->ntraces; i++) {
+        if (run->trace_sources)
+            ks_trace_source_destroy(run->trace_sources[i]);
+        if (run->trace_pods)
+            ks_trace_pods_free(&run->trace_pods[i]);
+    }
+    free(run->trace_sources);
+    free(run->trace_pods);
+    ks_frag_tracker_destroy(run->frag);
     free(run->source_names);
     free(run->life);
     ks_scheduler_destroy(run->scheduler);
     ks_default_selectors_destroy(run->selectors); /* after its users */
     ks_schedconfig_destroy(run->default_config);
+    ks_frag_workload_destroy(run->frag_workload); /* after the scheduler */
     ks_cluster_destroy(run->cluster);
     ks_rngs_destroy(run->rngs);
     ks_engine_destroy(run->engine);
@@ -437,6 +620,11 @@ int ks_run_execute(ks_run *run, ks_error *err)
     ks_engine_at(run->engine, 0, on_sample, run, 0);
     for (size_t i = 0; i < run->nsources; i++)
         ks_pod_source_start(run->sources[i]);
+    for (size_t i = 0; i < run->ntraces; i++)
+        if (run->trace_sources[i])
+            ks_trace_source_start(run->trace_sources[i]);
+    if (run->frag) /* manifest pods bound at t = 0 */
+        ks_frag_tracker_sync(run->frag, run->cluster);
     ks_engine_run(run->engine, run->end);
     if (run->failed) {
         if (err)
@@ -489,7 +677,8 @@ const char *const *ks_run_source_names(const ks_run *run)
 
 size_t ks_run_nsources(const ks_run *run)
 {
-    return run->nsources;
+    const ks_scenario *sc = run->sc;
+    return sc->ngenerators + sc->nmanifest_workloads + sc->ntraces;
 }
 
 const ks_plugin_stats *ks_run_plugin_stats(const ks_run *run, size_t *n)

@@ -23,6 +23,7 @@
 #include "scenarios/schedconfig.h"
 #include "sim/resources.h"
 #include "workloads/generator.h"
+#include "workloads/traces/trace.h"
 
 typedef struct ks_label {
     char *key;
@@ -52,6 +53,39 @@ typedef struct ks_manifest_workload {
     size_t pods_begin, pods_end;
     size_t templates_begin, templates_end;
 } ks_manifest_workload;
+
+/* spec.cluster.traceNodes: the nodes of a trace's node list
+ * (workloads/traces/trace.h), loaded when the scenario is. */
+typedef struct ks_trace_node_spec {
+    char *format;
+    char *path;
+    int64_t limit;         /* the first `limit` nodes; 0 = all */
+    int64_t pods;          /* allocatable pods per node (default 110) */
+    ks_trace_nodes nodes;  /* as read (owned) */
+} ks_trace_node_spec;
+
+/* spec.workloads[i].trace: pods replayed from a trace file
+ * (docs/scenario.md).  The file is read when the scenario is loaded (the
+ * first `limit` records); the seeded steps (shuffle, sampling, inflation)
+ * are the run's, from the stream "trace/<name>". */
+typedef struct ks_trace_workload {
+    char *name;
+    char *format;
+    char *path;
+    size_t item;            /* its index in spec.workloads */
+    ks_trace_options opt;   /* expand, machine sizes */
+    int64_t limit;          /* records read; 0 = all */
+    int sequential;         /* arrivals: one pod every `interval` in list
+                               order, instead of the trace's times */
+    ks_time interval;
+    double time_scale;      /* trace arrival times x this (default 1) */
+    int shuffle;            /* sort by name, then shuffle (the FGD protocol) */
+    double sample;          /* keep each pod with this probability (1) */
+    double inflate;         /* > 0: clone pods until the GPU request is this
+                               multiple of the cluster's GPU capacity */
+    int never_end;          /* durations: never (the FGD protocol) */
+    ks_trace_pods pods;     /* as read (owned) */
+} ks_trace_workload;
 
 typedef struct ks_scenario {
     char *path;  /* file name used in error messages */
@@ -99,6 +133,10 @@ typedef struct ks_scenario {
     size_t manifest_nodes_begin, manifest_nodes_end;
     ks_manifest_workload *manifest_workloads;
     size_t nmanifest_workloads;
+    /* Trace nodes (NULL: none) and trace workloads. */
+    ks_trace_node_spec *trace_nodes;
+    ks_trace_workload *traces;
+    size_t ntraces;
 } ks_scenario;
 
 /* Loads and validates the scenario in path.  On failure returns a negative

@@ -49,6 +49,7 @@
     X(quickstart)                                                              \
     X(scheduling)                                                              \
     X(gpu_e2e)                                                                 \
+    X(fgd)                                                                     \
     X(cli)                                                                     \
     X(explain)                                                                 \
     X(progress)

@@ -453,7 +453,7 @@ static void test_unknown_keys(void)
     EXPECT_ERROR(HEAD "spec:\n  duration: 1h\n  cluster:\n    nodePool: []\n",
                  KS_EPARSE, 7, 5,
                  "unknown key \"nodePool\" in spec.cluster (expected one of: "
-                 "nodePools, nodes)");
+                 "nodePools, nodes, traceNodes)");
     EXPECT_ERROR(HEAD "spec:\n  duration: 1h\n  cluster:\n    nodePools:\n"
                       "      - {name: p, count: 1, zone: a,"
                       " allocatable: {cpu: 1, memory: 1}}\n",
@@ -473,9 +473,11 @@ static void test_unknown_keys(void)
                  "allocatable (expected cpu, memory, pods, "
                  "ephemeral-storage, hugepages-<size> or an extended "
                  "resource such as nvidia.com/gpu)");
-    EXPECT_ERROR(MINIMAL "  workloads:\n    - trace: {}\n", KS_EPARSE, 10, 7,
-                 "unknown key \"trace\" in spec.workloads[0] (expected one "
-                 "of: generator, manifests)");
+    EXPECT_ERROR(MINIMAL "  workloads:\n    - trace: {}\n", KS_EPARSE, 10, 14,
+                 "missing required key \"format\" in spec.workloads[0].trace");
+    EXPECT_ERROR(MINIMAL "  workloads:\n    - replay: {}\n", KS_EPARSE, 10, 7,
+                 "unknown key \"replay\" in spec.workloads[0] (expected one "
+                 "of: generator, manifests, trace)");
 }
 
 static void test_wrong_types(void)
