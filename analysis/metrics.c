@@ -24,6 +24,7 @@ typedef struct metric_ctx {
     size_t scheduled;     /* scheduled_s is a number */
     size_t completed;     /* end_s is a number and not preempted */
     size_t preempted;     /* preempted_by >= 0 */
+    size_t dropped;       /* end_s set but never scheduled */
     double *latency;      /* scheduled_s - submit_s of scheduled pods */
     double latency_sum;
     double latency_max;
@@ -201,6 +202,40 @@ static double m_pending_mean(metric_ctx *c)
     return time_mean(c->ds, s_pending);
 }
 
+static double m_dropped(metric_ctx *c)
+{
+    return (double)c->dropped;
+}
+
+/* ---- GPU metrics (/gpu_alloc, runs on clusters with GPUs) ---------------- */
+
+/* The /gpu_alloc row of arrived demand pct, or NULL. */
+static const ks_gpu_alloc_row *gpu_row(const metric_ctx *c, int pct)
+{
+    const ks_dataset *ds = c->ds;
+    if (!ds->gpu_alloc || pct < 0 || (size_t)pct >= ds->ngpu_alloc)
+        return NULL;
+    return &ds->gpu_alloc[pct];
+}
+
+static double m_gpu_unalloc_100(metric_ctx *c)
+{
+    const ks_gpu_alloc_row *r = gpu_row(c, 100);
+    return r ? 100.0 - r->alloc_pct : NAN;
+}
+
+static double m_gpu_frag_100(metric_ctx *c)
+{
+    const ks_gpu_alloc_row *r = gpu_row(c, 100);
+    return r ? r->frag_pct : NAN;
+}
+
+static double m_gpu_frag_ratio_100(metric_ctx *c)
+{
+    const ks_gpu_alloc_row *r = gpu_row(c, 100);
+    return r ? r->frag_ratio_pct : NAN;
+}
+
 /* ---- the table ----------------------------------------------------------- */
 
 static const metric_def metrics[] = {
@@ -248,6 +283,19 @@ static const metric_def metrics[] = {
      m_memory_alloc_max},
     {"pending_mean", "pods", "time-weighted mean of pending pods",
      m_pending_mean},
+    {"pods_dropped", "pods",
+     "pods deleted because they fit nowhere (onUnschedulable: Drop)",
+     m_dropped},
+    {"gpu_unalloc_100_pct", "percent",
+     "unallocated GPU when the arrived GPU demand is 100 % of capacity "
+     "(100 - /gpu_alloc.alloc_pct; the FGD paper's bar figures)",
+     m_gpu_unalloc_100},
+    {"gpu_frag_100_pct", "percent",
+     "fragmented GPU, % of capacity, at 100 % arrived GPU demand",
+     m_gpu_frag_100},
+    {"gpu_frag_ratio_100_pct", "percent",
+     "fragmented share of idle GPU at 100 % arrived GPU demand",
+     m_gpu_frag_ratio_100},
 };
 
 #define NMETRICS (sizeof metrics / sizeof metrics[0])
@@ -287,6 +335,8 @@ static void add_pod(metric_ctx *c, const ks_pod_row *p)
     c->attempts_sum += p->attempts;
     if (p->preempted_by >= 0)
         c->preempted++;
+    else if (!isnan(p->end) && isnan(p->scheduled))
+        c->dropped++; /* never bound: deleted when it fit nowhere */
     else if (!isnan(p->end))
         c->completed++;
     if (!isnan(p->start)) {

@@ -262,6 +262,34 @@ static void test_read_errors(void)
     free(v);
 }
 
+/* GPU metrics read /gpu_alloc at 100 % arrived; a dropped pod (end set,
+ * never scheduled) is dropped, not completed. */
+static void test_gpu_and_dropped(void)
+{
+    ks_pod_row pods[2] = {pod(0, 1, 2, 10, 1, 1, -1),
+                          pod(0, NAN, NAN, 5, 1, NAN, -1)};
+    ks_gpu_alloc_row rows[131];
+    for (int k = 0; k < 131; k++)
+        rows[k] = (ks_gpu_alloc_row){k, k * 0.9, 2.0, 40.0, 1};
+    ks_dataset ds = {0};
+    ds.pods = pods;
+    ds.npods = 2;
+    ds.gpu_alloc = rows;
+    ds.ngpu_alloc = 131;
+    double *v = calloc(ks_metric_count(), sizeof *v);
+    ks_metrics_compute(&ds, v);
+    CLOSE(metric(v, "pods_completed"), 1);
+    CLOSE(metric(v, "pods_dropped"), 1);
+    CLOSE(metric(v, "gpu_unalloc_100_pct"), 10);
+    CLOSE(metric(v, "gpu_frag_100_pct"), 2);
+    CLOSE(metric(v, "gpu_frag_ratio_100_pct"), 40);
+    ds.gpu_alloc = NULL;
+    ds.ngpu_alloc = 0;
+    ks_metrics_compute(&ds, v);
+    CU_ASSERT_TRUE(isnan(metric(v, "gpu_unalloc_100_pct")));
+    free(v);
+}
+
 void ks_suite_metrics(void)
 {
     static const ks_test_case cases[] = {
@@ -272,6 +300,7 @@ void ks_suite_metrics(void)
         {"every metric documented", test_documented},
         {"read from HDF5 equals dataset", test_read_matches_dataset},
         {"read errors", test_read_errors},
+        {"GPU metrics and dropped pods", test_gpu_and_dropped},
         {NULL, NULL},
     };
     ks_test_add_suite("metrics", cases);
