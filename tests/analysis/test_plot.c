@@ -1001,6 +1001,65 @@ static void test_sweep_errors_and_defaults(void)
     free(sweep);
 }
 
+/* A GPU sweep (the short FGD experiment, 2 policies x 2 seeds): the
+ * gpu-unallocated figure, 131 rows of medians and quartiles per group. */
+static void test_sweep_gpu_figure(void)
+{
+    char dir[4096], sweep[4200];
+    snprintf(dir, sizeof dir, "%s", ks_test_tmp("gpu-sweep"));
+    char *cmd = ks_xasprintf("rm -rf '%s'", dir);
+    ks_test_run(cmd, NULL, NULL);
+    free(cmd);
+    mkdir(dir, 0777);
+    snprintf(sweep, sizeof sweep, "%s/s.yaml", dir);
+    char *text = ks_xasprintf(
+        "apiVersion: ksim.dev/v1\nkind: Sweep\nmetadata: {name: g}\n"
+        "spec:\n  scenario: '%s'\n  replications: 2\n  parameters:\n"
+        "    - name: policy\n      sets:\n"
+        "        FGD: {scheduler.config: fgd/fgd.yaml}\n"
+        "        Random: {scheduler.config: fgd/random.yaml}\n",
+        ks_test_src("scenarios/examples/fgd-openb-short.yaml"));
+    ks_test_write_file(sweep, text);
+    free(text);
+    char *out = ks_xasprintf("%s/out", dir);
+    cmd = ks_xasprintf("'%s' sweep '%s' -o '%s' >/dev/null 2>&1",
+                       ks_test_ksim(), sweep, out);
+    CU_ASSERT_EQUAL_FATAL(ks_test_run(cmd, NULL, NULL), 0);
+    free(cmd);
+    char *figs = ks_xasprintf("%s/figures", out);
+    ks_plot_options opt = {0};
+    ks_error err;
+    CU_ASSERT_EQUAL_FATAL(ks_plot_sweep(out, figs, &opt, &err), 0);
+    char *png = ks_xasprintf("%s/gpu-unallocated.png", figs);
+    CU_ASSERT_TRUE(is_png(png));
+    char *dat = ks_xasprintf("%s/gpu-unallocated.dat", figs);
+    char *d = ks_test_read_file(dat, NULL);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+    size_t rows = 0;
+    for (char *line = strtok(d, "\n"); line; line = strtok(NULL, "\n"))
+        if (line[0] != '#') {
+            rows++;
+            /* arrived + 3 columns per group (2 groups) */
+            int fields = 0;
+            for (char *t = line; *t;) {
+                while (*t == ' ')
+                    t++;
+                if (!*t)
+                    break;
+                fields++;
+                while (*t && *t != ' ')
+                    t++;
+            }
+            CU_ASSERT_EQUAL(fields, 7);
+        }
+    CU_ASSERT_EQUAL(rows, 131);
+    free(d);
+    free(dat);
+    free(png);
+    free(figs);
+    free(out);
+}
+
 void ks_suite_plot(void)
 {
     static const ks_test_case cases[] = {
@@ -1022,6 +1081,7 @@ void ks_suite_plot(void)
         {"heatmap figure data", test_heatmap_figure_data},
         {"sweep figures", test_sweep_figures},
         {"sweep errors and defaults", test_sweep_errors_and_defaults},
+        {"GPU sweep figure", test_sweep_gpu_figure},
         {NULL, NULL},
     };
     ks_test_add_suite("plot", cases);
