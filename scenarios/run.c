@@ -392,7 +392,7 @@ static void add_gpu_filter(ks_scheduler_config *cfg)
         if (has || prof->nplugins == KS_MAX_PROFILE_PLUGINS)
             continue;
         prof->plugins[prof->nplugins++] =
-            (ks_plugin_use){&ks_plugin_gpushare, NULL, 1, 0, 0, 0, 0};
+            (ks_plugin_use){.plugin = &ks_plugin_gpushare, .filter = 1};
     }
 }
 

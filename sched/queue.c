@@ -37,6 +37,8 @@ struct ks_queue {
     size_t npool;
     size_t pool_cap;
     uint64_t move_seq; /* counts move events, to spot ones during a cycle */
+    ks_queue_less_fn less; /* QueueSort plugin, NULL: PrioritySort */
+    void *less_ctx;
 };
 
 ks_queue_config ks_queue_default_config(void)
@@ -63,13 +65,27 @@ void ks_queue_destroy(ks_queue *q)
     free(q);
 }
 
+void ks_queue_set_less(ks_queue *q, ks_queue_less_fn less, void *ctx)
+{
+    q->less = less;
+    q->less_ctx = ctx;
+}
+
 /* ---- ordering ---------------------------------------------------------- */
 
 /* PrioritySort (plugins/queuesort/priority_sort.go, v1.36): higher priority
- * first, then the earlier queue timestamp; the pod index makes it total. */
+ * first, then the earlier queue timestamp; the pod index makes it total.
+ * A QueueSort plugin's less replaces the first two. */
 static int active_before(const ks_queue *q, uint32_t a, uint32_t b)
 {
     const pinfo *x = &q->info[a], *y = &q->info[b];
+    if (q->less) {
+        if (q->less(q->less_ctx, a, x->timestamp, b, y->timestamp))
+            return 1;
+        if (q->less(q->less_ctx, b, y->timestamp, a, x->timestamp))
+            return 0;
+        return a < b;
+    }
     if (x->priority != y->priority)
         return x->priority > y->priority;
     if (x->timestamp != y->timestamp)

@@ -5,7 +5,8 @@
  *   activeQ        pods ready to be tried, ordered by the PrioritySort
  *                  queue-sort plugin: higher priority first, then earlier
  *                  queue timestamp (pod index breaks exact ties, so the
- *                  order is total and deterministic);
+ *                  order is total and deterministic), or by a QueueSort
+ *                  plugin's comparator (ks_queue_set_less);
  *   backoffQ       pods that failed recently, ordered by backoff expiry;
  *                  backoff = 1 s * 2^(count-1) capped at 10 s, where count
  *                  is the number of unschedulable attempts; the scheduler
@@ -46,6 +47,16 @@ ks_queue_config ks_queue_default_config(void);
 
 ks_queue *ks_queue_create(const ks_queue_config *cfg);
 void ks_queue_destroy(ks_queue *q); /* accepts NULL */
+
+/* A QueueSort plugin's order: nonzero when pod a (queue timestamp ta)
+ * goes before pod b (tb). */
+typedef int (*ks_queue_less_fn)(void *ctx, uint32_t a, ks_time ta,
+                                uint32_t b, ks_time tb);
+
+/* Orders activeQ (and equal backoff expiries) by less instead of
+ * PrioritySort; pods neither orders go by index, so the order stays total.
+ * Set it before the first ks_queue_add: the heaps are not re-sorted. */
+void ks_queue_set_less(ks_queue *q, ks_queue_less_fn less, void *ctx);
 
 /* A new pod arrives: into activeQ with timestamp now. */
 void ks_queue_add(ks_queue *q, uint32_t pod, int32_t priority, ks_time now);

@@ -97,9 +97,11 @@ ks_scheduler_config ks_scheduler_default_config(void)
     c.profiles[0].scheduler_name = KS_DEFAULT_SCHEDULER_NAME;
     c.profiles[0].percentage_of_nodes_to_score = -1;
     c.profiles[0].plugins[0] =
-        (ks_plugin_use){&ks_plugin_noderesources_fit, NULL, 1, 1, 1, 0, 0};
+        (ks_plugin_use){.plugin = &ks_plugin_noderesources_fit,
+                        .filter = 1, .score = 1, .weight = 1};
     c.profiles[0].plugins[1] =
-        (ks_plugin_use){&ks_plugin_defaultpreemption, NULL, 1, 0, 0, 0, 0};
+        (ks_plugin_use){.plugin = &ks_plugin_defaultpreemption,
+                        .filter = 1};
     c.profiles[0].nplugins = 2;
     c.nprofiles = 1;
     return c;

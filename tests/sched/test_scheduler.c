@@ -395,7 +395,7 @@ static void test_reserve_and_permit(void)
     ks_scheduler_config cfg = ks_scheduler_default_config();
     ks_profile_config *prof = &cfg.profiles[0];
     prof->plugins[prof->nplugins++] =
-        (ks_plugin_use){&gate_plugin, NULL, 0, 0, 0, 1, 1};
+        (ks_plugin_use){.plugin = &gate_plugin, .reserve = 1, .permit = 1};
     f.sched = ks_scheduler_create(f.engine, f.cluster, f.rng, &cfg, bind_cb,
                                   &f);
     the_gate = (gate){.reserve_failures = 1, .permit_rejections = 1};
