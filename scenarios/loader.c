@@ -657,17 +657,6 @@ static int load_pools(const ks_yt_ctx *c, const ks_yt_node *n, ks_scenario *sc)
     return 0;
 }
 
-/* A path relative to the scenario file's folder (as kubectl -f and
- * kustomize resolve them), unless absolute. */
-static char *relative_to(const char *scenario_path, const char *path)
-{
-    const char *slash = scenario_path ? strrchr(scenario_path, '/') : NULL;
-    if (path[0] == '/' || !slash)
-        return ks_xstrdup(path);
-    return ks_xasprintf("%.*s/%s", (int)(slash - scenario_path),
-                        scenario_path, path);
-}
-
 /* "1.35" -> 35 (the loader accepted only supported versions). */
 static int minor_of(const char *version)
 {
@@ -691,7 +680,7 @@ static int load_manifest_files(const ks_yt_ctx *c, const ks_yt_node *n,
         const char *s = NULL;
         if ((rc = ks_yt_string(c, n->items[i], &s)))
             break;
-        char *path = relative_to(sc->path, s);
+        char *path = ks_path_relative_to(sc->path, s);
         struct stat st;
         if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
             rc = ks_yt_fail(c, n->items[i], KS_ENOENT,
@@ -1054,7 +1043,7 @@ static int load_scheduler_config(const ks_yt_ctx *c, const ks_yt_node *n,
         return rc;
     if (!*s)
         return ks_yt_fail(c, n, KS_EINVAL, "must not be empty");
-    sc->scheduler_config_path = relative_to(sc->path, s);
+    sc->scheduler_config_path = ks_path_relative_to(sc->path, s);
     /* Only regular files: a device such as /dev/zero would never end. */
     struct stat st;
     const char *why = NULL;

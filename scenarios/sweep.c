@@ -147,15 +147,6 @@ static char *root_path(const char *p)
     return ks_xasprintf("spec.%s", p);
 }
 
-/* The path of a file named in the sweep, relative to the sweep's folder. */
-static char *relative_to(const char *base_file, const char *path)
-{
-    const char *slash = strrchr(base_file, '/');
-    if (path[0] == '/' || !slash)
-        return ks_xstrdup(path);
-    return ks_xasprintf("%.*s/%s", (int)(slash - base_file), base_file, path);
-}
-
 static int read_path(const ks_yt_ctx *c, const ks_yt_node *n, char **out)
 {
     const char *s;
@@ -387,7 +378,7 @@ static int load_base(const ks_yt_ctx *c, const ks_yt_node *n, ks_sweep *sw)
         return rc;
     if (!*s)
         return ks_yt_fail(c, n, KS_EINVAL, "must not be empty");
-    sw->scenario_path = relative_to(sw->path, s);
+    sw->scenario_path = ks_path_relative_to(sw->path, s);
     if ((rc = ks_read_file(sw->scenario_path, "scenario", &sw->scenario_text,
                            &sw->scenario_len, c->err)))
         return rc;

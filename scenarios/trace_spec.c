@@ -10,19 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sim/fsutil.h"
 #include "sim/xalloc.h"
 
 #define DEFAULT_TRACE_PODS 110
-
-/* A file named in the scenario, relative to the scenario's folder. */
-static char *relative_to(const char *scenario_path, const char *path)
-{
-    const char *slash = scenario_path ? strrchr(scenario_path, '/') : NULL;
-    if (path[0] == '/' || !slash)
-        return ks_xstrdup(path);
-    return ks_xasprintf("%.*s/%s", (int)(slash - scenario_path),
-                        scenario_path, path);
-}
 
 static int load_format(const ks_yt_ctx *c, const ks_yt_node *n, int nodes,
                        char **out)
@@ -49,7 +40,7 @@ static int load_path(const ks_yt_ctx *c, const ks_yt_node *n, char **out)
         return rc;
     if (!*s)
         return ks_yt_fail(c, n, KS_EINVAL, "must not be empty");
-    *out = relative_to(c->file, s);
+    *out = ks_path_relative_to(c->file, s);
     return 0;
 }
 

@@ -69,3 +69,11 @@ int ks_read_file(const char *path, const char *what, char **text,
     *len = n;
     return 0;
 }
+
+char *ks_path_relative_to(const char *base_file, const char *path)
+{
+    const char *slash = base_file ? strrchr(base_file, '/') : NULL;
+    if (path[0] == '/' || !slash)
+        return ks_xstrdup(path);
+    return ks_xasprintf("%.*s/%s", (int)(slash - base_file), base_file, path);
+}

@@ -19,4 +19,9 @@ int ks_mkdir_p(const char *dir, ks_error *err);
 int ks_read_file(const char *path, const char *what, char **text,
                  size_t *len, ks_error *err);
 
+/* path as a file named in base_file sees it: unchanged when absolute or
+ * when base_file has no folder, else joined to base_file's folder (as
+ * kubectl -f and compilers resolve includes).  Free with free(). */
+char *ks_path_relative_to(const char *base_file, const char *path);
+
 #endif
