@@ -1,6 +1,7 @@
 /* registry.c - the table of every plugin ksim knows. */
 #include "policies/registry.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "policies/k8s/balanced_allocation.h"
@@ -14,6 +15,7 @@
 #include "policies/k8s/nodeunschedulable.h"
 #include "policies/k8s/podtopologyspread.h"
 #include "policies/k8s/tainttoleration.h"
+#include "policies/plugin_api.h"
 #include "policies/research/bestfit.h"
 #include "policies/research/dotproduct.h"
 #include "policies/research/fgd.h"
@@ -24,6 +26,7 @@
 #include "policies/research/p2c.h"
 #include "policies/research/random.h"
 #include "policies/research/worstfit.h"
+#include "sim/error.h"
 
 static const ks_plugin *const plugins[] = {
     &ks_plugin_nodeunschedulable,
@@ -76,4 +79,67 @@ int ks_plugin_index(const ks_plugin *plugin)
         if (plugins[i] == plugin)
             return (int)i;
     return -1;
+}
+
+/* ---- public-API plugins ------------------------------------------------ */
+
+/* In-tree plugins written against include/ksim/plugin.h: one line each
+ * (&my_descriptor,) before the NULL. */
+static const ksim_plugin *const api_plugins[] = {
+    NULL,
+};
+
+static const ksim_plugin *registered[KS_MAX_API_PLUGINS];
+static size_t nregistered;
+
+static size_t napi_static(void)
+{
+    size_t n = 0;
+    while (api_plugins[n])
+        n++;
+    return n;
+}
+
+size_t ks_api_plugin_count(void)
+{
+    return napi_static() + nregistered;
+}
+
+const ksim_plugin *ks_api_plugin_at(size_t i)
+{
+    size_t nstatic = napi_static();
+    if (i < nstatic)
+        return api_plugins[i];
+    i -= nstatic;
+    return i < nregistered ? registered[i] : NULL;
+}
+
+const ksim_plugin *ks_api_plugin_lookup(const char *name)
+{
+    for (size_t i = 0; i < ks_api_plugin_count(); i++)
+        if (strcmp(ks_api_plugin_at(i)->name, name) == 0)
+            return ks_api_plugin_at(i);
+    return NULL;
+}
+
+int ks_api_plugin_register(const ksim_plugin *desc, char *why, size_t size)
+{
+    int rc = ks_api_check_descriptor(desc, why, size);
+    if (rc)
+        return rc;
+    const ksim_plugin *same = ks_api_plugin_lookup(desc->name);
+    if (same == desc)
+        return 0;
+    if (same || ks_plugin_lookup(desc->name)) {
+        snprintf(why, size, "a plugin called \"%s\" is already registered",
+                 desc->name);
+        return KS_EEXIST;
+    }
+    if (nregistered == KS_MAX_API_PLUGINS) {
+        snprintf(why, size, "at most %d plugins can be registered",
+                 KS_MAX_API_PLUGINS);
+        return KS_ERANGE;
+    }
+    registered[nregistered++] = desc;
+    return 0;
 }

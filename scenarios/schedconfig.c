@@ -26,7 +26,11 @@
  * fail at their name), the pluginConfig args are read, defaulted and
  * validated, the sets are merged with the default MultiPoint set and
  * expanded into per-extension-point lists exactly as the framework does,
- * and the lists become ksim's ks_profile_config.  The lists of every
+ * and the lists become ksim's ks_profile_config.  Plugins written against
+ * the public plugin API (include/ksim/plugin.h) join the in-tree table per
+ * configuration (ext[]): the compiled-in ones, and those whose shared
+ * object a pluginConfig entry names (loaded before the profiles are read,
+ * so every profile can enable them).  The lists of every
  * extension point are kept (ks_schedconfig_point_plugins) so tests and
  * users can see the upstream view, simulated or not.
  *
@@ -37,11 +41,15 @@
 #include "scenarios/schedconfig.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
+#include "policies/external.h"
 #include "policies/k8s/balanced_allocation.h"
 #include "policies/k8s/nodeaffinity.h"
 #include "policies/k8s/noderesources_fit.h"
@@ -143,7 +151,8 @@ typedef enum note_kind {
     N_PREEMPTION,
     N_DRA,
     N_GATES,
-    N_ALPHA
+    N_ALPHA,
+    N_EXTERNAL /* a public-API plugin (docs/plugins.md): simulated */
 } note_kind;
 
 typedef struct known_plugin {
@@ -205,6 +214,13 @@ static const known_plugin known[] = {
 };
 #define NKNOWN ((int)(sizeof known / sizeof known[0]))
 
+/* Public-API plugins (include/ksim/plugin.h) a configuration adds after
+ * known[]: shared objects it names and descriptors compiled into ksim.
+ * Index NKNOWN + i is the configuration's ext[i]. */
+#define MAX_EXTERNAL 32
+#define NALL (NKNOWN + MAX_EXTERNAL)
+#define SHARED_OBJECT_KEY "ksim.dev/sharedObject"
+
 /* validation.go invalidPluginsByVersion: removed before v1, rejected. */
 static const char *const removed_plugins[] = {
     "AzureDiskLimits", "CinderLimits", "EBSLimits", "GCEPDLimits", NULL};
@@ -236,7 +252,7 @@ static const struct {
 };
 #define NDEFAULT (sizeof default_multipoint / sizeof default_multipoint[0])
 
-static int find_known(const char *name)
+static int find_in_tree(const char *name)
 {
     for (int i = 0; i < NKNOWN; i++)
         if (!strcmp(known[i].name, name))
@@ -385,9 +401,9 @@ void ks_schedconfig_plugin_set_free(ks_schedconfig_plugin_set *s)
  * that has an args type (defaults unless configured). */
 typedef struct sc_profile {
     char *name;
-    uint8_t list[NPOINTS][NKNOWN]; /* indices into known[], in run order */
+    uint8_t list[NPOINTS][NALL]; /* indices (see kp), in run order */
     size_t nlist[NPOINTS];
-    int64_t weight[NKNOWN]; /* upstream Score weight, 0 = no Score */
+    int64_t weight[NALL]; /* upstream Score weight, 0 = no Score */
     ks_fit_args fit;
     char **ignored_resources;
     size_t nignored_resources;
@@ -401,7 +417,16 @@ typedef struct sc_profile {
     ks_default_preemption_args dp;
     ks_schedconfig_volume_binding_args vb;
     ks_schedconfig_dra_args dra;
+    /* Public-API plugins' args (ext[i]'s), NULL until configured or
+     * used. */
+    ks_external_args *ext_args[MAX_EXTERNAL];
 } sc_profile;
+
+/* A public-API plugin of the configuration. */
+typedef struct sc_ext {
+    known_plugin kp; /* name borrowed from e; note N_EXTERNAL */
+    ks_external *e;
+} sc_ext;
 
 struct ks_schedconfig {
     ks_scheduler_config cfg;
@@ -409,7 +434,29 @@ struct ks_schedconfig {
     size_t nprofiles;
     char **warnings;
     size_t nwarnings, capwarnings;
+    sc_ext ext[MAX_EXTERNAL];
+    size_t next;
 };
+
+/* The plugin at index k: known[k], or a public-API plugin. */
+static const known_plugin *kp(const ks_schedconfig *c, int k)
+{
+    return k < NKNOWN ? &known[k] : &c->ext[k - NKNOWN].kp;
+}
+
+static int is_external(int k)
+{
+    return k >= NKNOWN;
+}
+
+static int find_known(const ks_schedconfig *c, const char *name)
+{
+    int k = find_in_tree(name);
+    for (size_t i = 0; k < 0 && i < c->next; i++)
+        if (!strcmp(c->ext[i].kp.name, name))
+            k = NKNOWN + (int)i;
+    return k;
+}
 
 static void warn(ks_schedconfig *c, const char *fmt, ...)
 #if defined(__GNUC__)
@@ -448,6 +495,8 @@ static void profile_free(sc_profile *p)
     for (size_t i = 0; i < p->pts.ndefault_constraints; i++)
         ks_topology_spread_free(&p->pts_constraints[i]);
     free(p->pts_constraints);
+    for (size_t i = 0; i < MAX_EXTERNAL; i++)
+        ks_external_args_destroy(p->ext_args[i]);
 }
 
 void ks_schedconfig_destroy(ks_schedconfig *c)
@@ -458,6 +507,9 @@ void ks_schedconfig_destroy(ks_schedconfig *c)
         profile_free(&c->profiles[i]);
     free(c->profiles);
     free_strings(c->warnings, c->nwarnings);
+    /* After the args, which borrow them. */
+    for (size_t i = 0; i < c->next; i++)
+        ks_external_close(c->ext[i].e);
     free(c);
 }
 
@@ -1437,8 +1489,10 @@ static int fail_unknown_plugin(loader *L, const ks_yt_node *n)
                                 i ? ", " : "", known[i].name);
     return ks_yt_fail(&L->yc, n, KS_EINVAL,
                       "unknown plugin %s: not an in-tree plugin of "
-                      "kube-scheduler 1.%d, and ksim cannot run out-of-tree "
-                      "plugins (known plugins: %s)",
+                      "kube-scheduler 1.%d (an out-of-tree plugin written "
+                      "for ksim's plugin API is loaded by naming its shared "
+                      "object in its pluginConfig args, " SHARED_OBJECT_KEY
+                      ": see docs/plugins.md) (known plugins: %s)",
                       QUOTED(n, q), L->k8s_minor, names);
 }
 
@@ -1457,7 +1511,7 @@ static int check_plugin_name(loader *L, const ks_yt_node *n)
 {
     if (is_removed(n->text))
         return fail_removed_plugin(L, n);
-    if (find_known(n->text) < 0)
+    if (find_known(L->c, n->text) < 0)
         return fail_unknown_plugin(L, n);
     return 0;
 }
@@ -1485,12 +1539,12 @@ static int load_plugin_entry(loader *L, const ks_yt_node *n, int enabled,
     if (enabled) {
         if ((rc = check_plugin_name(L, name)))
             return rc;
-        if (known[find_known(s)].note == N_ALPHA)
+        if (kp(L->c, find_known(L->c, s))->note == N_ALPHA)
             warn(L->c, "%s is an alpha plugin that ksim does not simulate",
                  s);
         return 0;
     }
-    if (strcmp(s, "*") && find_known(s) < 0) {
+    if (strcmp(s, "*") && find_known(L->c, s) < 0) {
         char q[96];
         warn(L->c,
              "disabling %s at %s has no effect: it is not an in-tree plugin "
@@ -1545,6 +1599,223 @@ static int load_plugins(loader *L, const ks_yt_node *n, sc_set *custom)
     return rc;
 }
 
+/* ---- public-API plugins ------------------------------------------------- */
+
+/* A scalar as sigs.k8s.io/yaml turns it into JSON: quoted ones are
+ * strings; plain ones are null, booleans, integers or numbers when they
+ * read as such, strings otherwise. */
+static json_t *scalar_json(const ks_yt_node *n)
+{
+    static const char *const t[] = {"true", "True", "TRUE", NULL};
+    static const char *const f[] = {"false", "False", "FALSE", NULL};
+    if (!n->quoted) {
+        if (ks_yt_is_null(n))
+            return json_null();
+        for (size_t i = 0; t[i]; i++)
+            if (!strcmp(n->text, t[i]))
+                return json_true();
+        for (size_t i = 0; f[i]; i++)
+            if (!strcmp(n->text, f[i]))
+                return json_false();
+        int digits = 0, other = 0;
+        for (const char *s = n->text; *s; s++) {
+            if (*s >= '0' && *s <= '9')
+                digits = 1;
+            else if (!strchr("+-.eE", *s))
+                other = 1;
+        }
+        if (digits && !other) {
+            char *end;
+            errno = 0;
+            long long v = strtoll(n->text, &end, 10);
+            if (!*end && errno == 0)
+                return json_integer((json_int_t)v);
+            double d = strtod(n->text, &end);
+            if (!*end && isfinite(d))
+                return json_real(d);
+        }
+    }
+    return json_stringn(n->text, n->len);
+}
+
+/* The args mapping as JSON, without the shared object's key at the top;
+ * NULL if a string is not valid UTF-8. */
+static json_t *args_json(const ks_yt_node *n, int top)
+{
+    if (n->kind == KS_YT_SCALAR)
+        return scalar_json(n);
+    json_t *v = n->kind == KS_YT_MAPPING ? json_object() : json_array();
+    for (size_t i = 0; v && i < n->n; i++) {
+        const ks_yt_node *item = n->items[i];
+        if (top && !strcmp(item->key->text, SHARED_OBJECT_KEY))
+            continue;
+        json_t *x = args_json(item, 0);
+        int rc = !x ? -1
+                 : n->kind == KS_YT_MAPPING
+                     ? json_object_setn_new(v, item->key->text,
+                                            item->key->len, x)
+                     : json_array_append_new(v, x);
+        if (rc) {
+            json_decref(v);
+            v = NULL;
+        }
+    }
+    return v;
+}
+
+/* pluginConfig args of public-API plugin k in profile p, checked by the
+ * plugin's create() (errors at the args, or at the name without args). */
+static int load_external_args(loader *L, int k, const ks_yt_node *name,
+                              const ks_yt_node *args, sc_profile *p)
+{
+    const sc_ext *x = &L->c->ext[k - NKNOWN];
+    if (is_set(args) && args->kind != KS_YT_MAPPING)
+        return ks_yt_fail(&L->yc, args, KS_EPARSE,
+                          "expected a mapping (the args of %s), got %s",
+                          x->kp.name, ks_yt_describe(args));
+    json_t *obj = is_set(args) ? args_json(args, 1) : json_object();
+    char *json = obj ? json_dumps(obj, JSON_COMPACT | JSON_PRESERVE_ORDER)
+                     : NULL;
+    json_decref(obj);
+    if (!json)
+        return ks_yt_fail(&L->yc, args, KS_EPARSE,
+                          "args of %s are not valid UTF-8", x->kp.name);
+    char why[512];
+    ks_external_args *a = NULL;
+    int rc = ks_external_args_create(x->e, json, &a, why, sizeof why);
+    free(json);
+    if (rc)
+        return ks_yt_fail(&L->yc, is_set(args) ? args : name, rc,
+                          "invalid args for plugin %s: %s", x->kp.name, why);
+    ks_external_args_destroy(p->ext_args[k - NKNOWN]);
+    p->ext_args[k - NKNOWN] = a;
+    return 0;
+}
+
+/* The extension points a descriptor implements. */
+static unsigned descriptor_points(const ksim_plugin *d)
+{
+    unsigned pts = 0;
+    if (d->pre_filter)
+        pts |= PF;
+    if (d->filter)
+        pts |= FI;
+    if (d->pre_score)
+        pts |= PS;
+    if (d->score)
+        pts |= SC;
+    if (d->less)
+        pts |= BIT(P_QUEUE_SORT);
+    return pts;
+}
+
+static void add_external(ks_schedconfig *c, ks_external *e)
+{
+    sc_ext *x = &c->ext[c->next++];
+    x->e = e;
+    x->kp = (known_plugin){ks_external_name(e),
+                           descriptor_points(ks_external_descriptor(e)),
+                           A_NONE, N_EXTERNAL};
+}
+
+/* path relative to the configuration file's folder.  The result always
+ * has a '/', so dlopen never searches the library path for it. */
+static char *relative_to_config(const char *file, const char *path)
+{
+    const char *slash = file ? strrchr(file, '/') : NULL;
+    if (path[0] == '/')
+        return ks_xstrdup(path);
+    if (!slash)
+        return strchr(path, '/') ? ks_xstrdup(path)
+                                 : ks_xasprintf("./%s", path);
+    return ks_xasprintf("%.*s/%s", (int)(slash - file), file, path);
+}
+
+/* Loads the shared object a pluginConfig entry names in its args, if it
+ * names one.  Only the shape this needs is checked here: the main pass
+ * reports everything else about the entry. */
+static int load_shared_object(loader *L, const ks_yt_node *entry)
+{
+    const ks_yt_ctx *yc = &L->yc;
+    const ks_yt_node *name = ks_yt_get(entry, "name");
+    const ks_yt_node *so = ks_yt_get(ks_yt_get(entry, "args"),
+                                     SHARED_OBJECT_KEY);
+    const char *s, *path;
+    char q[96];
+    int rc;
+    if (!so || !name || name->kind != KS_YT_SCALAR || ks_yt_is_null(name))
+        return 0;
+    s = name->text;
+    if (find_in_tree(s) >= 0)
+        return ks_yt_fail_key(yc, so, KS_EINVAL,
+                              "%s is an in-tree plugin: " SHARED_OBJECT_KEY
+                              " loads out-of-tree plugins only",
+                              QUOTED(name, q));
+    if ((rc = ks_yt_string(yc, so, &path)))
+        return rc;
+    if (!*path)
+        return ks_yt_fail(yc, so, KS_EINVAL, "must not be empty");
+    char *full = relative_to_config(yc->file, path);
+    int k = find_known(L->c, s);
+    if (k >= 0) {
+        const char *had = ks_external_path(L->c->ext[k - NKNOWN].e);
+        rc = !had ? ks_yt_fail(yc, so, KS_EEXIST,
+                               "plugin %s is compiled into ksim: it needs "
+                               "no shared object",
+                               QUOTED(name, q))
+             : strcmp(had, full)
+                 ? ks_yt_fail(yc, so, KS_EEXIST,
+                              "plugin %s is already loaded from %s",
+                              QUOTED(name, q), had)
+                 : 0;
+        free(full);
+        return rc;
+    }
+    if (L->c->next == MAX_EXTERNAL) {
+        free(full);
+        return ks_yt_fail(yc, so, KS_ERANGE,
+                          "too many plugin API plugins (at most %d)",
+                          MAX_EXTERNAL);
+    }
+    char why[768];
+    ks_external *e = NULL;
+    rc = ks_external_open(full, s, &e, why, sizeof why);
+    free(full);
+    if (rc)
+        return ks_yt_fail(yc, so, rc, "%s", why);
+    add_external(L->c, e);
+    return 0;
+}
+
+/* Before the profiles are read: every public-API plugin the configuration
+ * can name, the compiled-in ones first, then the shared objects of every
+ * profile's pluginConfig (so any profile can enable them). */
+static int load_external_plugins(loader *L, const ks_yt_node *profiles)
+{
+    char why[256];
+    for (size_t i = 0; i < ks_api_plugin_count(); i++) {
+        const ksim_plugin *d = ks_api_plugin_at(i);
+        ks_external *e = NULL;
+        if (find_known(L->c, d->name) >= 0 || L->c->next == MAX_EXTERNAL ||
+            ks_external_wrap(d, &e, why, sizeof why))
+            continue; /* shadowed by an upstream name, or unusable */
+        add_external(L->c, e);
+    }
+    if (!is_set(profiles) || profiles->kind != KS_YT_SEQUENCE)
+        return 0;
+    int rc = 0;
+    for (size_t i = 0; !rc && i < profiles->n; i++) {
+        const ks_yt_node *config = ks_yt_get(profiles->items[i],
+                                             "pluginConfig");
+        if (!config || config->kind != KS_YT_SEQUENCE)
+            continue;
+        for (size_t j = 0; !rc && j < config->n; j++)
+            if (config->items[j]->kind == KS_YT_MAPPING)
+                rc = load_shared_object(L, config->items[j]);
+    }
+    return rc;
+}
+
 /* ---- pluginConfig -------------------------------------------------------- */
 
 static int load_plugin_config(loader *L, const ks_yt_node *n, sc_profile *p,
@@ -1570,7 +1841,11 @@ static int load_plugin_config(loader *L, const ks_yt_node *n, sc_profile *p,
                                   "pluginConfig[%zu])",
                                   QUOTED(name, q), j);
         }
-        int k = find_known(s);
+        int k = find_known(L->c, s);
+        if (is_external(k)) {
+            rc = load_external_args(L, k, name, args, p);
+            continue;
+        }
         if (known[k].args == A_NONE) {
             if (is_set(args))
                 warn(L->c,
@@ -1627,11 +1902,12 @@ static int fill_point(loader *L, const profile_nodes *pn, const sc_set *set,
 {
     for (size_t i = 0; i < set->enabled.n; i++) {
         const sc_entry *e = &set->enabled.v[i];
-        int k = find_known(e->p.name);
+        int k = find_known(L->c, e->p.name);
+        const known_plugin *kn = kp(L->c, k);
         const ks_yt_node *at = e->at ? e->at : fallback(L, pn, set);
-        if (!(known[k].points & BIT(point)) && known[k].note != N_ALPHA) {
+        if (!(kn->points & BIT(point)) && kn->note != N_ALPHA) {
             char impl[256];
-            describe_points(known[k].points, impl, sizeof impl);
+            describe_points(kn->points, impl, sizeof impl);
             return ks_yt_fail(&L->yc, at, KS_EINVAL,
                               "plugin \"%s\" does not extend %s plugin (it "
                               "implements: %s)",
@@ -1654,14 +1930,14 @@ static int expand_point(loader *L, const profile_nodes *pn, const sc_set *mp,
 {
     if (list_has(&set->disabled, "*"))
         return 0;
-    uint8_t own[NKNOWN], multi[NKNOWN];
-    int override[NKNOWN] = {0};
+    uint8_t own[NALL], multi[NALL];
+    int override[NALL] = {0};
     size_t nown = p->nlist[point], nmulti = 0;
     memcpy(own, p->list[point], nown);
     for (size_t i = 0; i < mp->enabled.n; i++) {
         const sc_entry *e = &mp->enabled.v[i];
-        int k = find_known(e->p.name);
-        if (!(known[k].points & BIT(point)) ||
+        int k = find_known(L->c, e->p.name);
+        if (!(kp(L->c, k)->points & BIT(point)) ||
             list_has(&set->disabled, e->p.name))
             continue;
         if (in_list(p, point, k)) {
@@ -1693,17 +1969,18 @@ static int expand_point(loader *L, const profile_nodes *pn, const sc_set *mp,
 
 /* getScoreWeights: Score's entries, then MultiPoint's; the first entry of
  * a Score plugin sets its weight; unset or 0 means 1. */
-static void score_weights(const sc_set *merged, sc_profile *p)
+static void score_weights(const ks_schedconfig *c, const sc_set *merged,
+                          sc_profile *p)
 {
-    int64_t w[NKNOWN];
-    int seen[NKNOWN] = {0};
+    int64_t w[NALL];
+    int seen[NALL] = {0};
     const sc_list *lists[2] = {&merged[P_SCORE].enabled,
                                &merged[P_MULTI_POINT].enabled};
     for (int l = 0; l < 2; l++)
         for (size_t i = 0; i < lists[l]->n; i++) {
             const sc_entry *e = &lists[l]->v[i];
-            int k = find_known(e->p.name);
-            if (!(known[k].points & SC) || seen[k])
+            int k = find_known(c, e->p.name);
+            if (!(kp(c, k)->points & SC) || seen[k])
                 continue;
             seen[k] = 1;
             w[k] = e->p.has_weight && e->p.weight ? e->p.weight : 1;
@@ -1747,18 +2024,20 @@ static int build_lists(loader *L, const profile_nodes *pn,
                           "only one queue sort plugin required for profile "
                           "with scheduler name \"%s\", but got %zu",
                           name, p->nlist[P_QUEUE_SORT]);
-    if (strcmp(known[p->list[P_QUEUE_SORT][0]].name, "PrioritySort"))
+    const known_plugin *qs = kp(L->c, p->list[P_QUEUE_SORT][0]);
+    if (strcmp(qs->name, "PrioritySort") && qs->note != N_EXTERNAL)
         return ks_yt_fail(&L->yc, fallback(L, pn, &merged[P_QUEUE_SORT]),
                           KS_EINVAL,
                           "queue sort plugin \"%s\" cannot be simulated: "
-                          "ksim's queue sorts as PrioritySort",
-                          known[p->list[P_QUEUE_SORT][0]].name);
+                          "ksim's queue sorts as PrioritySort or by a plugin "
+                          "API plugin's less()",
+                          qs->name);
     if (p->nlist[P_BIND] == 0)
         return ks_yt_fail(&L->yc, fallback(L, pn, &merged[P_BIND]), KS_EINVAL,
                           "at least one bind plugin is needed for profile "
                           "with scheduler name \"%s\"",
                           name);
-    score_weights(merged, p);
+    score_weights(L->c, merged, p);
     return 0;
 }
 
@@ -1812,6 +2091,7 @@ static void warn_not_simulated(loader *L, const sc_profile *p)
             break;
         case N_GENERIC:
         case N_BUILTIN:
+        case N_EXTERNAL: /* never in known[] */
             warn(L->c, "%s is not simulated yet: left out of the profile",
                  name);
             break;
@@ -1831,8 +2111,8 @@ static void warn_half_enabled(loader *L, const sc_profile *p, int k)
 {
     static const int pairs[2][2] = {{P_PRE_FILTER, P_FILTER},
                                     {P_PRE_SCORE, P_SCORE}};
-    if (!ks_plugin_lookup(known[k].name))
-        return;
+    if (is_external(k) || !ks_plugin_lookup(known[k].name))
+        return; /* public-API plugins run both when enabled at either */
     for (int i = 0; i < 2; i++) {
         int pre = pairs[i][0], main = pairs[i][1];
         if (!(known[k].points & BIT(pre)) || !(known[k].points & BIT(main)))
@@ -1857,7 +2137,10 @@ static void warn_half_enabled(loader *L, const sc_profile *p, int k)
 static int add_use(loader *L, const profile_nodes *pn, const sc_profile *p,
                    int k, ks_profile_config *out)
 {
-    const ks_plugin *plugin = ks_plugin_lookup(known[k].name);
+    const known_plugin *kn = kp(L->c, k);
+    int ext = is_external(k);
+    const ks_plugin *plugin = ext ? ks_external_plugin(L->c->ext[k - NKNOWN].e)
+                                  : ks_plugin_lookup(kn->name);
     if (!plugin)
         return 0;
     for (size_t i = 0; i < out->nplugins; i++)
@@ -1870,9 +2153,16 @@ static int add_use(loader *L, const profile_nodes *pn, const sc_profile *p,
                           p->name, KS_MAX_PROFILE_PLUGINS);
     ks_plugin_use *u = &out->plugins[out->nplugins++];
     u->plugin = plugin;
-    u->args = args_of(p, known[k].args);
-    /* The scheduler runs a plugin's PostFilter under the filter flag. */
-    u->filter = in_list(p, P_FILTER, k) || in_list(p, P_POST_FILTER, k);
+    u->args = ext ? (const void *)p->ext_args[k - NKNOWN]
+                  : args_of(p, known[k].args);
+    /* The scheduler runs a plugin's PostFilter under the filter flag; a
+     * public-API plugin's PreFilter runs when enabled at either. */
+    u->filter = in_list(p, P_FILTER, k) || in_list(p, P_POST_FILTER, k) ||
+                (ext && in_list(p, P_PRE_FILTER, k));
+    if (ext && in_list(p, P_QUEUE_SORT, k)) {
+        out->queue_sort = ks_external_queue_less;
+        out->queue_sort_use = out->nplugins - 1;
+    }
     u->score = in_list(p, P_SCORE, k);
     u->reserve = in_list(p, P_RESERVE, k);
     u->permit = in_list(p, P_PERMIT, k);
@@ -1882,7 +2172,7 @@ static int add_use(loader *L, const profile_nodes *pn, const sc_profile *p,
              "profile \"%s\": %s has the negative Score weight %lld, which "
              "kube-scheduler accepts: it favours the nodes the plugin ranks "
              "lowest",
-             p->name, known[k].name, (long long)u->weight);
+             p->name, kn->name, (long long)u->weight);
     warn_half_enabled(L, p, k);
     return 0;
 }
@@ -1905,11 +2195,41 @@ static int fill_profile(loader *L, const profile_nodes *pn,
         rc = add_use(L, pn, p, p->list[P_RESERVE][i], out);
     for (size_t i = 0; !rc && i < p->nlist[P_PERMIT]; i++)
         rc = add_use(L, pn, p, p->list[P_PERMIT][i], out);
+    /* Public-API plugins enabled only at PreFilter or QueueSort. */
+    for (size_t i = 0; !rc && i < p->nlist[P_PRE_FILTER]; i++)
+        if (is_external(p->list[P_PRE_FILTER][i]))
+            rc = add_use(L, pn, p, p->list[P_PRE_FILTER][i], out);
+    for (size_t i = 0; !rc && i < p->nlist[P_QUEUE_SORT]; i++)
+        if (is_external(p->list[P_QUEUE_SORT][i]))
+            rc = add_use(L, pn, p, p->list[P_QUEUE_SORT][i], out);
     for (size_t i = 0; !rc && i < p->nlist[P_PRE_FILTER]; i++)
         warn_half_enabled(L, p, p->list[P_PRE_FILTER][i]);
     for (size_t i = 0; !rc && i < p->nlist[P_PRE_SCORE]; i++)
         warn_half_enabled(L, p, p->list[P_PRE_SCORE][i]);
     return rc;
+}
+
+/* Public-API plugins the profile runs without pluginConfig args get "{}",
+ * checked by their create() too (errors at the profile's plugins). */
+static int default_external_args(loader *L, const profile_nodes *pn,
+                                 sc_profile *p)
+{
+    for (size_t i = 0; i < L->c->next; i++) {
+        int k = NKNOWN + (int)i, used = 0;
+        for (int pt = 0; pt < P_MULTI_POINT && !used; pt++)
+            used = in_list(p, pt, k);
+        if (!used || p->ext_args[i])
+            continue;
+        char why[512];
+        int rc = ks_external_args_create(L->c->ext[i].e, "{}",
+                                         &p->ext_args[i], why, sizeof why);
+        if (rc)
+            return ks_yt_fail(&L->yc, fallback(L, pn, NULL), rc,
+                              "plugin %s needs args (give them in "
+                              "pluginConfig): %s",
+                              L->c->ext[i].kp.name, why);
+    }
+    return 0;
 }
 
 /* ---- profiles ------------------------------------------------------------ */
@@ -1973,6 +2293,16 @@ static void warn_unused_args(loader *L, const sc_profile *p,
                  "not enabled (kube-scheduler ignores them too)",
                  p->name, known[k].name);
     }
+    for (size_t i = 0; i < L->c->next; i++) {
+        int k = NKNOWN + (int)i, used = 0;
+        for (int pt = 0; pt < P_MULTI_POINT && !used; pt++)
+            used = in_list(p, pt, k);
+        if (p->ext_args[i] && !used)
+            warn(L->c,
+                 "profile \"%s\": args for %s are given but the plugin is "
+                 "not enabled",
+                 p->name, L->c->ext[i].kp.name);
+    }
 }
 
 /* custom[] receives the profile's own sets (kept for the queueSort check
@@ -2019,7 +2349,8 @@ static int load_profile(loader *L, const ks_yt_node *n, size_t i, size_t count,
     rc = build_lists(L, &pn, *has_custom ? custom : NULL, p, merged);
     for (int pt = 0; pt < NPOINTS; pt++)
         set_free(&merged[pt]);
-    if (rc || (rc = fill_profile(L, &pn, p, out)))
+    if (rc || (rc = default_external_args(L, &pn, p)) ||
+        (rc = fill_profile(L, &pn, p, out)))
         return rc;
     for (int pt = P_PLACEMENT_GENERATE; pt < P_MULTI_POINT; pt++)
         if (p->nlist[pt])
@@ -2076,6 +2407,8 @@ static int load_profiles(loader *L, const ks_yt_node *n)
             count = n->n;
     }
     int implicit = !is_set(n) || n->n == 0;
+    if ((rc = load_external_plugins(L, n)))
+        return rc;
     L->c->profiles = ks_xcalloc(count, sizeof *L->c->profiles);
     sc_set(*custom)[NPOINTS] = ks_xcalloc(count, sizeof *custom);
     rc = 0;
@@ -2544,9 +2877,11 @@ const char *const *ks_schedconfig_warnings(const ks_schedconfig *c, size_t *n)
 const void *ks_schedconfig_plugin_args(const ks_schedconfig *c, size_t i,
                                        const char *plugin)
 {
-    int k = find_known(plugin);
+    int k = find_known(c, plugin);
     if (i >= c->nprofiles || k < 0)
         return NULL;
+    if (is_external(k))
+        return c->profiles[i].ext_args[k - NKNOWN];
     return args_of(&c->profiles[i], known[k].args);
 }
 
@@ -2561,7 +2896,7 @@ size_t ks_schedconfig_point_plugins(const ks_schedconfig *c, size_t i,
             continue;
         const sc_profile *p = &c->profiles[i];
         for (size_t j = 0; j < p->nlist[pt] && j < max; j++)
-            names[j] = known[p->list[pt][j]].name;
+            names[j] = kp(c, p->list[pt][j])->name;
         return p->nlist[pt];
     }
     return 0;
@@ -2570,7 +2905,7 @@ size_t ks_schedconfig_point_plugins(const ks_schedconfig *c, size_t i,
 int64_t ks_schedconfig_score_weight(const ks_schedconfig *c, size_t i,
                                     const char *plugin)
 {
-    int k = find_known(plugin);
+    int k = find_known(c, plugin);
     if (i >= c->nprofiles || k < 0)
         return 0;
     return c->profiles[i].weight[k];

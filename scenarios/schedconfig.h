@@ -20,9 +20,13 @@
  * filter/score flags, Score weight and args.  Upstream plugins ksim does
  * not simulate (yet) are accepted and left out, with a warning; so are
  * the fields of the file that have no meaning in a simulation
- * (leaderElection, clientConnection, ...).  Plugins that are not in-tree
- * (out-of-tree scheduler-plugins, WASM, ...) are errors: ksim cannot run
- * them.  docs/scheduler.md explains the choices.
+ * (leaderElection, clientConnection, ...).  Plugins written against ksim's
+ * public plugin API (include/ksim/plugin.h) run like in-tree ones: those
+ * compiled in (policies/registry.h) by name, out-of-tree ones from the
+ * shared object their pluginConfig args name (ksim.dev/sharedObject,
+ * relative to the file; docs/plugins.md).  Other plugins that are not
+ * in-tree (scheduler-plugins, WASM, ...) are errors: ksim cannot run them.
+ * docs/scheduler.md explains the choices.
  *
  * Ownership: a ks_schedconfig owns everything it returns (profile names,
  * args, warnings); the ks_scheduler_config from ks_schedconfig_get borrows
@@ -96,8 +100,9 @@ typedef struct ks_schedconfig_dra_args { /* DynamicResourcesArgs */
  * NodeResourcesBalancedAllocation, ks_nodeaffinity_args for NodeAffinity,
  * ks_pts_args for PodTopologySpread, ks_ipa_args for InterPodAffinity,
  * ks_default_preemption_args for DefaultPreemption), the structs above for
- * VolumeBinding and DynamicResources; NULL for plugins without args and
- * for i out of range. */
+ * VolumeBinding and DynamicResources; a ks_external_args
+ * (policies/external.h) for a plugin-API plugin the profile configures or
+ * runs; NULL for plugins without args and for i out of range. */
 const void *ks_schedconfig_plugin_args(const ks_schedconfig *c, size_t i,
                                        const char *plugin);
 
@@ -106,7 +111,8 @@ const void *ks_schedconfig_plugin_args(const ks_schedconfig *c, size_t i,
 /* The plugins profile i runs at an extension point ("preFilter",
  * "filter", "score", "queueSort", ... as the file spells them), in
  * upstream's order, simulated by ksim or not.  Writes up to max names
- * (static strings) and returns the count. */
+ * (static strings, or owned by c for plugin-API plugins) and returns the
+ * count. */
 size_t ks_schedconfig_point_plugins(const ks_schedconfig *c, size_t i,
                                     const char *point, const char **names,
                                     size_t max);

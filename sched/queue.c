@@ -1,8 +1,9 @@
 /* queue.c - activeQ, backoffQ and the unschedulable pool over pod indices.
  *
- * Both queues are binary heaps of pod indices whose order reads the per-pod
- * info array; the unschedulable pool is an unordered array (order does not
- * matter: pods leaving it enter a heap with a total order).
+ * The queues (activeQ, backoffQ and error-backoffQ) are binary heaps of
+ * pod indices whose order reads the per-pod info array; the unschedulable
+ * pool is an unordered array (order does not matter: pods leaving it enter
+ * a heap with a total order).
  */
 #include "sched/queue.h"
 
@@ -19,6 +20,7 @@ typedef struct pinfo {
     uint32_t pool_pos;    /* index in the pool while W_POOL */
     uint64_t move_seq_at_pop;
     uint8_t where;
+    uint8_t errored; /* the last failure was an error: error-backoffQ */
 } pinfo;
 
 typedef struct pod_heap {
@@ -33,6 +35,7 @@ struct ks_queue {
     size_t info_cap;
     pod_heap active;
     pod_heap backoff;
+    pod_heap error_backoff; /* never popped early (KEP-5142) */
     uint32_t *pool;
     size_t npool;
     size_t pool_cap;
@@ -61,6 +64,7 @@ void ks_queue_destroy(ks_queue *q)
     free(q->info);
     free(q->active.v);
     free(q->backoff.v);
+    free(q->error_backoff.v);
     free(q->pool);
     free(q);
 }
@@ -172,7 +176,8 @@ static void to_active(ks_queue *q, uint32_t pod)
 static void to_backoff(ks_queue *q, uint32_t pod)
 {
     q->info[pod].where = W_BACKOFF;
-    heap_push(q, &q->backoff, backoff_before, pod);
+    heap_push(q, q->info[pod].errored ? &q->error_backoff : &q->backoff,
+              backoff_before, pod);
 }
 
 static void to_active_or_backoff(ks_queue *q, uint32_t pod, ks_time now)
@@ -244,6 +249,7 @@ void ks_queue_unschedulable(ks_queue *q, uint32_t pod, ks_time now)
     pinfo *p = &q->info[pod];
     p->unsched_count++;
     p->timestamp = now;
+    p->errored = 0;
     if (p->move_seq_at_pop != q->move_seq)
         to_active_or_backoff(q, pod, now);
     else
@@ -255,6 +261,7 @@ void ks_queue_error(ks_queue *q, uint32_t pod, ks_time now)
     pinfo *p = &q->info[pod];
     p->unsched_count++;
     p->timestamp = now;
+    p->errored = 1;
     to_active_or_backoff(q, pod, now);
 }
 
@@ -271,8 +278,10 @@ void ks_queue_move_all(ks_queue *q, ks_time now)
 
 void ks_queue_flush_backoff(ks_queue *q, ks_time now)
 {
-    while (q->backoff.n && backoff_expiry(q, q->backoff.v[0]) <= now)
-        to_active(q, heap_pop(q, &q->backoff, backoff_before));
+    pod_heap *heaps[2] = {&q->backoff, &q->error_backoff};
+    for (int i = 0; i < 2; i++)
+        while (heaps[i]->n && backoff_expiry(q, heaps[i]->v[0]) <= now)
+            to_active(q, heap_pop(q, heaps[i], backoff_before));
 }
 
 void ks_queue_flush_unschedulable_leftover(ks_queue *q, ks_time now)
@@ -293,9 +302,14 @@ size_t ks_queue_active_len(const ks_queue *q)
     return q->active.n;
 }
 
+int ks_queue_can_pop(const ks_queue *q)
+{
+    return q->active.n > 0 || q->backoff.n > 0;
+}
+
 size_t ks_queue_backoff_len(const ks_queue *q)
 {
-    return q->backoff.n;
+    return q->backoff.n + q->error_backoff.n;
 }
 
 size_t ks_queue_unschedulable_len(const ks_queue *q)

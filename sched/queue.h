@@ -13,6 +13,8 @@
  *                  flushes expired pods to activeQ every second, and pops
  *                  the head of backoffQ early when activeQ is empty
  *                  (SchedulerPopFromBackoffQ, on by default since v1.33);
+ *   error-backoffQ pods whose cycle failed with an error: the same backoff,
+ *                  but never popped early;
  *   unschedulable  pods rejected by a filter, waiting for a cluster event
  *                  that may make them schedulable (a scheduled pod deleted
  *                  or finished frees resources: NodeResourcesFit's
@@ -62,7 +64,10 @@ void ks_queue_set_less(ks_queue *q, ks_queue_less_fn less, void *ctx);
 void ks_queue_add(ks_queue *q, uint32_t pod, int32_t priority, ks_time now);
 
 /* Takes the next pod to schedule at now: the head of activeQ, or if it is
- * empty the head of backoffQ.  Returns KS_QUEUE_NONE if both are empty.
+ * empty the head of backoffQ (never a pod backing off after an error: it
+ * waits in error-backoffQ for its backoff to end, as upstream, so a plugin
+ * that keeps failing cannot spin the scheduler in zero time).  Returns
+ * KS_QUEUE_NONE if there is none.
  * The pod is "in flight" until ks_queue_done or ks_queue_unschedulable. */
 uint32_t ks_queue_pop(ks_queue *q, ks_time now);
 
@@ -74,8 +79,8 @@ void ks_queue_done(ks_queue *q, uint32_t pod);
 void ks_queue_unschedulable(ks_queue *q, uint32_t pod, ks_time now);
 
 /* The in-flight pod's cycle failed with an error (not a rejection): it
- * goes to backoffQ (or activeQ once its backoff is over), never to the
- * unschedulable pool, since no cluster event is needed to retry it
+ * goes to error-backoffQ (or activeQ once its backoff is over), never to
+ * the unschedulable pool, since no cluster event is needed to retry it
  * (upstream's error backoff). */
 void ks_queue_error(ks_queue *q, uint32_t pod, ks_time now);
 
@@ -90,6 +95,9 @@ void ks_queue_flush_backoff(ks_queue *q, ks_time now);
 void ks_queue_flush_unschedulable_leftover(ks_queue *q, ks_time now);
 
 size_t ks_queue_active_len(const ks_queue *q);
+/* Whether ks_queue_pop would return a pod. */
+int ks_queue_can_pop(const ks_queue *q);
+/* backoffQ and error-backoffQ together. */
 size_t ks_queue_backoff_len(const ks_queue *q);
 size_t ks_queue_unschedulable_len(const ks_queue *q);
 

@@ -169,10 +169,11 @@ ks_scheduler *ks_scheduler_create(ks_engine *engine, ks_cluster *cluster,
                 u->args = u->plugin->default_args;
             if (u->plugin->create)
                 s->fw[p].instances[i] = u->plugin->create(u->args);
-            if (u->queue_sort && !s->queue_sort) {
-                s->queue_sort = u->queue_sort;
-                s->queue_sort_instance = s->fw[p].instances[i];
-            }
+        }
+        if (prof->queue_sort && prof->queue_sort_use < prof->nplugins &&
+            !s->queue_sort) {
+            s->queue_sort = prof->queue_sort;
+            s->queue_sort_instance = s->fw[p].instances[prof->queue_sort_use];
         }
     }
     if (s->queue_sort)
@@ -860,8 +861,7 @@ static ks_time next_tick(ks_time now, ks_time period)
 static void arm_timers(ks_scheduler *s)
 {
     ks_time now = ks_engine_now(s->engine);
-    int runnable = ks_queue_active_len(s->queue) ||
-                   ks_queue_backoff_len(s->queue);
+    int runnable = ks_queue_can_pop(s->queue);
     if (runnable && !s->cycle_armed && !s->busy) {
         s->cycle_armed = 1;
         ks_engine_at(s->engine, now, on_cycle, s, 0);

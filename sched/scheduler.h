@@ -55,10 +55,6 @@ typedef struct ks_plugin_use {
     int64_t weight;   /* Score weight; 0 is treated as 1 as upstream does */
     int reserve;      /* enabled at Reserve (and its Unreserve) */
     int permit;       /* enabled at Permit */
-    /* Enabled at QueueSort: orders activeQ with this use's instance
-     * instead of PrioritySort (the first one found; every profile has the
-     * same, as upstream requires).  NULL: not a QueueSort plugin. */
-    ks_queue_sort_fn queue_sort;
 } ks_plugin_use;
 
 /* One profile (KubeSchedulerConfiguration profiles[i]): the pods whose
@@ -68,6 +64,11 @@ typedef struct ks_profile_config {
     int percentage_of_nodes_to_score; /* -1: the global value */
     ks_plugin_use plugins[KS_MAX_PROFILE_PLUGINS];
     size_t nplugins;
+    /* QueueSort: when set, plugins[queue_sort_use]'s instance orders
+     * activeQ through queue_sort instead of PrioritySort (the first
+     * profile's; upstream requires every profile to have the same). */
+    ks_queue_sort_fn queue_sort;
+    size_t queue_sort_use;
 } ks_profile_config;
 
 typedef struct ks_scheduler_config {

@@ -29,6 +29,7 @@
     X(nodeaffinity)                                                            \
     X(imagelocality)                                                           \
     X(score_memo)                                                              \
+    X(plugin_api)                                                              \
     X(scheduler)                                                               \
     X(preemption)                                                              \
     X(loader)                                                                  \

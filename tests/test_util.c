@@ -91,7 +91,7 @@ int ks_test_same_bytes(const char *a, const char *b)
 
 int ks_test_run(const char *cmd, char **out, char **err)
 {
-    char outp[4200], errp[4200], full[16384];
+    char outp[8192], errp[8192], full[24576];
     snprintf(outp, sizeof outp, "%s", ks_test_tmp("cmd.stdout"));
     snprintf(errp, sizeof errp, "%s", ks_test_tmp("cmd.stderr"));
     snprintf(full, sizeof full, "%s >'%s' 2>'%s' </dev/null", cmd, outp, errp);
