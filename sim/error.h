@@ -27,7 +27,9 @@
     X(EIO, -6, "input/output error")                                           \
     X(EHDF5, -7, "HDF5 error")                                                 \
     X(EEXTERNAL, -8, "external program failed")                                \
-    X(ESTATE, -9, "invalid state")
+    X(ESTATE, -9, "invalid state")                                             \
+    X(EUNAVAILABLE, -10, "service unavailable")                                \
+    X(ECONFLICT, -11, "conflict")
 
 typedef enum ks_err {
 #define KS__ERR_ENUM(name, value, msg) KS_##name = (value),

@@ -18,6 +18,7 @@
     X(topology)                                                                \
     X(gpu)                                                                     \
     X(gpufrag)                                                                 \
+    X(store)                                                                   \
     X(research)                                                                \
     X(noderesources_fit)                                                       \
     X(balanced_allocation)                                                     \

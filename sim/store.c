@@ -1,0 +1,693 @@
+/* store.c - objects, revisions, owner references, GC and watches.
+ *
+ * Objects live in a slot array indexed by uid - 1 (uids are handed out in
+ * creation order and never reused), so iteration in creation order is a
+ * walk over the array.  A per-kind list of uids serves lists; an open-
+ * addressing hash of "kind/namespace/name" serves lookups by name (lookups
+ * only: nothing iterates it); per owner, a list of dependents serves the
+ * garbage collector.  Watch events travel through the engine, one pending
+ * record per (watch, write), delivered in time then sequence order.
+ */
+#include "sim/store.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/xalloc.h"
+
+static const char *const kind_names[KS_KIND_COUNT] = {
+    "Namespace",      "Node",           "Pod",
+    "ReplicaSet",     "Deployment",     "Job",
+    "DaemonSet",      "Service",        "EndpointSlice",
+    "PriorityClass",  "PodDisruptionBudget", "HorizontalPodAutoscaler",
+    "Lease",          "ServiceAccount", "Role",
+    "ClusterRole",    "RoleBinding",    "ClusterRoleBinding"};
+
+const char *ks_kind_name(ks_kind k)
+{
+    return k >= 0 && k < KS_KIND_COUNT ? kind_names[k] : "?";
+}
+
+int ks_kind_namespaced(ks_kind k)
+{
+    return !(k == KS_KIND_NAMESPACE || k == KS_KIND_NODE ||
+             k == KS_KIND_PRIORITYCLASS || k == KS_KIND_CLUSTERROLE ||
+             k == KS_KIND_CLUSTERROLEBINDING);
+}
+
+/* ---- small containers ----------------------------------------------------- */
+
+typedef struct uid_list {
+    uint64_t *v;
+    size_t n, cap;
+} uid_list;
+
+static void uid_list_push(uid_list *l, uint64_t uid)
+{
+    l->v = ks_xgrow(l->v, &l->cap, l->n + 1, sizeof *l->v);
+    l->v[l->n++] = uid;
+}
+
+static void uid_list_remove(uid_list *l, uint64_t uid)
+{
+    for (size_t i = 0; i < l->n; i++)
+        if (l->v[i] == uid) {
+            memmove(l->v + i, l->v + i + 1, (l->n - i - 1) * sizeof *l->v);
+            l->n--;
+            return;
+        }
+}
+
+/* ---- the store ------------------------------------------------------------ */
+
+typedef struct watch {
+    ks_kind kind;
+    char *namespace_name; /* NULL: all */
+    char *node_name;      /* NULL: all */
+    ks_time delay;
+    ks_watch_fn fn;
+    void *ctx;
+    int active;
+} watch;
+
+/* A watch event on its way. */
+typedef struct pending {
+    int watch;
+    ks_watch_type type;
+    ks_kind kind;
+    uint64_t uid;
+    uint64_t revision;
+    uint32_t next_free;
+} pending;
+
+struct ks_store {
+    ks_engine *engine;
+    ks_store_config cfg;
+    int members_up;
+    uint64_t revision;
+    ks_object **objects; /* [uid - 1]; NULL once deleted */
+    size_t nobjects, objects_cap;
+    uid_list by_kind[KS_KIND_COUNT];
+    size_t count[KS_KIND_COUNT];
+    uid_list *dependents; /* [owner uid - 1] */
+    size_t dependents_cap;
+    /* Name index: open addressing over uids (0 = empty, UINT64_MAX =
+     * removed). */
+    uint64_t *names;
+    size_t names_cap, names_used;
+    ks_kind_ops ops[KS_KIND_COUNT];
+    watch *watches;
+    size_t nwatches, watches_cap;
+    pending *pend;
+    size_t npend, pend_cap;
+    uint32_t pend_free; /* free list head + 1; 0 = empty */
+    ks_store_stats stats;
+};
+
+#define TOMBSTONE UINT64_MAX
+
+ks_store *ks_store_create(ks_engine *engine, const ks_store_config *cfg)
+{
+    ks_store *s = ks_xcalloc(1, sizeof *s);
+    s->engine = engine;
+    if (cfg)
+        s->cfg = *cfg;
+    if (s->cfg.etcd_members <= 0)
+        s->cfg.etcd_members = 1;
+    s->members_up = s->cfg.etcd_members;
+    return s;
+}
+
+static void free_object(ks_store *s, ks_object *o)
+{
+    if (!o)
+        return;
+    if (s->ops[o->kind].free)
+        s->ops[o->kind].free(o->body);
+    else
+        free(o->body);
+    free(o->namespace_name);
+    free(o->name);
+    free(o->node_name);
+    free(o->owners);
+    ks_labels_free(&o->labels);
+    free(o);
+}
+
+void ks_store_destroy(ks_store *s)
+{
+    if (!s)
+        return;
+    for (size_t i = 0; i < s->nobjects; i++)
+        free_object(s, s->objects[i]);
+    free(s->objects);
+    for (int k = 0; k < KS_KIND_COUNT; k++)
+        free(s->by_kind[k].v);
+    for (size_t i = 0; i < s->dependents_cap; i++)
+        free(s->dependents[i].v);
+    free(s->dependents);
+    free(s->names);
+    for (size_t i = 0; i < s->nwatches; i++) {
+        free(s->watches[i].namespace_name);
+        free(s->watches[i].node_name);
+    }
+    free(s->watches);
+    free(s->pend);
+    free(s);
+}
+
+void ks_store_set_kind_ops(ks_store *s, ks_kind kind, const ks_kind_ops *ops)
+{
+    s->ops[kind] = ops ? *ops : (ks_kind_ops){NULL, NULL};
+}
+
+/* ---- etcd availability ------------------------------------------------------ */
+
+int ks_store_members(const ks_store *s) { return s->cfg.etcd_members; }
+int ks_store_members_up(const ks_store *s) { return s->members_up; }
+
+void ks_store_members_down(ks_store *s, int n)
+{
+    s->members_up -= n;
+    if (s->members_up < 0)
+        s->members_up = 0;
+    if (s->members_up > s->cfg.etcd_members)
+        s->members_up = s->cfg.etcd_members;
+}
+
+int ks_store_has_quorum(const ks_store *s)
+{
+    return s->members_up >= s->cfg.etcd_members / 2 + 1;
+}
+
+/* ---- the name index ----------------------------------------------------------- */
+
+static uint64_t fnv1a(uint64_t h, const char *p)
+{
+    for (; p && *p; p++) {
+        h ^= (unsigned char)*p;
+        h *= 0x100000001b3ULL;
+    }
+    return h ^ 0xff; /* separates "a"+"bc" from "ab"+"c" */
+}
+
+static uint64_t name_hash(ks_kind kind, const char *ns, const char *name)
+{
+    uint64_t h = 0xcbf29ce484222325ULL ^ (uint64_t)kind;
+    return fnv1a(fnv1a(h, ns), name);
+}
+
+static int same_str(const char *a, const char *b)
+{
+    return (!a && !b) || (a && b && strcmp(a, b) == 0);
+}
+
+static const ks_object *object_at(const ks_store *s, uint64_t uid)
+{
+    return uid >= 1 && uid <= s->nobjects ? s->objects[uid - 1] : NULL;
+}
+
+static int matches_name(const ks_object *o, ks_kind kind, const char *ns,
+                        const char *name)
+{
+    return o && o->kind == kind && same_str(o->namespace_name, ns) &&
+           strcmp(o->name, name) == 0;
+}
+
+static void names_grow(ks_store *s);
+
+static void names_insert(ks_store *s, const ks_object *o)
+{
+    if ((s->names_used + 1) * 2 > s->names_cap)
+        names_grow(s);
+    size_t mask = s->names_cap - 1;
+    size_t i = name_hash(o->kind, o->namespace_name, o->name) & mask;
+    while (s->names[i] != 0 && s->names[i] != TOMBSTONE)
+        i = (i + 1) & mask;
+    if (s->names[i] == 0)
+        s->names_used++;
+    s->names[i] = o->uid;
+}
+
+static void names_grow(ks_store *s)
+{
+    uint64_t *old = s->names;
+    size_t old_cap = s->names_cap;
+    s->names_cap = old_cap ? old_cap * 2 : 64;
+    s->names = ks_xcalloc(s->names_cap, sizeof *s->names);
+    s->names_used = 0;
+    for (size_t i = 0; i < old_cap; i++)
+        if (old[i] != 0 && old[i] != TOMBSTONE)
+            names_insert(s, object_at(s, old[i]));
+    free(old);
+}
+
+/* The slot holding kind/ns/name, or SIZE_MAX. */
+static size_t names_slot(const ks_store *s, ks_kind kind, const char *ns,
+                         const char *name)
+{
+    if (!s->names_cap)
+        return SIZE_MAX;
+    size_t mask = s->names_cap - 1;
+    for (size_t i = name_hash(kind, ns, name) & mask;; i = (i + 1) & mask) {
+        uint64_t u = s->names[i];
+        if (u == 0)
+            return SIZE_MAX;
+        if (u != TOMBSTONE && matches_name(object_at(s, u), kind, ns, name))
+            return i;
+    }
+}
+
+const ks_object *ks_store_find(const ks_store *s, ks_kind kind,
+                               const char *namespace_name, const char *name)
+{
+    if (!ks_kind_namespaced(kind))
+        namespace_name = NULL;
+    size_t i = names_slot(s, kind, namespace_name, name);
+    return i == SIZE_MAX ? NULL : object_at(s, s->names[i]);
+}
+
+const ks_object *ks_store_get(const ks_store *s, uint64_t uid)
+{
+    return object_at(s, uid);
+}
+
+/* ---- watches ------------------------------------------------------------------ */
+
+int ks_store_watch(ks_store *s, ks_kind kind, const char *namespace_name,
+                   const char *node_name, ks_time delay, ks_watch_fn fn,
+                   void *ctx)
+{
+    s->watches = ks_xgrow(s->watches, &s->watches_cap, s->nwatches + 1,
+                          sizeof *s->watches);
+    s->watches[s->nwatches] = (watch){
+        kind,
+        namespace_name ? ks_xstrdup(namespace_name) : NULL,
+        node_name ? ks_xstrdup(node_name) : NULL,
+        delay < 0 ? 0 : delay,
+        fn,
+        ctx,
+        1};
+    return (int)s->nwatches++;
+}
+
+void ks_store_unwatch(ks_store *s, int w)
+{
+    if (w >= 0 && (size_t)w < s->nwatches)
+        s->watches[w].active = 0;
+}
+
+static void on_deliver(ks_engine *e, void *ctx, uint64_t arg)
+{
+    (void)e;
+    ks_store *s = ctx;
+    pending p = s->pend[arg];
+    s->pend[arg].next_free = s->pend_free;
+    s->pend_free = (uint32_t)arg + 1;
+    watch *w = &s->watches[p.watch];
+    if (!w->active)
+        return;
+    ks_watch_event ev = {p.type, p.kind, p.uid, p.revision,
+                         object_at(s, p.uid)};
+    s->stats.events++;
+    w->fn(w->ctx, &ev);
+}
+
+static uint32_t pending_slot(ks_store *s)
+{
+    if (s->pend_free) {
+        uint32_t i = s->pend_free - 1;
+        s->pend_free = s->pend[i].next_free;
+        return i;
+    }
+    s->pend = ks_xgrow(s->pend, &s->pend_cap, s->npend + 1, sizeof *s->pend);
+    return (uint32_t)s->npend++;
+}
+
+static int watch_wants(const watch *w, const ks_object *o)
+{
+    return w->active && w->kind == o->kind &&
+           (!w->namespace_name || same_str(w->namespace_name,
+                                           o->namespace_name)) &&
+           (!w->node_name || same_str(w->node_name, o->node_name));
+}
+
+static void emit(ks_store *s, ks_watch_type type, const ks_object *o)
+{
+    for (size_t i = 0; i < s->nwatches; i++) {
+        if (!watch_wants(&s->watches[i], o))
+            continue;
+        uint32_t slot = pending_slot(s);
+        s->pend[slot] = (pending){(int)i, type, o->kind, o->uid,
+                                  o->resource_version, 0};
+        ks_engine_after(s->engine, s->watches[i].delay, on_deliver, s, slot);
+    }
+}
+
+/* ---- writes ------------------------------------------------------------------- */
+
+/* Every write first: refused without quorum. */
+static int begin_write(ks_store *s)
+{
+    if (!ks_store_has_quorum(s)) {
+        s->stats.failed_writes++;
+        return KS_EUNAVAILABLE;
+    }
+    s->stats.writes++;
+    return 0;
+}
+
+static void copy_labels(ks_labels *dst, const ks_labels *src)
+{
+    ks_labels_free(dst);
+    for (size_t i = 0; src && i < src->n; i++)
+        ks_labels_set(dst, src->items[i].key, src->items[i].value);
+}
+
+static uid_list *dependents_of(ks_store *s, uint64_t owner)
+{
+    if (owner > s->dependents_cap) {
+        size_t old = s->dependents_cap;
+        s->dependents = ks_xgrow(s->dependents, &s->dependents_cap,
+                                 (size_t)owner, sizeof *s->dependents);
+        memset(s->dependents + old, 0,
+               (s->dependents_cap - old) * sizeof *s->dependents);
+    }
+    return &s->dependents[owner - 1];
+}
+
+static void free_body(ks_store *s, ks_kind kind, void *body)
+{
+    if (s->ops[kind].free)
+        s->ops[kind].free(body);
+    else
+        free(body);
+}
+
+int ks_store_create_object(ks_store *s, const ks_object_spec *spec,
+                           uint64_t *uid)
+{
+    const char *ns = ks_kind_namespaced(spec->kind)
+                         ? (spec->namespace_name ? spec->namespace_name
+                                                 : "default")
+                         : NULL;
+    int rc = begin_write(s);
+    if (!rc && (!spec->name || !*spec->name))
+        rc = KS_EINVAL;
+    if (!rc && ks_store_find(s, spec->kind, ns, spec->name))
+        rc = KS_EEXIST;
+    if (rc) {
+        if (rc != KS_EUNAVAILABLE)
+            s->stats.failed_writes++;
+        free_body(s, spec->kind, spec->body);
+        return rc;
+    }
+    ks_object *o = ks_xcalloc(1, sizeof *o);
+    o->kind = spec->kind;
+    o->uid = s->nobjects + 1;
+    o->namespace_name = ns ? ks_xstrdup(ns) : NULL;
+    o->name = ks_xstrdup(spec->name);
+    o->resource_version = ++s->revision;
+    o->generation = 1;
+    o->created = ks_engine_now(s->engine);
+    o->deletion_time = -1;
+    copy_labels(&o->labels, spec->labels);
+    if (spec->nowners) {
+        o->owners = ks_xmalloc(spec->nowners * sizeof *o->owners);
+        memcpy(o->owners, spec->owners, spec->nowners * sizeof *o->owners);
+        o->nowners = spec->nowners;
+    }
+    o->node_name = spec->node_name ? ks_xstrdup(spec->node_name) : NULL;
+    o->body = spec->body;
+    s->objects = ks_xgrow(s->objects, &s->objects_cap, s->nobjects + 1,
+                          sizeof *s->objects);
+    s->objects[s->nobjects++] = o;
+    uid_list_push(&s->by_kind[o->kind], o->uid);
+    s->count[o->kind]++;
+    names_insert(s, o);
+    /* Owners that do not exist get no index entry: the collector treats
+     * such a dependent as orphaned when one of its owners goes. */
+    for (size_t i = 0; i < o->nowners; i++)
+        if (object_at(s, o->owners[i].uid))
+            uid_list_push(dependents_of(s, o->owners[i].uid), o->uid);
+    if (uid)
+        *uid = o->uid;
+    emit(s, KS_WATCH_ADDED, o);
+    return 0;
+}
+
+static ks_object *live(ks_store *s, uint64_t uid)
+{
+    return uid >= 1 && uid <= s->nobjects ? s->objects[uid - 1] : NULL;
+}
+
+int ks_store_update(ks_store *s, uint64_t uid, uint64_t expected_version,
+                    void *body, const ks_labels *labels,
+                    const char *node_name)
+{
+    ks_object *o = live(s, uid);
+    int rc = begin_write(s);
+    if (!rc && !o)
+        rc = KS_ENOENT;
+    if (!rc && expected_version && expected_version != o->resource_version)
+        rc = KS_ECONFLICT;
+    if (rc) {
+        if (rc != KS_EUNAVAILABLE)
+            s->stats.failed_writes++;
+        if (body && o)
+            free_body(s, o->kind, body);
+        else if (body)
+            free(body);
+        return rc;
+    }
+    if (body) {
+        free_body(s, o->kind, o->body);
+        o->body = body;
+        o->generation++;
+    }
+    if (labels)
+        copy_labels(&o->labels, labels);
+    if (node_name) {
+        free(o->node_name);
+        o->node_name = ks_xstrdup(node_name);
+    }
+    o->resource_version = ++s->revision;
+    emit(s, KS_WATCH_MODIFIED, o);
+    return 0;
+}
+
+int ks_store_touch(ks_store *s, uint64_t uid)
+{
+    return ks_store_update(s, uid, 0, NULL, NULL, NULL);
+}
+
+void *ks_store_body(ks_store *s, uint64_t uid)
+{
+    ks_object *o = live(s, uid);
+    return o ? o->body : NULL;
+}
+
+/* ---- deletion and garbage collection ------------------------------------------ */
+
+static void gc_later(ks_store *s, uint64_t uid);
+
+/* Removes o from every index, emits DELETED, frees it. */
+static void remove_object(ks_store *s, ks_object *o)
+{
+    o->resource_version = ++s->revision;
+    uid_list_remove(&s->by_kind[o->kind], o->uid);
+    s->count[o->kind]--;
+    size_t slot = names_slot(s, o->kind, o->namespace_name, o->name);
+    if (slot != SIZE_MAX)
+        s->names[slot] = TOMBSTONE;
+    for (size_t i = 0; i < o->nowners; i++)
+        if (o->owners[i].uid <= s->dependents_cap)
+            uid_list_remove(&s->dependents[o->owners[i].uid - 1], o->uid);
+    emit(s, KS_WATCH_DELETED, o);
+    s->objects[o->uid - 1] = NULL;
+    free_object(s, o);
+}
+
+/* Whether an owner being deleted in the foreground still waits for a
+ * blocking dependent. */
+static int has_blocking_dependents(ks_store *s, uint64_t owner)
+{
+    if (owner > s->dependents_cap)
+        return 0;
+    const uid_list *d = &s->dependents[owner - 1];
+    for (size_t i = 0; i < d->n; i++) {
+        const ks_object *dep = object_at(s, d->v[i]);
+        for (size_t k = 0; dep && k < dep->nowners; k++)
+            if (dep->owners[k].uid == owner &&
+                dep->owners[k].block_owner_deletion)
+                return 1;
+    }
+    return 0;
+}
+
+/* After o's removal: owners waiting in the foreground for it may go. */
+static void finish_foreground_owners(ks_store *s, const ks_owner_ref *owners,
+                                     size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        ks_object *owner = live(s, owners[i].uid);
+        if (owner && owner->deletion_time >= 0 &&
+            !has_blocking_dependents(s, owner->uid))
+            gc_later(s, owner->uid);
+    }
+}
+
+static void delete_now(ks_store *s, ks_object *o)
+{
+    size_t n = o->nowners;
+    ks_owner_ref *owners = NULL;
+    if (n) {
+        owners = ks_xmalloc(n * sizeof *owners);
+        memcpy(owners, o->owners, n * sizeof *owners);
+    }
+    uint64_t uid = o->uid;
+    /* Dependents go after the collector's delay (background). */
+    if (uid <= s->dependents_cap) {
+        const uid_list *d = &s->dependents[uid - 1];
+        for (size_t i = 0; i < d->n; i++)
+            gc_later(s, d->v[i]);
+    }
+    remove_object(s, o);
+    finish_foreground_owners(s, owners, n);
+    free(owners);
+}
+
+/* Whether every owner of o is gone (or deleting): then the collector
+ * deletes it. */
+static int orphaned(ks_store *s, const ks_object *o)
+{
+    for (size_t i = 0; i < o->nowners; i++) {
+        const ks_object *owner = object_at(s, o->owners[i].uid);
+        if (owner && owner->deletion_time < 0)
+            return 0;
+    }
+    return 1;
+}
+
+static void on_gc(ks_engine *e, void *ctx, uint64_t uid)
+{
+    ks_store *s = ctx;
+    ks_object *o = live(s, uid);
+    if (!o)
+        return;
+    if (!ks_store_has_quorum(s)) {
+        /* The collector retries once etcd takes writes again. */
+        ks_engine_after(e, s->cfg.gc_delay > 0 ? s->cfg.gc_delay : KS_SECOND,
+                        on_gc, s, uid);
+        return;
+    }
+    if (o->deletion_time >= 0) {
+        /* A foreground owner: gone once no blocking dependent is left. */
+        if (!has_blocking_dependents(s, uid)) {
+            s->stats.writes++;
+            delete_now(s, o);
+        }
+        return;
+    }
+    if (orphaned(s, o)) {
+        s->stats.writes++;
+        delete_now(s, o);
+    }
+}
+
+static void gc_later(ks_store *s, uint64_t uid)
+{
+    ks_engine_after(s->engine, s->cfg.gc_delay, on_gc, s, uid);
+}
+
+int ks_store_delete(ks_store *s, uint64_t uid, ks_propagation how)
+{
+    ks_object *o = live(s, uid);
+    int rc = begin_write(s);
+    if (!rc && !o)
+        rc = KS_ENOENT;
+    if (rc) {
+        if (rc != KS_EUNAVAILABLE)
+            s->stats.failed_writes++;
+        return rc;
+    }
+    if (how == KS_PROPAGATE_ORPHAN && uid <= s->dependents_cap) {
+        uid_list *d = &s->dependents[uid - 1];
+        for (size_t i = 0; i < d->n; i++) {
+            ks_object *dep = live(s, d->v[i]);
+            size_t k = 0;
+            for (size_t j = 0; dep && j < dep->nowners; j++)
+                if (dep->owners[j].uid != uid)
+                    dep->owners[k++] = dep->owners[j];
+            if (dep) {
+                dep->nowners = k;
+                dep->resource_version = ++s->revision;
+                emit(s, KS_WATCH_MODIFIED, dep);
+            }
+        }
+        d->n = 0;
+    } else if (how == KS_PROPAGATE_FOREGROUND) {
+        /* deletionTimestamp + the foregroundDeletion finalizer: the owner
+         * stays, visibly deleting, until its blocking dependents are gone. */
+        o->deletion_time = ks_engine_now(s->engine);
+        o->resource_version = ++s->revision;
+        emit(s, KS_WATCH_MODIFIED, o);
+        const uid_list *d = uid <= s->dependents_cap
+                                ? &s->dependents[uid - 1]
+                                : NULL;
+        for (size_t i = 0; d && i < d->n; i++)
+            gc_later(s, d->v[i]);
+        if (!has_blocking_dependents(s, uid))
+            gc_later(s, uid);
+        return 0;
+    }
+    delete_now(s, o);
+    return 0;
+}
+
+/* ---- reads -------------------------------------------------------------------- */
+
+void ks_store_list(const ks_store *s, ks_kind kind, const char *namespace_name,
+                   const ks_label_selector *sel, const ks_object ***out,
+                   size_t *n)
+{
+    const uid_list *l = &s->by_kind[kind];
+    const ks_object **v = ks_xmalloc((l->n ? l->n : 1) * sizeof *v);
+    size_t k = 0;
+    for (size_t i = 0; i < l->n; i++) {
+        const ks_object *o = object_at(s, l->v[i]);
+        if (!o || (namespace_name &&
+                   !same_str(o->namespace_name, namespace_name)) ||
+            (sel && !ks_label_selector_matches(sel, &o->labels)))
+            continue;
+        v[k++] = o;
+    }
+    *out = v;
+    *n = k;
+}
+
+void ks_store_dependents(const ks_store *s, uint64_t owner,
+                         const ks_object ***out, size_t *n)
+{
+    const uid_list *d = owner >= 1 && owner <= s->dependents_cap
+                            ? &s->dependents[owner - 1]
+                            : NULL;
+    size_t m = d ? d->n : 0;
+    const ks_object **v = ks_xmalloc((m ? m : 1) * sizeof *v);
+    for (size_t i = 0; i < m; i++)
+        v[i] = object_at(s, d->v[i]);
+    *out = v;
+    *n = m;
+}
+
+uint64_t ks_store_revision(const ks_store *s) { return s->revision; }
+
+size_t ks_store_count(const ks_store *s, ks_kind kind)
+{
+    return kind >= 0 && kind < KS_KIND_COUNT ? s->count[kind] : 0;
+}
+
+const ks_store_stats *ks_store_get_stats(const ks_store *s)
+{
+    return &s->stats;
+}
