@@ -19,6 +19,7 @@
     X(gpu)                                                                     \
     X(gpufrag)                                                                 \
     X(store)                                                                   \
+    X(imagepull)                                                               \
     X(research)                                                                \
     X(noderesources_fit)                                                       \
     X(balanced_allocation)                                                     \
