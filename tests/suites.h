@@ -20,6 +20,7 @@
     X(gpufrag)                                                                 \
     X(store)                                                                   \
     X(imagepull)                                                               \
+    X(proxy)                                                                   \
     X(research)                                                                \
     X(noderesources_fit)                                                       \
     X(balanced_allocation)                                                     \
