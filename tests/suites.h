@@ -21,6 +21,7 @@
     X(store)                                                                   \
     X(imagepull)                                                               \
     X(proxy)                                                                   \
+    X(probe)                                                                   \
     X(research)                                                                \
     X(noderesources_fit)                                                       \
     X(balanced_allocation)                                                     \
