@@ -22,6 +22,7 @@
     X(imagepull)                                                               \
     X(proxy)                                                                   \
     X(probe)                                                                   \
+    X(workqueue)                                                               \
     X(research)                                                                \
     X(noderesources_fit)                                                       \
     X(balanced_allocation)                                                     \
