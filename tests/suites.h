@@ -23,6 +23,7 @@
     X(proxy)                                                                   \
     X(probe)                                                                   \
     X(workqueue)                                                               \
+    X(rs_deployment)                                                           \
     X(research)                                                                \
     X(noderesources_fit)                                                       \
     X(balanced_allocation)                                                     \
