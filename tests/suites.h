@@ -24,6 +24,7 @@
     X(probe)                                                                   \
     X(workqueue)                                                               \
     X(rs_deployment)                                                           \
+    X(job_hpa)                                                                 \
     X(research)                                                                \
     X(noderesources_fit)                                                       \
     X(balanced_allocation)                                                     \
