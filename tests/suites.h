@@ -25,6 +25,8 @@
     X(workqueue)                                                               \
     X(rs_deployment)                                                           \
     X(job_hpa)                                                                 \
+    X(nodelifecycle)                                                           \
+    X(rbac)                                                                    \
     X(research)                                                                \
     X(noderesources_fit)                                                       \
     X(balanced_allocation)                                                     \
