@@ -1,0 +1,160 @@
+/* kinds.c - copies and frees of the shared object bodies. */
+#include "sim/kinds.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/xalloc.h"
+
+static void labels_copy(ks_labels *dst, const ks_labels *src)
+{
+    *dst = (ks_labels){0};
+    for (size_t i = 0; src && i < src->n; i++)
+        ks_labels_set(dst, src->items[i].key, src->items[i].value);
+}
+
+void ks_label_selector_copy(ks_label_selector *dst,
+                            const ks_label_selector *src)
+{
+    *dst = (ks_label_selector){0};
+    labels_copy(&dst->match_labels, &src->match_labels);
+    if (src->nexpressions) {
+        dst->match_expressions =
+            ks_xcalloc(src->nexpressions, sizeof *dst->match_expressions);
+        dst->nexpressions = src->nexpressions;
+    }
+    for (size_t i = 0; i < src->nexpressions; i++) {
+        const ks_requirement *r = &src->match_expressions[i];
+        ks_requirement *d = &dst->match_expressions[i];
+        d->key = ks_xstrdup(r->key);
+        d->op = r->op;
+        d->nvalues = r->nvalues;
+        d->values = r->nvalues ? ks_xcalloc(r->nvalues, sizeof *d->values)
+                               : NULL;
+        for (size_t k = 0; k < r->nvalues; k++)
+            d->values[k] = ks_xstrdup(r->values[k]);
+    }
+}
+
+void ks_pod_template_copy(ks_pod_template *dst, const ks_pod_template *src)
+{
+    *dst = *src;
+    dst->image = src->image ? ks_xstrdup(src->image) : NULL;
+    labels_copy(&dst->labels, &src->labels);
+}
+
+void ks_pod_template_free(ks_pod_template *t)
+{
+    free(t->image);
+    ks_labels_free(&t->labels);
+    t->image = NULL;
+}
+
+ks_pod_body *ks_pod_body_new(const ks_pod_template *spec)
+{
+    ks_pod_body *b = ks_xcalloc(1, sizeof *b);
+    ks_pod_template_copy(&b->spec, spec);
+    b->phase = KS_PHASE_PENDING;
+    b->ready_since = -1;
+    b->started = -1;
+    return b;
+}
+
+void ks_pod_body_free(void *p)
+{
+    ks_pod_body *b = p;
+    if (!b)
+        return;
+    ks_pod_template_free(&b->spec);
+    free(b);
+}
+
+static void *pod_copy(const void *p)
+{
+    const ks_pod_body *src = p;
+    ks_pod_body *b = ks_xmalloc(sizeof *b);
+    *b = *src;
+    ks_pod_template_copy(&b->spec, &src->spec);
+    return b;
+}
+
+ks_replicaset_body *ks_replicaset_body_copy(const ks_replicaset_body *src)
+{
+    ks_replicaset_body *b = ks_xmalloc(sizeof *b);
+    *b = *src;
+    ks_label_selector_copy(&b->selector, &src->selector);
+    ks_pod_template_copy(&b->template, &src->template);
+    return b;
+}
+
+void ks_replicaset_body_free(void *p)
+{
+    ks_replicaset_body *b = p;
+    if (!b)
+        return;
+    ks_label_selector_free(&b->selector);
+    ks_pod_template_free(&b->template);
+    free(b);
+}
+
+ks_deployment_body *ks_deployment_body_copy(const ks_deployment_body *src)
+{
+    ks_deployment_body *b = ks_xmalloc(sizeof *b);
+    *b = *src;
+    ks_label_selector_copy(&b->selector, &src->selector);
+    ks_pod_template_copy(&b->template, &src->template);
+    return b;
+}
+
+void ks_deployment_body_free(void *p)
+{
+    ks_deployment_body *b = p;
+    if (!b)
+        return;
+    ks_label_selector_free(&b->selector);
+    ks_pod_template_free(&b->template);
+    free(b);
+}
+
+void ks_lease_body_free(void *p)
+{
+    ks_lease_body *b = p;
+    if (!b)
+        return;
+    free(b->holder);
+    free(b);
+}
+
+static void *rs_copy(const void *p) { return ks_replicaset_body_copy(p); }
+static void *deploy_copy(const void *p) { return ks_deployment_body_copy(p); }
+
+static void *lease_copy(const void *p)
+{
+    const ks_lease_body *src = p;
+    ks_lease_body *b = ks_xmalloc(sizeof *b);
+    *b = *src;
+    b->holder = src->holder ? ks_xstrdup(src->holder) : NULL;
+    return b;
+}
+
+void ks_kinds_install(ks_store *s)
+{
+    const ks_kind_ops pod = {pod_copy, ks_pod_body_free};
+    const ks_kind_ops rs = {rs_copy, ks_replicaset_body_free};
+    const ks_kind_ops deploy = {deploy_copy, ks_deployment_body_free};
+    const ks_kind_ops lease = {lease_copy, ks_lease_body_free};
+    ks_store_set_kind_ops(s, KS_KIND_POD, &pod);
+    ks_store_set_kind_ops(s, KS_KIND_REPLICASET, &rs);
+    ks_store_set_kind_ops(s, KS_KIND_DEPLOYMENT, &deploy);
+    ks_store_set_kind_ops(s, KS_KIND_LEASE, &lease);
+}
+
+void ks_deployment_body_defaults(ks_deployment_body *b)
+{
+    b->replicas = 1;
+    b->revision_history_limit = 10;
+    b->progress_deadline_s = 600;
+    b->strategy = KS_STRATEGY_ROLLING_UPDATE;
+    b->max_surge = (ks_int_or_percent){1, 25};
+    b->max_unavailable = (ks_int_or_percent){1, 25};
+}

@@ -1,0 +1,135 @@
+/* kinds.h - the bodies of the store's objects (sim/store.h) that the
+ * control-loop components share: Pod, ReplicaSet, Deployment, Lease.
+ *
+ * A body is the kind-specific part of an object; the header (name,
+ * namespace, labels, owners, resourceVersion) is the store's.  Bodies are
+ * plain structs with owned strings; ks_kinds_install registers their copy
+ * and free functions with a store.  Components change an object by writing
+ * a new body (ks_store_update, a spec change: generation bumps) or by
+ * changing the body in place and calling ks_store_touch (a status write).
+ *
+ * Only what the controllers, the kubelet and the scheduler read is here;
+ * later issues add kinds and fields.
+ */
+#ifndef KS_KINDS_H
+#define KS_KINDS_H
+
+#include <stdint.h>
+
+#include "sim/engine.h"
+#include "sim/objects.h"
+#include "sim/resources.h"
+#include "sim/store.h"
+
+/* ---- Pod ------------------------------------------------------------------ */
+
+typedef enum ks_phase {
+    KS_PHASE_PENDING = 0,
+    KS_PHASE_RUNNING,
+    KS_PHASE_SUCCEEDED,
+    KS_PHASE_FAILED
+} ks_phase;
+
+/* The pod template of workloads and the pod spec of pods. */
+typedef struct ks_pod_template {
+    int64_t requests[KS_RES_COUNT]; /* -1: not requested */
+    char *image;                    /* one container; NULL: none */
+    int64_t image_size;             /* bytes */
+    ks_time run_time;               /* KS_TIME_NEVER: a server */
+    int32_t priority;
+    int64_t termination_grace_s;    /* default 30 */
+    ks_labels labels;               /* template.metadata.labels */
+} ks_pod_template;
+
+typedef struct ks_pod_body {
+    ks_pod_template spec;
+    /* status, written by the kubelet (and the scheduler's binding sets
+     * the object's node_name) */
+    ks_phase phase;
+    int ready;               /* the Ready condition */
+    ks_time ready_since;     /* lastTransitionTime of Ready=True, -1 */
+    ks_time started;         /* containers started, -1 */
+    int32_t restarts;
+} ks_pod_body;
+
+/* ---- ReplicaSet ------------------------------------------------------------ */
+
+typedef struct ks_replicaset_body {
+    int32_t replicas;        /* spec.replicas */
+    int32_t min_ready_s;     /* spec.minReadySeconds */
+    ks_label_selector selector;
+    ks_pod_template template;
+    int64_t revision;        /* deployment.kubernetes.io/revision */
+    /* status */
+    int32_t status_replicas;
+    int32_t ready_replicas;
+    int32_t available_replicas;
+    uint64_t observed_generation;
+} ks_replicaset_body;
+
+/* ---- Deployment ------------------------------------------------------------- */
+
+typedef enum ks_deploy_strategy {
+    KS_STRATEGY_ROLLING_UPDATE = 0,
+    KS_STRATEGY_RECREATE
+} ks_deploy_strategy;
+
+/* An int-or-percent ("25%" or 3). */
+typedef struct ks_int_or_percent {
+    int is_percent;
+    int32_t value;
+} ks_int_or_percent;
+
+typedef struct ks_deployment_body {
+    int32_t replicas;
+    int32_t min_ready_s;
+    int32_t revision_history_limit; /* default 10 */
+    int32_t progress_deadline_s;    /* default 600 */
+    int paused;
+    ks_deploy_strategy strategy;
+    ks_int_or_percent max_surge;       /* default 25% */
+    ks_int_or_percent max_unavailable; /* default 25% */
+    ks_label_selector selector;
+    ks_pod_template template;
+    /* status */
+    int32_t status_replicas;
+    int32_t updated_replicas;
+    int32_t ready_replicas;
+    int32_t available_replicas;
+    uint64_t observed_generation;
+} ks_deployment_body;
+
+/* ---- Lease -------------------------------------------------------------------- */
+
+typedef struct ks_lease_body {
+    char *holder;
+    int32_t duration_s;   /* leaseDurationSeconds */
+    ks_time renew_time;
+    ks_time acquire_time;
+} ks_lease_body;
+
+/* ---- helpers ---------------------------------------------------------------- */
+
+/* Registers the copy/free functions of these kinds with s. */
+void ks_kinds_install(ks_store *s);
+
+/* Deep copies and frees (the free functions free the struct too). */
+void ks_pod_template_copy(ks_pod_template *dst, const ks_pod_template *src);
+void ks_pod_template_free(ks_pod_template *t);
+ks_pod_body *ks_pod_body_new(const ks_pod_template *spec);
+ks_replicaset_body *ks_replicaset_body_copy(const ks_replicaset_body *b);
+ks_deployment_body *ks_deployment_body_copy(const ks_deployment_body *b);
+void ks_pod_body_free(void *b);
+void ks_replicaset_body_free(void *b);
+void ks_deployment_body_free(void *b);
+void ks_lease_body_free(void *b);
+
+/* Deployment defaults (apps/v1): replicas 1, RollingUpdate 25%/25%,
+ * revisionHistoryLimit 10, progressDeadlineSeconds 600. */
+void ks_deployment_body_defaults(ks_deployment_body *b);
+
+/* A selector copy (for bodies). */
+void ks_label_selector_copy(ks_label_selector *dst,
+                            const ks_label_selector *src);
+
+#endif
