@@ -27,6 +27,7 @@
     X(job_hpa)                                                                 \
     X(nodelifecycle)                                                           \
     X(rbac)                                                                    \
+    X(kubelet)                                                                 \
     X(research)                                                                \
     X(noderesources_fit)                                                       \
     X(balanced_allocation)                                                     \

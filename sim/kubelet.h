@@ -1,0 +1,68 @@
+/* kubelet.h - one node's kubelet on the object store.
+ *
+ * The kubelet watches the pods bound to its node (a store watch by node)
+ * and runs them (k8s-control-loop.md section 3): it pulls the image
+ * through the node's cache and pull queue (sim/imagepull.h), starts the
+ * container after the runtime's start latency, reports Running, then
+ * Ready when the readiness probe first succeeds (sim/probe.h, the
+ * application answering at once), and Succeeded when a pod with a finite
+ * run time ends.  Status changes are written to the store as status writes
+ * after the kubelet's status-update delay.  It also renews its node's
+ * Lease (namespace kube-node-lease, named after the node) every renew
+ * interval (10 s: 0.25 x the 40 s lease duration), which the node
+ * lifecycle controller watches.  ks_kubelet_stop makes it stop renewing
+ * and updating (a crashed or partitioned kubelet): its pods keep their
+ * last reported state.
+ *
+ * Simplifications of this version, documented in docs/control-loop.md:
+ * one container per pod, no init containers, no admission (resources,
+ * max pods), no restarts or CrashLoopBackOff, no graceful termination (a
+ * deleted pod stops at once), PLEG and status batching reduced to one
+ * status delay.
+ *
+ * Ownership: the kubelet owns its image cache and per-pod records; the
+ * engine and store are borrowed.  Its events stay in the engine (Lease
+ * renewals recur): destroy a kubelet only when the engine will not run
+ * again.
+ */
+#ifndef KS_KUBELET_H
+#define KS_KUBELET_H
+
+#include <stdint.h>
+
+#include "sim/engine.h"
+#include "sim/imagepull.h"
+#include "sim/probe.h"
+#include "sim/store.h"
+
+typedef struct ks_kubelet_config {
+    ks_pull_config pull;         /* bandwidth, overhead, parallel pulls */
+    ks_time sandbox_latency;     /* RunPodSandbox incl. CNI (default 0) */
+    ks_time start_latency;       /* CreateContainer + StartContainer */
+    ks_time status_delay;        /* status manager -> apiserver (0) */
+    ks_time watch_delay;         /* its pod watch (0) */
+    ks_time lease_renew;         /* default 10 s */
+    int32_t lease_duration_s;    /* default 40 */
+    ks_probe readiness;          /* default: ks_probe_default() */
+} ks_kubelet_config;
+
+/* Upstream defaults; latencies 0. */
+ks_kubelet_config ks_kubelet_default_config(void);
+
+typedef struct ks_kubelet ks_kubelet;
+
+/* Starts the kubelet of node node_name at now: creates its Lease and
+ * schedules its renewals.  Requires ks_kinds_install on the store. */
+ks_kubelet *ks_kubelet_create(ks_engine *e, ks_store *s,
+                              const char *node_name,
+                              const ks_kubelet_config *cfg);
+void ks_kubelet_destroy(ks_kubelet *k); /* accepts NULL */
+
+/* The kubelet stops (crash, hang, partition): no more Lease renewals or
+ * status writes. */
+void ks_kubelet_stop(ks_kubelet *k);
+
+/* The node's image cache (to seed images present at t = 0). */
+ks_image_cache *ks_kubelet_images(ks_kubelet *k);
+
+#endif
