@@ -36,18 +36,93 @@ void ks_label_selector_copy(ks_label_selector *dst,
     }
 }
 
+static char *dup_or_null(const char *s)
+{
+    return s ? ks_xstrdup(s) : NULL;
+}
+
 void ks_pod_template_copy(ks_pod_template *dst, const ks_pod_template *src)
 {
     *dst = *src;
-    dst->image = src->image ? ks_xstrdup(src->image) : NULL;
+    dst->image = dup_or_null(src->image);
     labels_copy(&dst->labels, &src->labels);
+    dst->tolerations = src->ntolerations
+                           ? ks_xcalloc(src->ntolerations,
+                                        sizeof *dst->tolerations)
+                           : NULL;
+    for (size_t i = 0; i < src->ntolerations; i++) {
+        dst->tolerations[i] = src->tolerations[i];
+        dst->tolerations[i].key = dup_or_null(src->tolerations[i].key);
+        dst->tolerations[i].value = dup_or_null(src->tolerations[i].value);
+    }
 }
 
 void ks_pod_template_free(ks_pod_template *t)
 {
     free(t->image);
     ks_labels_free(&t->labels);
+    for (size_t i = 0; i < t->ntolerations; i++)
+        ks_toleration_free(&t->tolerations[i]);
+    free(t->tolerations);
     t->image = NULL;
+    t->tolerations = NULL;
+    t->ntolerations = 0;
+}
+
+/* ---- Node ----------------------------------------------------------------- */
+
+int ks_node_body_add_taint(ks_node_body *b, const char *key,
+                           ks_taint_effect effect, ks_time at)
+{
+    for (size_t i = 0; i < b->ntaints; i++)
+        if (b->taints[i].effect == effect && !strcmp(b->taints[i].key, key))
+            return 0;
+    b->taints = ks_xrealloc(b->taints, (b->ntaints + 1) * sizeof *b->taints);
+    b->taint_added = ks_xrealloc(b->taint_added,
+                                 (b->ntaints + 1) * sizeof *b->taint_added);
+    b->taints[b->ntaints] = (ks_taint){ks_xstrdup(key), NULL, effect};
+    b->taint_added[b->ntaints] = at;
+    b->ntaints++;
+    return 1;
+}
+
+int ks_node_body_remove_taint(ks_node_body *b, const char *key,
+                              ks_taint_effect effect)
+{
+    for (size_t i = 0; i < b->ntaints; i++)
+        if (b->taints[i].effect == effect && !strcmp(b->taints[i].key, key)) {
+            ks_taint_free(&b->taints[i]);
+            b->taints[i] = b->taints[b->ntaints - 1];
+            b->taint_added[i] = b->taint_added[b->ntaints - 1];
+            b->ntaints--;
+            return 1;
+        }
+    return 0;
+}
+
+void ks_node_body_free(void *p)
+{
+    ks_node_body *b = p;
+    if (!b)
+        return;
+    for (size_t i = 0; i < b->ntaints; i++)
+        ks_taint_free(&b->taints[i]);
+    free(b->taints);
+    free(b->taint_added);
+    free(b->zone);
+    free(b);
+}
+
+static void *node_copy(const void *p)
+{
+    const ks_node_body *src = p;
+    ks_node_body *b = ks_xcalloc(1, sizeof *b);
+    b->ready = src->ready;
+    b->zone = dup_or_null(src->zone);
+    for (size_t i = 0; i < src->ntaints; i++)
+        ks_node_body_add_taint(b, src->taints[i].key, src->taints[i].effect,
+                               src->taint_added[i]);
+    return b;
 }
 
 ks_pod_body *ks_pod_body_new(const ks_pod_template *spec)
@@ -147,6 +222,8 @@ void ks_kinds_install(ks_store *s)
     ks_store_set_kind_ops(s, KS_KIND_REPLICASET, &rs);
     ks_store_set_kind_ops(s, KS_KIND_DEPLOYMENT, &deploy);
     ks_store_set_kind_ops(s, KS_KIND_LEASE, &lease);
+    const ks_kind_ops node = {node_copy, ks_node_body_free};
+    ks_store_set_kind_ops(s, KS_KIND_NODE, &node);
 }
 
 void ks_deployment_body_defaults(ks_deployment_body *b)

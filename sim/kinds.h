@@ -39,6 +39,8 @@ typedef struct ks_pod_template {
     int32_t priority;
     int64_t termination_grace_s;    /* default 30 */
     ks_labels labels;               /* template.metadata.labels */
+    ks_toleration *tolerations;     /* owned */
+    size_t ntolerations;
 } ks_pod_template;
 
 typedef struct ks_pod_body {
@@ -98,6 +100,33 @@ typedef struct ks_deployment_body {
     int32_t available_replicas;
     uint64_t observed_generation;
 } ks_deployment_body;
+
+/* ---- Node ----------------------------------------------------------------------- */
+
+/* The Ready condition's status (core/v1 ConditionStatus; NONE: never
+ * posted). */
+typedef enum ks_ready_status {
+    KS_READY_NONE = 0,
+    KS_READY_TRUE,
+    KS_READY_FALSE,
+    KS_READY_UNKNOWN
+} ks_ready_status;
+
+typedef struct ks_node_body {
+    ks_ready_status ready;
+    ks_taint *taints;      /* owned; taint_added[i]: when taints[i] came */
+    ks_time *taint_added;
+    size_t ntaints;
+    char *zone;            /* topology.kubernetes.io/zone, NULL: none */
+} ks_node_body;
+
+/* Adds (or keeps) a taint key:effect added at `at`; removes one.  Return
+ * 1 when the set changed. */
+int ks_node_body_add_taint(ks_node_body *b, const char *key,
+                           ks_taint_effect effect, ks_time at);
+int ks_node_body_remove_taint(ks_node_body *b, const char *key,
+                              ks_taint_effect effect);
+void ks_node_body_free(void *b);
 
 /* ---- Lease -------------------------------------------------------------------- */
 
