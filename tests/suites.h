@@ -28,6 +28,7 @@
     X(nodelifecycle)                                                           \
     X(rbac)                                                                    \
     X(kubelet)                                                                 \
+    X(nodelife_controller)                                                     \
     X(research)                                                                \
     X(noderesources_fit)                                                       \
     X(balanced_allocation)                                                     \
