@@ -71,10 +71,10 @@ typedef struct ks_replicaset_body {
 
 /* ---- Deployment ------------------------------------------------------------- */
 
-typedef enum ks_deploy_strategy {
+typedef enum ks_strategy_type {
     KS_STRATEGY_ROLLING_UPDATE = 0,
     KS_STRATEGY_RECREATE
-} ks_deploy_strategy;
+} ks_strategy_type;
 
 /* An int-or-percent ("25%" or 3). */
 typedef struct ks_int_or_percent {
@@ -88,7 +88,7 @@ typedef struct ks_deployment_body {
     int32_t revision_history_limit; /* default 10 */
     int32_t progress_deadline_s;    /* default 600 */
     int paused;
-    ks_deploy_strategy strategy;
+    ks_strategy_type strategy;
     ks_int_or_percent max_surge;       /* default 25% */
     ks_int_or_percent max_unavailable; /* default 25% */
     ks_label_selector selector;

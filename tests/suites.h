@@ -29,6 +29,7 @@
     X(rbac)                                                                    \
     X(kubelet)                                                                 \
     X(nodelife_controller)                                                     \
+    X(controllers)                                                             \
     X(research)                                                                \
     X(noderesources_fit)                                                       \
     X(balanced_allocation)                                                     \
