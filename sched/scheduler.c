@@ -673,6 +673,13 @@ static void start_cycle(ks_scheduler *s)
     if (pod_idx == KS_QUEUE_NONE)
         return;
     ks_pod *pod = &s->cluster->pods[pod_idx];
+    if (pod->phase != KS_POD_PENDING) {
+        /* Deleted while queued (the informer's delete removes it from the
+         * queue upstream): nothing to schedule; try the next one. */
+        ks_queue_done(s->queue, pod_idx);
+        arm_timers(s);
+        return;
+    }
     pod->attempts++;
     s->stats.cycles++;
     s->cur = profile_of(s, pod);
@@ -898,6 +905,12 @@ void ks_scheduler_assigned_pod_deleted(ks_scheduler *s, uint32_t pod)
 {
     notify_plugins(s, pod, 0);
     /* NodeResourcesFit's QueueingHint: any deletion -> Queue */
+    ks_queue_move_all(s->queue, ks_engine_now(s->engine));
+    arm_timers(s);
+}
+
+void ks_scheduler_cluster_changed(ks_scheduler *s)
+{
     ks_queue_move_all(s->queue, ks_engine_now(s->engine));
     arm_timers(s);
 }

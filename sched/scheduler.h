@@ -178,6 +178,10 @@ const ks_queue *ks_scheduler_queue(const ks_scheduler *s);
 void *ks_scheduler_plugin_instance(ks_scheduler *s, size_t profile,
                                    const ks_plugin *plugin);
 
+/* A node was added or changed: the unschedulable pods are moved to be
+ * tried again (the NodeAdd / NodeUpdate queueing hints). */
+void ks_scheduler_cluster_changed(ks_scheduler *s);
+
 /* Called after the scheduler dropped pod (drop_unschedulable). */
 typedef void (*ks_drop_fn)(void *ctx, uint32_t pod);
 void ks_scheduler_set_drop_observer(ks_scheduler *s, ks_drop_fn fn,

@@ -117,6 +117,7 @@ static void *node_copy(const void *p)
 {
     const ks_node_body *src = p;
     ks_node_body *b = ks_xcalloc(1, sizeof *b);
+    memcpy(b->allocatable, src->allocatable, sizeof b->allocatable);
     b->ready = src->ready;
     b->zone = dup_or_null(src->zone);
     for (size_t i = 0; i < src->ntaints; i++)

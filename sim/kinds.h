@@ -113,6 +113,7 @@ typedef enum ks_ready_status {
 } ks_ready_status;
 
 typedef struct ks_node_body {
+    int64_t allocatable[KS_RES_COUNT]; /* status.allocatable */
     ks_ready_status ready;
     ks_taint *taints;      /* owned; taint_added[i]: when taints[i] came */
     ks_time *taint_added;

@@ -63,6 +63,7 @@
     X(scheduling)                                                              \
     X(gpu_e2e)                                                                 \
     X(fgd)                                                                     \
+    X(control_loop)                                                            \
     X(cli)                                                                     \
     X(explain)                                                                 \
     X(progress)
