@@ -6,6 +6,8 @@
 
 #include "sim/xalloc.h"
 
+static void install_more(ks_store *s);
+
 static void labels_copy(ks_labels *dst, const ks_labels *src)
 {
     *dst = (ks_labels){0};
@@ -225,6 +227,7 @@ void ks_kinds_install(ks_store *s)
     ks_store_set_kind_ops(s, KS_KIND_LEASE, &lease);
     const ks_kind_ops node = {node_copy, ks_node_body_free};
     ks_store_set_kind_ops(s, KS_KIND_NODE, &node);
+    install_more(s);
 }
 
 void ks_deployment_body_defaults(ks_deployment_body *b)
@@ -235,4 +238,89 @@ void ks_deployment_body_defaults(ks_deployment_body *b)
     b->strategy = KS_STRATEGY_ROLLING_UPDATE;
     b->max_surge = (ks_int_or_percent){1, 25};
     b->max_unavailable = (ks_int_or_percent){1, 25};
+}
+
+/* ---- Job, Service, EndpointSlice ---------------------------------------------- */
+
+void ks_job_body_defaults(ks_job_body *b)
+{
+    b->parallelism = 1;
+    b->completions = 1;
+    b->backoff_limit = 6;
+    b->active_deadline = KS_TIME_NEVER;
+    b->start_time = b->completion_time = -1;
+}
+
+void ks_job_body_free(void *p)
+{
+    ks_job_body *b = p;
+    if (!b)
+        return;
+    ks_label_selector_free(&b->selector);
+    ks_pod_template_free(&b->template);
+    free(b);
+}
+
+static void *job_copy(const void *p)
+{
+    const ks_job_body *src = p;
+    ks_job_body *b = ks_xmalloc(sizeof *b);
+    *b = *src;
+    ks_label_selector_copy(&b->selector, &src->selector);
+    ks_pod_template_copy(&b->template, &src->template);
+    return b;
+}
+
+void ks_service_body_free(void *p)
+{
+    ks_service_body *b = p;
+    if (!b)
+        return;
+    ks_labels_free(&b->selector);
+    free(b);
+}
+
+static void *service_copy(const void *p)
+{
+    const ks_service_body *src = p;
+    ks_service_body *b = ks_xcalloc(1, sizeof *b);
+    labels_copy(&b->selector, &src->selector);
+    return b;
+}
+
+void ks_endpointslice_body_free(void *p)
+{
+    ks_endpointslice_body *b = p;
+    if (!b)
+        return;
+    for (size_t i = 0; i < b->nendpoints; i++)
+        free(b->endpoints[i].node);
+    free(b->endpoints);
+    free(b);
+}
+
+static void *endpointslice_copy(const void *p)
+{
+    const ks_endpointslice_body *src = p;
+    ks_endpointslice_body *b = ks_xcalloc(1, sizeof *b);
+    b->service = src->service;
+    b->nendpoints = src->nendpoints;
+    b->endpoints = src->nendpoints
+                       ? ks_xcalloc(src->nendpoints, sizeof *b->endpoints)
+                       : NULL;
+    for (size_t i = 0; i < src->nendpoints; i++) {
+        b->endpoints[i] = src->endpoints[i];
+        b->endpoints[i].node = dup_or_null(src->endpoints[i].node);
+    }
+    return b;
+}
+
+static void install_more(ks_store *s)
+{
+    const ks_kind_ops job = {job_copy, ks_job_body_free};
+    const ks_kind_ops svc = {service_copy, ks_service_body_free};
+    const ks_kind_ops eps = {endpointslice_copy, ks_endpointslice_body_free};
+    ks_store_set_kind_ops(s, KS_KIND_JOB, &job);
+    ks_store_set_kind_ops(s, KS_KIND_SERVICE, &svc);
+    ks_store_set_kind_ops(s, KS_KIND_ENDPOINTSLICE, &eps);
 }

@@ -101,6 +101,47 @@ typedef struct ks_deployment_body {
     uint64_t observed_generation;
 } ks_deployment_body;
 
+/* ---- Job ------------------------------------------------------------------------ */
+
+typedef struct ks_job_body {
+    int32_t parallelism;      /* default 1 */
+    int32_t completions;      /* default 1; -1: unset (work queue) */
+    int32_t backoff_limit;    /* default 6 */
+    ks_time active_deadline;  /* KS_TIME_NEVER: unset */
+    ks_label_selector selector;
+    ks_pod_template template;
+    /* status */
+    int32_t active, succeeded, failed;
+    int complete, failed_condition; /* Complete / Failed conditions */
+    ks_time start_time, completion_time; /* -1: not yet */
+} ks_job_body;
+
+/* batch/v1 defaults (parallelism 1, completions 1, backoffLimit 6). */
+void ks_job_body_defaults(ks_job_body *b);
+void ks_job_body_free(void *b);
+
+/* ---- Service and EndpointSlice ------------------------------------------------------ */
+
+typedef struct ks_service_body {
+    ks_labels selector; /* spec.selector (a label set); empty: none */
+} ks_service_body;
+
+/* One endpoint: a pod and whether it is ready (conditions.ready). */
+typedef struct ks_endpoint {
+    uint64_t pod;   /* the pod's uid */
+    int ready;
+    char *node;     /* nodeName */
+} ks_endpoint;
+
+typedef struct ks_endpointslice_body {
+    uint64_t service; /* the Service's uid (kubernetes.io/service-name) */
+    ks_endpoint *endpoints;
+    size_t nendpoints;
+} ks_endpointslice_body;
+
+void ks_service_body_free(void *b);
+void ks_endpointslice_body_free(void *b);
+
 /* ---- Node ----------------------------------------------------------------------- */
 
 /* The Ready condition's status (core/v1 ConditionStatus; NONE: never
