@@ -11,11 +11,13 @@
 #include "sched/store_bridge.h"
 #include "scenarios/schedconfig.h"
 #include "sim/controllers/deploy_controller.h"
+#include "sim/controllers/endpointslice_controller.h"
 #include "sim/controllers/nodelife_controller.h"
 #include "sim/controllers/rs_controller.h"
 #include "sim/kinds.h"
 #include "sim/kubelet.h"
 #include "sim/store.h"
+#include "sim/traffic.h"
 #include "sim/xalloc.h"
 #include "tests/test_util.h"
 
@@ -161,11 +163,61 @@ static void test_node_failure_replaced(void)
     teardown(&c);
 }
 
+/* A Service over the Deployment: requests through kube-proxy succeed once
+ * endpoints are ready; scaling down deletes pods at once while kube-proxy
+ * learns of it 500 ms later: requests to the deleted pods fail in that
+ * window only. */
+static void test_service_traffic(void)
+{
+    cluster c;
+    setup(&c);
+    ks_endpointslice_controller *esc =
+        ks_endpointslice_controller_create(c.e, c.s, 0);
+    ks_service_body *sb = ks_xcalloc(1, sizeof *sb);
+    ks_labels_set(&sb->selector, "app", "web");
+    ks_object_spec spec = {KS_KIND_SERVICE, "default", "web", NULL, NULL, 0,
+                           NULL, sb};
+    CU_ASSERT_EQUAL_FATAL(ks_store_create_object(c.s, &spec, NULL), 0);
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(r, 7);
+    ks_traffic_config tc = {{KS_PROXY_IPTABLES, 0}, 500 * KS_MILLISECOND};
+    ks_traffic *tr = ks_traffic_create(c.e, c.s, r, &tc);
+    int svc = ks_traffic_add_service(tr, "default", "web", 20.0);
+    deploy(&c, 6);
+    ks_engine_run(c.e, 60 * KS_SECOND);
+    ks_service_stats a = ks_traffic_stats(tr, svc);
+    /* Before the first pod is ready and programmed: rejected. */
+    CU_ASSERT(a.rejected > 0);
+    CU_ASSERT(a.zero_endpoints > 0 && a.zero_endpoints < 5 * KS_SECOND);
+    CU_ASSERT_EQUAL(a.failed, 0);
+    CU_ASSERT(a.ok > 1000);
+    /* Scale to 3. */
+    const ks_object *d = ks_store_find(c.s, KS_KIND_DEPLOYMENT, "default",
+                                       "web");
+    ks_deployment_body *nb = ks_deployment_body_copy(d->body);
+    nb->replicas = 3;
+    CU_ASSERT_EQUAL(ks_store_update(c.s, d->uid, 0, nb, NULL, NULL), 0);
+    ks_engine_run(c.e, 61 * KS_SECOND);
+    ks_service_stats b = ks_traffic_stats(tr, svc);
+    CU_ASSERT(b.failed > 0);     /* stale backends in the 500 ms window */
+    CU_ASSERT(b.failed <= 20);   /* at most the requests of that window */
+    ks_engine_run(c.e, 90 * KS_SECOND);
+    ks_service_stats z = ks_traffic_stats(tr, svc);
+    CU_ASSERT_EQUAL(z.failed, b.failed); /* none once programmed */
+    CU_ASSERT_EQUAL(z.rejected, a.rejected);
+    CU_ASSERT(ks_endpointslice_controller_writes(esc) >= 2);
+    ks_traffic_destroy(tr);
+    ks_endpointslice_controller_destroy(esc);
+    gsl_rng_free(r);
+    teardown(&c);
+}
+
 void ks_suite_control_loop(void)
 {
     static const ks_test_case cases[] = {
         {"a Deployment's pods scheduled and running", test_deployment_runs},
         {"a failed node's pods are replaced", test_node_failure_replaced},
+        {"Service traffic through kube-proxy", test_service_traffic},
         {NULL, NULL}};
     ks_test_add_suite("e2e/control_loop", cases);
 }

@@ -1,0 +1,162 @@
+/* traffic.c - Poisson requests routed by the kube-proxy model. */
+#include "sim/traffic.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_randist.h>
+
+#include "sim/kinds.h"
+#include "sim/xalloc.h"
+
+typedef struct service {
+    char *namespace_name, *name;
+    double rate;
+    ks_service_stats stats;
+    ks_time observed;  /* last time zero_endpoints was brought up to date */
+    int zero;          /* no endpoint programmed since `observed` */
+} service;
+
+struct ks_traffic {
+    ks_engine *engine;
+    ks_store *store;
+    gsl_rng *rng;
+    ks_traffic_config cfg;
+    ks_proxy *proxy;
+    service *svc;
+    size_t nsvc, svc_cap;
+    int watch;
+    uint64_t clients;
+};
+
+/* Brings a Service's zero-endpoint time up to now. */
+static void observe(ks_traffic *t, size_t i, ks_time now)
+{
+    service *s = &t->svc[i];
+    if (s->zero && now > s->observed)
+        s->stats.zero_endpoints += now - s->observed;
+    if (now > s->observed)
+        s->observed = now;
+    s->zero = ks_proxy_programmed(t->proxy, (uint32_t)i, now) == 0;
+}
+
+static void on_programmed(ks_engine *e, void *ctx, uint64_t i)
+{
+    observe(ctx, (size_t)i, ks_engine_now(e));
+}
+
+static long find_service(const ks_traffic *t, const ks_object *svc)
+{
+    for (size_t i = 0; svc && i < t->nsvc; i++)
+        if (!strcmp(t->svc[i].name, svc->name) &&
+            !strcmp(t->svc[i].namespace_name, svc->namespace_name))
+            return (long)i;
+    return -1;
+}
+
+static void on_slice(void *ctx, const ks_watch_event *ev)
+{
+    ks_traffic *t = ctx;
+    const ks_endpointslice_body *b = ev->obj ? ev->obj->body : NULL;
+    if (!b)
+        return;
+    long i = find_service(t, ks_store_get(t->store, b->service));
+    if (i < 0)
+        return;
+    uint32_t *eps = ks_xmalloc((b->nendpoints ? b->nendpoints : 1) *
+                               sizeof *eps);
+    size_t n = 0;
+    for (size_t k = 0; k < b->nendpoints; k++)
+        if (b->endpoints[k].ready && b->endpoints[k].pod <= UINT32_MAX)
+            eps[n++] = (uint32_t)b->endpoints[k].pod;
+    ks_time now = ks_engine_now(t->engine);
+    observe(t, (size_t)i, now);
+    ks_time at = ks_proxy_update(t->proxy, (uint32_t)i, eps, n, now);
+    free(eps);
+    ks_engine_at(t->engine, at, on_programmed, t, (uint64_t)i);
+}
+
+static void schedule_request(ks_traffic *t, size_t i);
+
+static void on_request(ks_engine *e, void *ctx, uint64_t i)
+{
+    ks_traffic *t = ctx;
+    service *s = &t->svc[i];
+    ks_time now = ks_engine_now(e);
+    observe(t, (size_t)i, now);
+    s->stats.requests++;
+    uint32_t ep = ks_proxy_pick(t->proxy, (uint32_t)i, now, t->rng,
+                                t->clients++);
+    if (ep == KS_PROXY_REJECT) {
+        s->stats.rejected++;
+    } else {
+        const ks_object *pod = ks_store_get(t->store, ep);
+        const ks_pod_body *pb = pod ? pod->body : NULL;
+        if (pb && pb->phase == KS_PHASE_RUNNING)
+            s->stats.ok++;
+        else
+            s->stats.failed++;
+    }
+    schedule_request(t, (size_t)i);
+}
+
+static void schedule_request(ks_traffic *t, size_t i)
+{
+    double gap = gsl_ran_exponential(t->rng, 1.0 / t->svc[i].rate);
+    ks_engine_after(t->engine, (ks_time)(gap * 1e9), on_request, t, i);
+}
+
+ks_traffic *ks_traffic_create(ks_engine *e, ks_store *s, gsl_rng *rng,
+                              const ks_traffic_config *cfg)
+{
+    ks_traffic *t = ks_xcalloc(1, sizeof *t);
+    t->engine = e;
+    t->store = s;
+    t->rng = rng;
+    if (cfg)
+        t->cfg = *cfg;
+    t->proxy = ks_proxy_create(&t->cfg.proxy);
+    t->watch = ks_store_watch(s, KS_KIND_ENDPOINTSLICE, NULL, NULL,
+                              t->cfg.proxy_delay, on_slice, t);
+    return t;
+}
+
+void ks_traffic_destroy(ks_traffic *t)
+{
+    if (!t)
+        return;
+    ks_store_unwatch(t->store, t->watch);
+    ks_proxy_destroy(t->proxy);
+    for (size_t i = 0; i < t->nsvc; i++) {
+        free(t->svc[i].namespace_name);
+        free(t->svc[i].name);
+    }
+    free(t->svc);
+    free(t);
+}
+
+int ks_traffic_add_service(ks_traffic *t, const char *namespace_name,
+                           const char *name, double rate)
+{
+    if (!(rate > 0) || !name)
+        return -1;
+    t->svc = ks_xgrow(t->svc, &t->svc_cap, t->nsvc + 1, sizeof *t->svc);
+    service *s = &t->svc[t->nsvc];
+    *s = (service){0};
+    s->namespace_name = ks_xstrdup(namespace_name ? namespace_name
+                                                  : "default");
+    s->name = ks_xstrdup(name);
+    s->rate = rate;
+    s->observed = ks_engine_now(t->engine);
+    s->zero = 1;
+    schedule_request(t, t->nsvc);
+    return (int)t->nsvc++;
+}
+
+ks_service_stats ks_traffic_stats(ks_traffic *t, int i)
+{
+    if (i < 0 || (size_t)i >= t->nsvc)
+        return (ks_service_stats){0};
+    observe(t, (size_t)i, ks_engine_now(t->engine));
+    return t->svc[i].stats;
+}
