@@ -28,6 +28,7 @@
     X(nodelifecycle)                                                           \
     X(rbac)                                                                    \
     X(kubelet)                                                                 \
+    X(podevents)                                                               \
     X(nodelife_controller)                                                     \
     X(controllers)                                                             \
     X(research)                                                                \
