@@ -38,18 +38,28 @@ static const char *fill_vector(int64_t v[KS_RES_COUNT],
     return NULL;
 }
 
+int ks_build_node_allocatable(const ks_manifest_node *mn,
+                              int64_t alloc[KS_RES_COUNT], ks_error *err)
+{
+    memset(alloc, 0, KS_RES_COUNT * sizeof *alloc);
+    const char *bad = fill_vector(alloc, mn->allocatable, mn->nallocatable);
+    if (bad)
+        return ks_error_set(err, KS_ERANGE, mn->file, mn->line, mn->col,
+                            "node %s: cannot track resource %s (more "
+                            "than %d resource names in the run)",
+                            mn->name, bad, KS_RES_COUNT);
+    return 0;
+}
+
 int ks_build_nodes(ks_cluster *c, const ks_manifests *m, uint32_t pool,
                    ks_error *err)
 {
     for (size_t i = 0; i < m->nnodes; i++) {
         const ks_manifest_node *mn = &m->nodes[i];
-        int64_t alloc[KS_RES_COUNT] = {0};
-        const char *bad = fill_vector(alloc, mn->allocatable, mn->nallocatable);
-        if (bad)
-            return ks_error_set(err, KS_ERANGE, mn->file, mn->line, mn->col,
-                                "node %s: cannot track resource %s (more "
-                                "than %d resource names in the run)",
-                                mn->name, bad, KS_RES_COUNT);
+        int64_t alloc[KS_RES_COUNT];
+        int rc = ks_build_node_allocatable(mn, alloc, err);
+        if (rc)
+            return rc;
         uint32_t n = ks_cluster_add_node(c, mn->name, alloc, pool);
         /* The cluster takes its own copy of the descriptive part. */
         ks_node_info info;

@@ -39,6 +39,10 @@
 int ks_build_nodes(ks_cluster *c, const ks_manifests *m, uint32_t pool,
                    ks_error *err);
 
+/* The node's allocatable as a resource vector (same errors). */
+int ks_build_node_allocatable(const ks_manifest_node *mn,
+                              int64_t alloc[KS_RES_COUNT], ks_error *err);
+
 /* Adds every PodDisruptionBudget of m to c (borrowing its selectors). */
 void ks_build_pdbs(ks_cluster *c, const ks_manifests *m);
 

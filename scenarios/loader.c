@@ -12,6 +12,7 @@
  */
 #include "scenarios/scenario.h"
 #include "scenarios/trace_spec.h"
+#include "scenarios/cp_spec.h"
 
 #include <errno.h>
 #include <math.h>
@@ -157,7 +158,8 @@ static int parse_rate(const char *s, double *per_second)
     return 0;
 }
 
-static int load_rate(const ks_yt_ctx *c, const ks_yt_node *n, double *out)
+int ks_scenario_load_rate(const ks_yt_ctx *c, const ks_yt_node *n,
+                          double *out)
 {
     const char *s = NULL;
     int rc = ks_yt_string(c, n, &s);
@@ -740,7 +742,7 @@ static int load_arrivals(const ks_yt_ctx *c, const ks_yt_node *n,
         (process &&
          (rc = ks_yt_enum(c, process, "arrival process", processes, &which))))
         return rc;
-    return load_rate(c, rate, &g->rate_per_second);
+    return ks_scenario_load_rate(c, rate, &g->rate_per_second);
 }
 
 /* The Kubernetes part of a generator's template (metadata and spec, read
@@ -1097,7 +1099,7 @@ static int load_scheduler(const ks_yt_ctx *c, const ks_yt_node *n,
 static int load_spec(const ks_yt_ctx *c, const ks_yt_node *n, ks_scenario *sc)
 {
     const ks_yt_node *seed, *duration, *version, *metrics, *scheduler,
-        *cluster, *workloads;
+        *cluster, *workloads, *control_plane, *traffic, *actions;
     const ks_yt_field fields[] = {
         {"seed", 0, &seed},
         {"duration", 1, &duration},
@@ -1106,6 +1108,9 @@ static int load_spec(const ks_yt_ctx *c, const ks_yt_node *n, ks_scenario *sc)
         {"scheduler", 0, &scheduler},
         {"cluster", 1, &cluster},
         {"workloads", 0, &workloads},
+        {"controlPlane", 0, &control_plane},
+        {"traffic", 0, &traffic},
+        {"actions", 0, &actions},
         {NULL, 0, NULL},
     };
     int rc;
@@ -1122,7 +1127,8 @@ static int load_spec(const ks_yt_ctx *c, const ks_yt_node *n, ks_scenario *sc)
         (metrics && (rc = load_metrics(c, metrics, sc))) ||
         (scheduler && (rc = load_scheduler(c, scheduler, sc))) ||
         (rc = load_cluster(c, cluster, sc)) ||
-        (workloads && (rc = load_workloads(c, workloads, sc))))
+        (workloads && (rc = load_workloads(c, workloads, sc))) ||
+        (rc = ks_cp_spec_load(c, control_plane, traffic, actions, sc)))
         return rc;
     if (!sc->kubernetes_version)
         sc->kubernetes_version = ks_xstrdup(DEFAULT_KUBERNETES_VERSION);
@@ -1272,6 +1278,7 @@ void ks_scenario_destroy(ks_scenario *sc)
     free(sc->manifests);
     free(sc->manifest_workloads);
     ks_trace_spec_free(sc);
+    ks_cp_spec_free(sc->control_plane);
     ks_schedconfig_destroy(sc->scheduler_config);
     free(sc->path);
     free(sc->text);

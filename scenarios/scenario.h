@@ -137,6 +137,10 @@ typedef struct ks_scenario {
     ks_trace_node_spec *trace_nodes;
     ks_trace_workload *traces;
     size_t ntraces;
+    /* spec.controlPlane with spec.traffic and spec.actions
+     * (scenarios/cp_spec.h): the whole cluster simulated on the store.
+     * NULL: the scheduler alone (the default).  Owned. */
+    struct ks_cp_spec *control_plane;
 } ks_scenario;
 
 /* Loads and validates the scenario in path.  On failure returns a negative
@@ -159,5 +163,11 @@ int ks_scenario_load_tree(const struct ks_yt_node *root, const char *text,
                           ks_error *err);
 
 void ks_scenario_destroy(ks_scenario *sc);
+
+/* A rate "<positive decimal>/s|m|h" (5/s, 300/m, 0.5/h) in per second,
+ * for the scenario's sub-loaders; errors at n. */
+struct ks_yt_ctx;
+int ks_scenario_load_rate(const struct ks_yt_ctx *c,
+                          const struct ks_yt_node *n, double *out);
 
 #endif

@@ -94,8 +94,15 @@ static void on_node(void *ctx, const ks_watch_event *ev)
         b->node_uid = ks_xgrow(b->node_uid, &b->node_uid_cap, (size_t)n + 1,
                                sizeof *b->node_uid);
         b->node_uid[n] = ev->uid;
+        /* The Node object's labels, plus the hostname label every
+         * kubelet sets. */
         ks_node_info info = {0};
-        ks_labels_set(&info.labels, "kubernetes.io/hostname", ev->obj->name);
+        const ks_labels *l = &ev->obj->labels;
+        for (size_t i = 0; i < l->n; i++)
+            ks_labels_set(&info.labels, l->items[i].key, l->items[i].value);
+        if (!ks_labels_get(&info.labels, "kubernetes.io/hostname"))
+            ks_labels_set(&info.labels, "kubernetes.io/hostname",
+                          ev->obj->name);
         ks_cluster_set_node_info(b->cluster, n, &info);
     }
     sync_taints(b, n, ev->obj);
@@ -229,4 +236,9 @@ const ks_cluster *ks_store_bridge_cluster(const ks_store_bridge *b)
 uint64_t ks_store_bridge_bindings(const ks_store_bridge *b)
 {
     return b->bindings;
+}
+
+ks_scheduler *ks_store_bridge_scheduler(ks_store_bridge *b)
+{
+    return b->sched;
 }

@@ -43,5 +43,7 @@ void ks_store_bridge_destroy(ks_store_bridge *b); /* accepts NULL */
 /* The scheduler's cluster view (read-only for callers). */
 const ks_cluster *ks_store_bridge_cluster(const ks_store_bridge *b);
 uint64_t ks_store_bridge_bindings(const ks_store_bridge *b);
+/* The scheduler (for its queue, counters and plugin statistics). */
+ks_scheduler *ks_store_bridge_scheduler(ks_store_bridge *b);
 
 #endif

@@ -24,6 +24,7 @@ struct ks_nodelife_controller {
     char *zones[MAX_ZONES];
     int nzones;
     int watches[2];
+    ks_podevents *events; /* may be NULL */
     ks_time tainting_at; /* planned tainting pass, KS_TIME_NEVER */
     ks_nlc_actions acts;
     ks_nodelife_stats stats;
@@ -153,8 +154,18 @@ static void on_evict(ks_engine *e, void *ctx, uint64_t uid)
      * have moved the deadline: decide on the state now. */
     if (!node || deletion_time(node->body, pod->body) > ks_engine_now(e))
         return;
+    /* The taint manager's event on the pod (tainteviction
+     * taint_eviction.go: reason TaintManagerEviction). */
+    ks_podevents_record(c->events, pod, KS_PE_EVICTED,
+                        "TaintManagerEviction");
     if (ks_store_delete(c->store, uid, KS_PROPAGATE_BACKGROUND) == 0)
         c->stats.evicted++;
+}
+
+void ks_nodelife_controller_set_events(ks_nodelife_controller *c,
+                                       ks_podevents *events)
+{
+    c->events = events;
 }
 
 static void set_noexec(ks_nodelife_controller *c, const ks_object *node,

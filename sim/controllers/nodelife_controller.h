@@ -24,6 +24,7 @@
 
 #include "sim/controllers/nodelifecycle.h"
 #include "sim/engine.h"
+#include "sim/podevents.h"
 #include "sim/store.h"
 
 typedef struct ks_nodelife_controller ks_nodelife_controller;
@@ -32,6 +33,10 @@ typedef struct ks_nodelife_controller ks_nodelife_controller;
 ks_nodelife_controller *ks_nodelife_controller_create(
     ks_engine *e, ks_store *s, const ks_nlc_config *cfg, ks_time watch_delay);
 void ks_nodelife_controller_destroy(ks_nodelife_controller *c);
+
+/* Records each taint-based eviction in events (borrowed; NULL: none). */
+void ks_nodelife_controller_set_events(ks_nodelife_controller *c,
+                                       ks_podevents *events);
 
 /* Counters for tests and metrics. */
 typedef struct ks_nodelife_stats {

@@ -819,7 +819,8 @@ static void test_file_error_location(void)
     CU_ASSERT_STRING_EQUAL(err.msg,
                            "unknown key \"bogus\" in spec (expected one of: "
                            "seed, duration, kubernetesVersion, metrics, "
-                           "scheduler, cluster, workloads)");
+                           "scheduler, cluster, workloads, controlPlane, "
+                           "traffic, actions)");
 }
 
 /* Every prefix of the quickstart, and every byte of it replaced by two
