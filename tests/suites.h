@@ -48,6 +48,7 @@
     X(loader)                                                                  \
     X(schedconfig)                                                             \
     X(manifests)                                                               \
+    X(rbac_manifests)                                                          \
     X(sweep)                                                                   \
     X(build)                                                                   \
     X(generator)                                                               \
