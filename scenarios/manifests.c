@@ -34,6 +34,19 @@
  *     sync.go getNewReplicaSet: template labels and selector plus
  *     pod-template-hash; the hash's alphabet from apimachinery
  *     util/rand SafeEncodeString).
+ *   - control-plane fields: pkg/apis/apps/v1/defaults.go
+ *     SetDefaults_Deployment (strategy RollingUpdate with 25%/25%,
+ *     revisionHistoryLimit 10, progressDeadlineSeconds 600),
+ *     pkg/apis/batch/v1/defaults.go SetDefaults_Job (backoffLimit 6),
+ *     pkg/apis/core/v1/defaults.go SetDefaults_PodSpec (restartPolicy
+ *     Always); pkg/apis/apps/validation/validation.go
+ *     (ValidateDeploymentSpec, ValidateDeploymentStrategy,
+ *     ValidateRollingUpdateDeployment, ValidatePositiveIntOrPercent,
+ *     IsNotMoreThan100Percent, ValidatePodTemplateSpecForReplicaSet and
+ *     the StatefulSet / DaemonSet checks: restartPolicy Always),
+ *     pkg/apis/batch/validation/validation.go validateJobSpec (backoffLimit
+ *     and activeDeadlineSeconds non-negative, restartPolicy OnFailure or
+ *     Never) and core validation's ValidatePodTemplateSpecForRC.
  */
 #include "scenarios/manifests.h"
 
@@ -45,6 +58,7 @@
 #include <string.h>
 
 #include "scenarios/yaml_tree.h"
+#include "sim/duration.h"
 #include "sim/quantity.h"
 #include "sim/fsutil.h"
 #include "sim/xalloc.h"
@@ -287,6 +301,15 @@ static const field_def pod_template_fields[] = {{"metadata", W},
                                                 {"spec", W}, {NULL, 0}};
 static const type_def t_pod_template = {"PodTemplateSpec",
                                       pod_template_fields};
+
+static const field_def deployment_strategy_fields[] = {
+    {"rollingUpdate", W}, {"type", W}, {NULL, 0}};
+static const type_def t_deployment_strategy = {"DeploymentStrategy",
+                                             deployment_strategy_fields};
+static const field_def rolling_update_deployment_fields[] = {
+    {"maxSurge", W}, {"maxUnavailable", W}, {NULL, 0}};
+static const type_def t_rolling_update_deployment = {
+    "RollingUpdateDeployment", rolling_update_deployment_fields};
 
 static const field_def deployment_spec_fields[] = {
     {"minReadySeconds", W}, {"paused", W}, {"progressDeadlineSeconds", W},
@@ -1903,13 +1926,18 @@ static int read_pod(ld *l, const ks_yt_node *spec_node,
     static const char *const reads[] = {
         "affinity", "containers", "hostNetwork", "initContainers",
         "nodeName", "nodeSelector", "overhead", "preemptionPolicy",
-        "priority", "priorityClassName", "resources", "schedulerName",
-        "tolerations", "topologySpreadConstraints", NULL};
+        "priority", "priorityClassName", "resources", "restartPolicy",
+        "schedulerName", "tolerations", "topologySpreadConstraints", NULL};
     static const char *const preemption[] = {"PreemptLowerPriority", "Never",
                                              NULL};
+    /* In ks_manifest_restart_policy order; "" is the zero value, which
+     * SetDefaults_PodSpec turns into Always. */
+    static const char *const restart[] = {"Always", "OnFailure", "Never", "",
+                                          NULL};
     ks_pod_spec *spec = pod->spec;
     pod_res p = {0};
     const ks_yt_node *containers, *v;
+    const char *image = NULL;
     int host_network = 0, rc;
     if ((rc = check_fields(l, spec_node, &t_pod_spec, reads)) ||
         (rc = require(l, spec_node, "containers", &containers)) ||
@@ -1931,6 +1959,20 @@ static int read_pod(ld *l, const ks_yt_node *spec_node,
         rc = ks_yt_fail(&l->c, containers, KS_EINVAL,
                         "a pod needs at least one container");
         goto out;
+    }
+    /* The image the kubelet pulls for the pod's (one modelled) container;
+     * read_container already checked the field. */
+    if ((rc = get_str(l, val(containers->items[0], "image"), &image)))
+        goto out;
+    if (image && *image)
+        pod->image = ks_xstrdup(image);
+    if ((v = val(spec_node, "restartPolicy"))) {
+        int pol;
+        if ((rc = get_enum(l, v, "restartPolicy", restart, &pol)))
+            goto out;
+        pod->has_restart_policy = 1;
+        pod->restart_policy = pol == 3 ? KS_MANIFEST_RESTART_ALWAYS
+                                       : (ks_manifest_restart_policy)pol;
     }
     if ((v = val(spec_node, "resources")) &&
         (rc = read_pod_level_resources(l, v, &p)))
@@ -1983,6 +2025,7 @@ typedef struct meta {
     const char *name, *namespace_name;
     const ks_yt_node *labels;
     const ks_yt_node *owners;
+    const ks_yt_node *annotations;
 } meta;
 
 /* Reads metadata (required unless optional) with the keys in reads
@@ -2006,6 +2049,124 @@ static int read_meta(ld *l, const ks_yt_node *obj, const char *const *reads,
         m->namespace_name = NULL;
     m->labels = val(md, "labels");
     m->owners = val(md, "ownerReferences");
+    m->annotations = val(md, "annotations");
+    return 0;
+}
+
+/* ---- ksim.io/ annotations ----------------------------------------------------
+ */
+
+static const field_def ksim_annotation_fields[] = {
+    {KS_ANNOTATION_RUN_TIME, 0}, {KS_ANNOTATION_IMAGE_SIZE, 0},
+    {KS_ANNOTATION_CRASH_AFTER, 0}, {NULL, 0}};
+static const type_def t_ksim_annotations = {"ksim annotations",
+                                          ksim_annotation_fields};
+
+/* An annotation value that is a Go duration (sim/duration.h): >= 0, or
+ * > 0 when positive. */
+static int annotation_duration(ld *l, const ks_yt_node *n, int positive,
+                               int64_t *out)
+{
+    char q[96];
+    const char *s;
+    int rc = get_str(l, n, &s);
+    if (rc)
+        return rc;
+    if (!s || !*s)
+        return ks_yt_fail(&l->c, n, KS_EINVAL,
+                          "needs a duration such as \"90s\" or \"5m\"");
+    int64_t ns;
+    rc = ks_duration_parse(s, &ns);
+    if (rc == KS_ERANGE)
+        return ks_yt_fail(&l->c, n, KS_ERANGE,
+                          "duration %s is too long (at most about 292 "
+                          "years)",
+                          QUOTED(s, q));
+    if (rc)
+        return ks_yt_fail(&l->c, n, KS_EPARSE,
+                          "invalid duration %s (expected a Go duration such "
+                          "as \"90s\", \"5m\" or \"1h30m\")",
+                          QUOTED(s, q));
+    if (ns < 0 || (positive && ns == 0))
+        return ks_yt_fail(&l->c, n, KS_ERANGE, "must be %s, got %s",
+                          positive ? "greater than 0" : "0 or more",
+                          QUOTED(s, q));
+    *out = ns;
+    return 0;
+}
+
+/* An annotation value that is a quantity of bytes (sim/quantity.h), >= 0. */
+static int annotation_bytes(ld *l, const ks_yt_node *n, int64_t *out)
+{
+    char q[96];
+    const char *s;
+    int rc = get_str(l, n, &s);
+    if (rc)
+        return rc;
+    if (!s || !*s)
+        return ks_yt_fail(&l->c, n, KS_EINVAL,
+                          "needs a quantity of bytes such as \"300Mi\"");
+    int64_t v;
+    rc = ks_quantity_parse(s, 0, &v);
+    if (rc == KS_ERANGE)
+        return ks_yt_fail(&l->c, n, KS_ERANGE, "quantity %s is too large",
+                          QUOTED(s, q));
+    if (rc)
+        return ks_yt_fail(&l->c, n, KS_EPARSE,
+                          "invalid quantity %s (expected bytes such as "
+                          "\"300Mi\", \"1.5Gi\" or \"500M\")",
+                          QUOTED(s, q));
+    if (v < 0)
+        return ks_yt_fail(&l->c, n, KS_ERANGE, "must not be negative, got %s",
+                          QUOTED(s, q));
+    *out = v;
+    return 0;
+}
+
+/* metadata.annotations of a pod or pod template: the ksim.io/ keys are
+ * read (another key under ksim.io/ is an error, likely a typo); any other
+ * annotation makes the usual "not modelled" warning. */
+static int read_annotations(ld *l, const ks_yt_node *n, ks_manifest_pod *pod)
+{
+    if (!n)
+        return 0;
+    int rc = ks_yt_expect(&l->c, n, KS_YT_MAPPING);
+    if (rc)
+        return rc;
+    int others = 0;
+    for (size_t i = 0; i < n->n; i++) {
+        const ks_yt_node *v = n->items[i];
+        const char *key = v->key->text;
+        if (strncmp(key, "ksim.io/", 8) != 0) {
+            others = 1;
+            continue;
+        }
+        if (!strcmp(key, KS_ANNOTATION_RUN_TIME)) {
+            rc = annotation_duration(l, v, 0, &pod->run_time_ns);
+            pod->has_run_time = !rc;
+        } else if (!strcmp(key, KS_ANNOTATION_IMAGE_SIZE)) {
+            rc = annotation_bytes(l, v, &pod->image_size);
+            pod->has_image_size = !rc;
+        } else if (!strcmp(key, KS_ANNOTATION_CRASH_AFTER)) {
+            rc = annotation_duration(l, v, 1, &pod->crash_after_ns);
+            pod->has_crash_after = !rc;
+        } else {
+            char q[96], hint[160] = "";
+            const char *near = closest_field(&t_ksim_annotations, key);
+            if (near)
+                snprintf(hint, sizeof hint, " (did you mean \"%s\"?)", near);
+            rc = ks_yt_fail_key(&l->c, v, KS_EINVAL,
+                                "unknown ksim annotation %s%s; ksim reads "
+                                "%s, %s and %s",
+                                QUOTED(key, q), hint, KS_ANNOTATION_RUN_TIME,
+                                KS_ANNOTATION_IMAGE_SIZE,
+                                KS_ANNOTATION_CRASH_AFTER);
+        }
+        if (rc)
+            return rc;
+    }
+    if (others)
+        warn_unmodelled(l, n);
     return 0;
 }
 
@@ -2143,7 +2304,8 @@ static int load_pod(ld *l, const ks_yt_node *obj)
     static const char *const reads[] = {"apiVersion", "kind", "metadata",
                                         "spec", "status", NULL};
     static const char *const meta_reads[] = {"name", "namespace", "labels",
-                                             "ownerReferences", NULL};
+                                             "ownerReferences", "annotations",
+                                             NULL};
     ks_manifest_pod *pod = new_pod(l, obj);
     const ks_yt_node *spec;
     meta md;
@@ -2156,6 +2318,7 @@ static int load_pod(ld *l, const ks_yt_node *obj)
     if (md.namespace_name)
         pod->spec->namespace_name = ks_xstrdup(md.namespace_name);
     if ((rc = read_string_map(l, md.labels, &pod->spec->labels)) ||
+        (rc = read_annotations(l, md.annotations, pod)) ||
         (rc = read_owner(l, md.owners, &pod->owner_api_version,
                          &pod->owner_kind, &pod->owner_name)))
         return rc;
@@ -2220,7 +2383,7 @@ static int load_priority_class(ld *l, const ks_yt_node *obj)
 
 /* An IntOrString of a PodDisruptionBudget: an integer >= 0 or "N%". */
 static int read_int_or_percent(ld *l, const ks_yt_node *n,
-                               ks_int_or_percent *out)
+                               ks_manifest_int_or_percent *out)
 {
     char q[96];
     if (!n)
@@ -2303,21 +2466,38 @@ typedef enum selector_kind {
     SELECTOR_MAP             /* v1 ReplicationController: map[string]string */
 } selector_kind;
 
+/* The spec fields each kind's reader handles. */
+static const char *const deployment_reads[] = {
+    "replicas", "template", "selector", "minReadySeconds", "paused",
+    "progressDeadlineSeconds", "revisionHistoryLimit", "strategy", NULL};
+static const char *const replica_set_reads[] = {
+    "replicas", "template", "selector", "minReadySeconds", NULL};
+static const char *const selector_reads[] = {"replicas", "template",
+                                             "selector", NULL};
+static const char *const job_reads[] = {
+    "replicas", "template", "parallelism", "completions", "backoffLimit",
+    "activeDeadlineSeconds", NULL};
+
 typedef struct workload_def {
     const char *kind;
     const field_def *spec_fields;
     selector_kind selector;
+    const char *const *spec_reads;
 } workload_def;
 
 static const workload_def workloads[] = {
-    {"Deployment", deployment_spec_fields, SELECTOR_LABEL_SELECTOR},
-    {"ReplicaSet", replica_set_spec_fields, SELECTOR_LABEL_SELECTOR},
-    {"StatefulSet", stateful_set_spec_fields, SELECTOR_LABEL_SELECTOR},
-    {"DaemonSet", daemon_set_spec_fields, SELECTOR_LABEL_SELECTOR},
-    {"Job", job_spec_fields, SELECTOR_NOT_READ},
+    {"Deployment", deployment_spec_fields, SELECTOR_LABEL_SELECTOR,
+     deployment_reads},
+    {"ReplicaSet", replica_set_spec_fields, SELECTOR_LABEL_SELECTOR,
+     replica_set_reads},
+    {"StatefulSet", stateful_set_spec_fields, SELECTOR_LABEL_SELECTOR,
+     selector_reads},
+    {"DaemonSet", daemon_set_spec_fields, SELECTOR_LABEL_SELECTOR,
+     selector_reads},
+    {"Job", job_spec_fields, SELECTOR_NOT_READ, job_reads},
     {"ReplicationController", replication_controller_spec_fields,
-     SELECTOR_MAP},
-    {NULL, NULL, SELECTOR_NOT_READ}};
+     SELECTOR_MAP, selector_reads},
+    {NULL, NULL, SELECTOR_NOT_READ, NULL}};
 
 /* Reads a PodTemplateSpec's metadata (labels; the namespace when own_ns,
  * else ns) and spec into pod; *labels_at gets the node of its labels, or
@@ -2328,7 +2508,7 @@ static int read_template(ld *l, const ks_yt_node *n, const char *ns,
 {
     /* A template's name and namespace are ignored by the controllers. */
     static const char *const meta_reads[] = {"name", "namespace", "labels",
-                                             NULL};
+                                             "annotations", NULL};
     const ks_yt_node *spec;
     meta md;
     int rc;
@@ -2341,7 +2521,8 @@ static int read_template(ld *l, const ks_yt_node *n, const char *ns,
         pod->spec->namespace_name = ks_xstrdup(ns);
     if (labels_at)
         *labels_at = md.labels ? md.labels : n;
-    if ((rc = read_string_map(l, md.labels, &pod->spec->labels)))
+    if ((rc = read_string_map(l, md.labels, &pod->spec->labels)) ||
+        (rc = read_annotations(l, md.annotations, pod)))
         return rc;
     return read_pod(l, spec, NULL, pod);
 }
@@ -2456,6 +2637,179 @@ static int read_workload_selector(ld *l, const ks_yt_node *spec,
     return 0;
 }
 
+/* ---- control-plane fields of workloads ----------------------------------- */
+
+/* maxSurge / maxUnavailable of a RollingUpdateDeployment: an integer >= 0
+ * or a percent string (ValidatePositiveIntOrPercent: IsValidPercent's
+ * [0-9]+%, any size; the 100% bound is the caller's). */
+static int read_rolling_value(ld *l, const ks_yt_node *n,
+                              ks_manifest_int_or_percent *out)
+{
+    char q[96];
+    out->set = 1;
+    out->is_percent = 0;
+    if (n->kind == KS_YT_SCALAR && !n->quoted &&
+        classify_plain(n->text) == Y11_INT)
+        return get_int32(l, n, 0, &out->value);
+    const char *s;
+    int rc = get_str(l, n, &s);
+    if (rc)
+        return rc;
+    size_t len = s ? strlen(s) : 0;
+    if (len < 2 || s[len - 1] != '%' || strspn(s, "0123456789") != len - 1)
+        return ks_yt_fail(&l->c, n, KS_EINVAL,
+                          "must be an integer or a percent string (digits "
+                          "followed by %%, e.g. '25%%'), got %s",
+                          QUOTED(s ? s : "", q));
+    char digits[16];
+    int64_t v;
+    if (len - 1 >= sizeof digits)
+        return ks_yt_fail(&l->c, n, KS_ERANGE, "percentage %s is too large",
+                          QUOTED(s, q));
+    memcpy(digits, s, len - 1);
+    digits[len - 1] = '\0';
+    if (parse_integral(digits, &v) || v > INT32_MAX)
+        return ks_yt_fail(&l->c, n, KS_ERANGE, "percentage %s is too large",
+                          QUOTED(s, q));
+    out->is_percent = 1;
+    out->value = (int32_t)v;
+    return 0;
+}
+
+/* spec.strategy: SetDefaults_Deployment, then ValidateDeploymentStrategy
+ * and ValidateRollingUpdateDeployment. */
+static int read_deployment_strategy(ld *l, const ks_yt_node *strategy,
+                                    ks_manifest_template *t)
+{
+    static const char *const reads[] = {"type", "rollingUpdate", NULL};
+    static const char *const ru_reads[] = {"maxSurge", "maxUnavailable",
+                                           NULL};
+    /* In ks_manifest_strategy order; "" defaults to RollingUpdate. */
+    static const char *const types[] = {"RollingUpdate", "Recreate", "",
+                                        NULL};
+    const ks_yt_node *ru = NULL, *v, *unavail_at = NULL;
+    int type = 0, rc;
+    t->strategy = KS_MANIFEST_ROLLING_UPDATE;
+    if (strategy) {
+        if ((rc = check_fields(l, strategy, &t_deployment_strategy, reads)))
+            return rc;
+        if ((v = val(strategy, "type")) &&
+            (rc = get_enum(l, v, "strategy type", types, &type)))
+            return rc;
+        if (type == 1)
+            t->strategy = KS_MANIFEST_RECREATE;
+        ru = val(strategy, "rollingUpdate");
+    }
+    if (t->strategy == KS_MANIFEST_RECREATE) {
+        if (ru)
+            return ks_yt_fail(&l->c, ru, KS_EINVAL,
+                              "may not be specified when strategy `type` is "
+                              "'Recreate'");
+        return 0;
+    }
+    if (ru) {
+        if ((rc = check_fields(l, ru, &t_rolling_update_deployment,
+                               ru_reads)))
+            return rc;
+        if ((v = val(ru, "maxSurge")) &&
+            (rc = read_rolling_value(l, v, &t->max_surge)))
+            return rc;
+        if ((unavail_at = val(ru, "maxUnavailable")) &&
+            (rc = read_rolling_value(l, unavail_at, &t->max_unavailable)))
+            return rc;
+    }
+    if (!t->max_surge.set)
+        t->max_surge = (ks_manifest_int_or_percent){1, 1, 25};
+    if (!t->max_unavailable.set)
+        t->max_unavailable = (ks_manifest_int_or_percent){1, 1, 25};
+    /* Both 0 means both were given (the defaults are 25%). */
+    if (t->max_surge.value == 0 && t->max_unavailable.value == 0)
+        return ks_yt_fail(&l->c, unavail_at, KS_EINVAL,
+                          "may not be 0 when `maxSurge` is 0");
+    if (t->max_unavailable.is_percent && t->max_unavailable.value > 100)
+        return ks_yt_fail(&l->c, unavail_at, KS_EINVAL,
+                          "must not be greater than 100%%");
+    return 0;
+}
+
+/* A Deployment's spec fields besides replicas, selector and template, with
+ * apps/v1 defaults and ValidateDeploymentSpec's checks. */
+static int read_deployment_spec(ld *l, const ks_yt_node *spec,
+                                ks_manifest_template *t)
+{
+    const ks_yt_node *min_ready = val(spec, "minReadySeconds");
+    const ks_yt_node *deadline = val(spec, "progressDeadlineSeconds");
+    const ks_yt_node *v;
+    int rc;
+    t->progress_deadline_seconds = 600;
+    t->revision_history_limit = 10;
+    if ((min_ready && (rc = get_int32(l, min_ready, 0,
+                                      &t->min_ready_seconds))) ||
+        (deadline && (rc = get_int32(l, deadline, 0,
+                                     &t->progress_deadline_seconds))) ||
+        ((v = val(spec, "revisionHistoryLimit")) &&
+         (rc = get_int32(l, v, 0, &t->revision_history_limit))) ||
+        (rc = get_bool(l, val(spec, "paused"), &t->paused)))
+        return rc;
+    /* The default deadline takes part in the check too. */
+    if (t->progress_deadline_seconds <= t->min_ready_seconds)
+        return deadline ? ks_yt_fail(&l->c, deadline, KS_EINVAL,
+                                     "must be greater than minReadySeconds")
+                        : ks_yt_fail(&l->c, min_ready, KS_EINVAL,
+                                     "must be less than "
+                                     "progressDeadlineSeconds (600 when not "
+                                     "given)");
+    return read_deployment_strategy(l, val(spec, "strategy"), t);
+}
+
+/* A Job's backoffLimit (default 6) and activeDeadlineSeconds, both >= 0
+ * (validateJobSpec). */
+static int read_job_spec(ld *l, const ks_yt_node *spec,
+                         ks_manifest_template *t)
+{
+    const ks_yt_node *v;
+    int rc;
+    t->backoff_limit = 6;
+    if ((v = val(spec, "backoffLimit")) &&
+        (rc = get_int32(l, v, 0, &t->backoff_limit)))
+        return rc;
+    /* Seconds that fit in ks_time nanoseconds (292 years). */
+    if ((v = val(spec, "activeDeadlineSeconds")) &&
+        (rc = get_int(l, v, 0, INT64_MAX / 1000000000,
+                      &t->active_deadline_seconds)))
+        return rc;
+    return 0;
+}
+
+/* The restart policy a workload's template may have: Always for the apps
+ * kinds (ValidatePodTemplateSpecForReplicaSet, the StatefulSet and
+ * DaemonSet specs) and ReplicationControllers (ValidatePodTemplateSpecForRC),
+ * OnFailure or Never for a Job (validateJobSpec).  A Job without one is
+ * left to the store (see manifests.h). */
+static int check_restart_policy(ld *l, const workload_def *w,
+                                const ks_yt_node *tmpl,
+                                const ks_manifest_pod *pod)
+{
+    static const char *const names[] = {"Always", "OnFailure", "Never"};
+    const ks_yt_node *spec = val(tmpl, "spec");
+    const ks_yt_node *at = spec ? val(spec, "restartPolicy") : NULL;
+    if (!at)
+        return 0; /* the default, Always */
+    if (!strcmp(w->kind, "Job")) {
+        if (pod->restart_policy == KS_MANIFEST_RESTART_ALWAYS)
+            return ks_yt_fail(&l->c, at, KS_EINVAL,
+                              "Unsupported value: \"Always\": supported "
+                              "values: \"OnFailure\", \"Never\"");
+        return 0;
+    }
+    if (pod->restart_policy != KS_MANIFEST_RESTART_ALWAYS)
+        return ks_yt_fail(&l->c, at, KS_EINVAL,
+                          "Unsupported value: \"%s\": supported values: "
+                          "\"Always\"",
+                          names[pod->restart_policy]);
+    return 0;
+}
+
 static int load_workload(ld *l, const ks_yt_node *obj, const workload_def *w)
 {
     static const char *const reads[] = {"apiVersion", "kind", "metadata",
@@ -2463,11 +2817,6 @@ static int load_workload(ld *l, const ks_yt_node *obj, const workload_def *w)
     /* A workload's own labels select nothing: read and dropped. */
     static const char *const meta_reads[] = {"name", "namespace", "labels",
                                              "ownerReferences", NULL};
-    static const char *const spec_reads[] = {"replicas", "template",
-                                             "parallelism", "completions",
-                                             NULL};
-    static const char *const spec_sel_reads[] = {"replicas", "template",
-                                                 "selector", NULL};
     static const char *const tmpl_reads[] = {"metadata", "spec", NULL};
     ks_manifests *m = l->out;
     m->templates = ks_xgrow(m->templates, &l->cap.templates,
@@ -2490,8 +2839,7 @@ static int load_workload(ld *l, const ks_yt_node *obj, const workload_def *w)
     if ((rc = check_fields(l, obj, OBJECT_TYPE(w->kind), reads)) ||
         (rc = read_meta(l, obj, meta_reads, 0, &md)) ||
         (rc = require(l, obj, "spec", &spec)) ||
-        (rc = check_fields(l, spec, &spec_type,
-                           w->selector ? spec_sel_reads : spec_reads)) ||
+        (rc = check_fields(l, spec, &spec_type, w->spec_reads)) ||
         (rc = require(l, spec, "template", &tmpl)))
         return rc;
     t->name = ks_xstrdup(md.name);
@@ -2501,6 +2849,7 @@ static int load_workload(ld *l, const ks_yt_node *obj, const workload_def *w)
                          &t->owner_name)))
         return rc;
     t->completions = -1;
+    t->active_deadline_seconds = -1;
     if (!strcmp(w->kind, "DaemonSet")) {
         t->replicas = -1;
     } else if (!strcmp(w->kind, "Job")) {
@@ -2514,15 +2863,24 @@ static int load_workload(ld *l, const ks_yt_node *obj, const workload_def *w)
             return rc;
         if (!par && !comp)
             t->completions = 1;
+        if ((rc = read_job_spec(l, spec, t)))
+            return rc;
     } else {
         t->replicas = 1;
         if ((v = val(spec, "replicas")) &&
             (rc = get_int32(l, v, 0, &t->replicas)))
             return rc;
     }
+    if (!strcmp(w->kind, "Deployment") &&
+        (rc = read_deployment_spec(l, spec, t)))
+        return rc;
+    if (!strcmp(w->kind, "ReplicaSet") && (v = val(spec, "minReadySeconds")) &&
+        (rc = get_int32(l, v, 0, &t->min_ready_seconds)))
+        return rc;
     if ((rc = check_fields(l, tmpl, &t_pod_template, tmpl_reads)) ||
         (rc = read_template(l, tmpl, md.namespace_name, 0, &t->pod,
                             &labels_at)) ||
+        (rc = check_restart_policy(l, w, tmpl, &t->pod)) ||
         (rc = read_workload_selector(l, spec, w, t, labels_at)))
         return rc;
     if (!strcmp(w->kind, "Deployment")) {
@@ -3119,6 +3477,7 @@ static void free_pod(ks_manifest_pod *pod)
     free(pod->owner_api_version);
     free(pod->owner_kind);
     free(pod->owner_name);
+    free(pod->image);
 }
 
 void ks_manifests_free(ks_manifests *m)

@@ -24,7 +24,16 @@
  * selector defaults to its template's labels), so a hand-written manifest
  * gives the pod the API server would have stored.  A Deployment's template
  * is stored as the ReplicaSet its controller creates would carry it: with a
- * pod-template-hash label (see ks_manifest_template).
+ * pod-template-hash label (see ks_manifest_template).  The fields a
+ * control-plane simulation needs (strategy, minReadySeconds,
+ * progressDeadlineSeconds, backoffLimit, restartPolicy, ...) are read with
+ * their apps/v1, batch/v1 and core/v1 defaults and validated as the API
+ * server validates them.
+ *
+ * ksim's own inputs: annotations of a pod's (or a pod template's) metadata
+ * under ksim.io/ say what Kubernetes cannot (KS_ANNOTATION_* below); a bad
+ * value, or an unknown ksim.io/ key, is an error at its FILE:LINE:COL.  Other
+ * annotations are accepted and warned about as not modelled.
  *
  * Ownership: a ks_manifests (zero-initialize it) owns everything in it and
  * is released with ks_manifests_free.  Each pod's spec is a separate
@@ -66,6 +75,26 @@ typedef struct ks_manifest_node {
     int line, col; /* where the object starts */
 } ks_manifest_node;
 
+/* ksim.io/ annotations of a pod's or pod template's metadata.  Values are
+ * strings, as every annotation's. */
+/* A Go duration ("90s", "5m", "1h30m"; >= 0): the container exits with
+ * code 0 this long after it starts.  Absent: it runs until stopped. */
+#define KS_ANNOTATION_RUN_TIME "ksim.io/run-time"
+/* A quantity of bytes ("300Mi", "1.5Gi"; >= 0): the size of the image the
+ * kubelet pulls.  Absent: unknown (the caller's default). */
+#define KS_ANNOTATION_IMAGE_SIZE "ksim.io/image-size"
+/* A Go duration (> 0): the container crashes (exits non-zero) this long
+ * after each start, unless a shorter run-time ends it first.  Absent: it
+ * never crashes. */
+#define KS_ANNOTATION_CRASH_AFTER "ksim.io/crash-after"
+
+/* spec.restartPolicy (core/v1 RestartPolicy). */
+typedef enum ks_manifest_restart_policy {
+    KS_MANIFEST_RESTART_ALWAYS = 0,
+    KS_MANIFEST_RESTART_ON_FAILURE,
+    KS_MANIFEST_RESTART_NEVER
+} ks_manifest_restart_policy;
+
 /* A pod, or the pod a workload's template stamps out. */
 typedef struct ks_manifest_pod {
     char *name;        /* NULL for a template's pod */
@@ -103,9 +132,44 @@ typedef struct ks_manifest_pod {
     char *owner_kind;
     char *owner_name;
     int host_network; /* spec.hostNetwork (DaemonSet tolerations) */
+    /* The image of the first regular container (spec.containers[0].image)
+     * as written; NULL when it names none. */
+    char *image;
+    /* spec.restartPolicy; Always when absent or "" (core/v1
+     * SetDefaults_PodSpec).  has_restart_policy: it was given.  Workload
+     * templates are validated as the API server does: Deployment,
+     * ReplicaSet, StatefulSet, DaemonSet and ReplicationController need
+     * Always, a Job OnFailure or Never (a Job that gives none gets the
+     * default Always, which its validation refuses: see
+     * scenarios/cp_objects.h). */
+    ks_manifest_restart_policy restart_policy;
+    int has_restart_policy;
+    /* The ksim.io/ annotations (see KS_ANNOTATION_*); has_* 0 when
+     * absent.  Durations in nanoseconds, the image size in bytes. */
+    int has_run_time;
+    int64_t run_time_ns;
+    int has_image_size;
+    int64_t image_size;
+    int has_crash_after;
+    int64_t crash_after_ns;
     const char *file;
     int line, col;
 } ks_manifest_pod;
+
+/* An intstr.IntOrString as PodDisruptionBudget and the Deployment strategy
+ * use it (set: given or defaulted).  Named apart from sim/kinds.h's
+ * ks_int_or_percent so that both headers can be included together. */
+typedef struct ks_manifest_int_or_percent {
+    int set;
+    int is_percent; /* value is a percentage */
+    int32_t value;
+} ks_manifest_int_or_percent;
+
+/* spec.strategy.type of a Deployment. */
+typedef enum ks_manifest_strategy {
+    KS_MANIFEST_ROLLING_UPDATE = 0,
+    KS_MANIFEST_RECREATE
+} ks_manifest_strategy;
 
 typedef struct ks_manifest_template {
     char *kind; /* "Deployment", "ReplicaSet", "StatefulSet", "DaemonSet",
@@ -138,6 +202,30 @@ typedef struct ks_manifest_template {
      * alphabet (rand.SafeEncodeString of the decimal number).  NULL for
      * other kinds. */
     char *pod_template_hash;
+    /* Deployment and ReplicaSet: spec.minReadySeconds (>= 0, default 0);
+     * 0 for other kinds. */
+    int32_t min_ready_seconds;
+    /* Deployment only, as apps/v1 SetDefaults_Deployment leaves them and
+     * apps validation (ValidateDeploymentSpec) accepts them; 0 for other
+     * kinds.  spec.paused (default false); spec.progressDeadlineSeconds
+     * (default 600; greater than minReadySeconds);
+     * spec.revisionHistoryLimit (default 10); spec.strategy.type (default
+     * RollingUpdate) and, for RollingUpdate, rollingUpdate.maxSurge and
+     * maxUnavailable (each defaults to 25%; not both 0; maxUnavailable at
+     * most 100%).  With Recreate both are unset (rollingUpdate must not be
+     * given). */
+    int paused;
+    int32_t progress_deadline_seconds;
+    int32_t revision_history_limit;
+    ks_manifest_strategy strategy;
+    ks_manifest_int_or_percent max_surge;
+    ks_manifest_int_or_percent max_unavailable;
+    /* Job only (batch/v1 SetDefaults_Job; 0 for other kinds):
+     * spec.backoffLimit, default 6. */
+    int32_t backoff_limit;
+    /* Job: spec.activeDeadlineSeconds (>= 0), -1 when unset (every kind
+     * else: -1). */
+    int64_t active_deadline_seconds;
     ks_manifest_pod pod; /* the template: no name, phase or owner */
     const char *file;
     int line, col;
@@ -165,13 +253,6 @@ typedef struct ks_manifest_priority_class {
     int line, col;
 } ks_manifest_priority_class;
 
-/* An intstr.IntOrString as PodDisruptionBudget uses it. */
-typedef struct ks_int_or_percent {
-    int set;
-    int is_percent; /* value is a percentage (0..100) */
-    int32_t value;
-} ks_int_or_percent;
-
 typedef struct ks_manifest_pdb {
     char *namespace_name; /* NULL = "default" */
     char *name;
@@ -179,8 +260,8 @@ typedef struct ks_manifest_pdb {
      * the namespace. */
     int has_selector;
     ks_label_selector selector;
-    ks_int_or_percent min_available;
-    ks_int_or_percent max_unavailable;
+    ks_manifest_int_or_percent min_available; /* percentages 0..100 */
+    ks_manifest_int_or_percent max_unavailable;
     const char *file;
     int line, col;
 } ks_manifest_pdb;

@@ -5,7 +5,10 @@
  * inputs with their exact error code, line, column and message; Services,
  * workload selectors (apps validation, ReplicationController defaulting,
  * the Deployment's pod-template-hash) and a pod template read from another
- * document (a scenario generator's).
+ * document (a scenario generator's); the control-plane fields (Deployment
+ * strategy and timings, Job backoffLimit and deadline, restartPolicy, the
+ * first image) with their defaults and apps / batch validation errors, and
+ * the ksim.io/ annotations.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -1470,6 +1473,338 @@ static void test_pod_template_in_tree(void)
     ks_yt_free(root);
 }
 
+/* ---- control-plane fields ------------------------------------------------ */
+
+/* The fields a control-plane run reads, with the apps/v1, batch/v1 and
+ * core/v1 defaults when absent. */
+static void test_control_plane_defaults(void)
+{
+    ks_manifests m = {0};
+    CU_ASSERT_EQUAL_FATAL(
+        load(&m, "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\n"
+                 "spec:\n  selector: {matchLabels: {app: d}}\n"
+                 "  template:\n    metadata: {labels: {app: d}}\n"
+                 "    spec: {containers: [{name: c}, {name: s, image: "
+                 "side}]}\n"
+                 "---\n"
+                 "apiVersion: apps/v1\nkind: ReplicaSet\nmetadata: {name: r}\n"
+                 "spec: {template: {spec: {containers: [{name: c, image: "
+                 "\"\"}]}}}\n"
+                 "---\n"
+                 "apiVersion: batch/v1\nkind: Job\nmetadata: {name: j}\n"
+                 "spec: {template: {spec: {restartPolicy: Never, containers: "
+                 "[{name: c, image: busybox}]}}}\n"
+                 "---\n"
+                 "apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: s}\n"
+                 "spec: {template: {spec: {restartPolicy: Always, "
+                 "containers: [{name: c}]}}}\n"
+                 "---\n" POD_HEAD "  containers: [{name: c, image: nginx}]\n"),
+        0);
+    const ks_manifest_template *t = find_template(&m, "Deployment", "d");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+    CU_ASSERT_EQUAL(t->min_ready_seconds, 0);
+    CU_ASSERT_EQUAL(t->paused, 0);
+    CU_ASSERT_EQUAL(t->progress_deadline_seconds, 600);
+    CU_ASSERT_EQUAL(t->revision_history_limit, 10);
+    CU_ASSERT_EQUAL(t->strategy, KS_MANIFEST_ROLLING_UPDATE);
+    CU_ASSERT(t->max_surge.set && t->max_surge.is_percent &&
+              t->max_surge.value == 25);
+    CU_ASSERT(t->max_unavailable.set && t->max_unavailable.is_percent &&
+              t->max_unavailable.value == 25);
+    CU_ASSERT_EQUAL(t->backoff_limit, 0);
+    CU_ASSERT_EQUAL(t->active_deadline_seconds, -1);
+    /* The first regular container's image; the restart policy's default. */
+    CU_ASSERT_PTR_NULL(t->pod.image);
+    CU_ASSERT_EQUAL(t->pod.restart_policy, KS_MANIFEST_RESTART_ALWAYS);
+    CU_ASSERT_EQUAL(t->pod.has_restart_policy, 0);
+    CU_ASSERT(!t->pod.has_run_time && !t->pod.has_image_size &&
+              !t->pod.has_crash_after);
+    t = find_template(&m, "ReplicaSet", "r");
+    CU_ASSERT_EQUAL(t->min_ready_seconds, 0);
+    CU_ASSERT_EQUAL(t->progress_deadline_seconds, 0); /* Deployment only */
+    CU_ASSERT_EQUAL(t->max_surge.set, 0);
+    CU_ASSERT_PTR_NULL(t->pod.image); /* "" names none */
+    t = find_template(&m, "Job", "j");
+    CU_ASSERT_EQUAL(t->backoff_limit, 6);
+    CU_ASSERT_EQUAL(t->active_deadline_seconds, -1);
+    CU_ASSERT_EQUAL(t->pod.restart_policy, KS_MANIFEST_RESTART_NEVER);
+    CU_ASSERT_EQUAL(t->pod.has_restart_policy, 1);
+    CU_ASSERT_STRING_EQUAL(t->pod.image, "busybox");
+    t = find_template(&m, "StatefulSet", "s");
+    CU_ASSERT_EQUAL(t->pod.restart_policy, KS_MANIFEST_RESTART_ALWAYS);
+    CU_ASSERT_EQUAL(t->pod.has_restart_policy, 1);
+    const ks_manifest_pod *p = find_pod(&m, "p");
+    CU_ASSERT_STRING_EQUAL(p->image, "nginx");
+    CU_ASSERT_EQUAL(p->restart_policy, KS_MANIFEST_RESTART_ALWAYS);
+    ks_manifests_free(&m);
+}
+
+static void test_control_plane_fields(void)
+{
+    ks_manifests m = {0};
+    CU_ASSERT_EQUAL_FATAL(
+        load(&m, "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\n"
+                 "spec:\n"
+                 "  minReadySeconds: 10\n"
+                 "  paused: true\n"
+                 "  progressDeadlineSeconds: 11\n"
+                 "  revisionHistoryLimit: 0\n"
+                 "  strategy:\n"
+                 "    type: RollingUpdate\n"
+                 "    rollingUpdate: {maxSurge: \"150%\", maxUnavailable: 0}\n"
+                 "  selector: {matchLabels: {app: d}}\n"
+                 "  template:\n    metadata: {labels: {app: d}}\n"
+                 "    spec: {containers: [{name: c}]}\n"
+                 "---\n"
+                 "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: e}\n"
+                 "spec:\n"
+                 "  strategy: {rollingUpdate: {maxUnavailable: 3}}\n"
+                 "  template: {spec: {containers: [{name: c}]}}\n"
+                 "---\n"
+                 "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: r}\n"
+                 "spec:\n"
+                 "  strategy: {type: Recreate, rollingUpdate: null}\n"
+                 "  template: {spec: {containers: [{name: c}]}}\n"
+                 "---\n"
+                 "apiVersion: apps/v1\nkind: ReplicaSet\nmetadata: {name: rs}\n"
+                 "spec: {minReadySeconds: 30, template: {spec: {containers: "
+                 "[{name: c}]}}}\n"
+                 "---\n"
+                 "apiVersion: batch/v1\nkind: Job\nmetadata: {name: j}\n"
+                 "spec:\n  backoffLimit: 0\n  activeDeadlineSeconds: 600\n"
+                 "  template: {spec: {restartPolicy: OnFailure, containers: "
+                 "[{name: c}]}}\n"),
+        0);
+    const ks_manifest_template *t = find_template(&m, "Deployment", "d");
+    CU_ASSERT_EQUAL(t->min_ready_seconds, 10);
+    CU_ASSERT_EQUAL(t->paused, 1);
+    CU_ASSERT_EQUAL(t->progress_deadline_seconds, 11);
+    CU_ASSERT_EQUAL(t->revision_history_limit, 0);
+    CU_ASSERT_EQUAL(t->strategy, KS_MANIFEST_ROLLING_UPDATE);
+    /* maxSurge may exceed 100% (only maxUnavailable is bounded). */
+    CU_ASSERT(t->max_surge.is_percent && t->max_surge.value == 150);
+    CU_ASSERT(t->max_unavailable.set && !t->max_unavailable.is_percent &&
+              t->max_unavailable.value == 0);
+    t = find_template(&m, "Deployment", "e");
+    CU_ASSERT(t->max_surge.is_percent && t->max_surge.value == 25);
+    CU_ASSERT(!t->max_unavailable.is_percent &&
+              t->max_unavailable.value == 3);
+    t = find_template(&m, "Deployment", "r");
+    CU_ASSERT_EQUAL(t->strategy, KS_MANIFEST_RECREATE);
+    CU_ASSERT_EQUAL(t->max_surge.set, 0);
+    CU_ASSERT_EQUAL(t->max_unavailable.set, 0);
+    CU_ASSERT_EQUAL(find_template(&m, "ReplicaSet", "rs")->min_ready_seconds,
+                    30);
+    t = find_template(&m, "Job", "j");
+    CU_ASSERT_EQUAL(t->backoff_limit, 0);
+    CU_ASSERT_EQUAL(t->active_deadline_seconds, 600);
+    CU_ASSERT_EQUAL(t->pod.restart_policy, KS_MANIFEST_RESTART_ON_FAILURE);
+    /* Read now, so no longer listed as not modelled. */
+    CU_ASSERT(has_warning(&m, "Deployment spec.strategy (not modelled)") == 0);
+    CU_ASSERT(has_warning(&m, "Deployment spec.minReadySeconds (not "
+                              "modelled)") == 0);
+    CU_ASSERT(has_warning(&m, "Job spec.backoffLimit (not modelled)") == 0);
+    CU_ASSERT(has_warning(&m, "Job spec.template.spec.restartPolicy (not "
+                              "modelled)") == 0);
+    ks_manifests_free(&m);
+}
+
+/* ksim.io/ annotations of pods and templates; other annotations warn. */
+static void test_ksim_annotations(void)
+{
+    ks_manifests m = {0};
+    CU_ASSERT_EQUAL_FATAL(
+        load(&m, "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\n"
+                 "spec:\n  template:\n    metadata:\n      annotations:\n"
+                 "        ksim.io/run-time: 1h30m\n"
+                 "        ksim.io/image-size: 1.5Gi\n"
+                 "        ksim.io/crash-after: 250ms\n"
+                 "    spec: {containers: [{name: c}]}\n"
+                 "---\n"
+                 "apiVersion: v1\nkind: Pod\n"
+                 "metadata:\n  name: p\n  annotations:\n"
+                 "    ksim.io/run-time: \"0\"\n"
+                 "    ksim.io/image-size: 1000\n"
+                 "    kubectl.kubernetes.io/last-applied-configuration: x\n"
+                 "spec: {containers: [{name: c}]}\n"),
+        0);
+    const ks_manifest_template *t = find_template(&m, "Deployment", "d");
+    CU_ASSERT(t->pod.has_run_time && t->pod.run_time_ns == 5400000000000LL);
+    CU_ASSERT(t->pod.has_image_size &&
+              t->pod.image_size == 3LL * (1LL << 29));
+    CU_ASSERT(t->pod.has_crash_after && t->pod.crash_after_ns == 250000000LL);
+    const ks_manifest_pod *p = find_pod(&m, "p");
+    CU_ASSERT(p->has_run_time && p->run_time_ns == 0);
+    CU_ASSERT(p->has_image_size && p->image_size == 1000);
+    CU_ASSERT(!p->has_crash_after);
+    /* Only ksim.io/ keys in the template: nothing to warn about; the pod
+     * has another annotation. */
+    CU_ASSERT(has_warning(&m, "Deployment spec.template.metadata.annotations "
+                              "(not modelled)") == 0);
+    CU_ASSERT(has_warning(&m, "Pod metadata.annotations (not modelled)") == 1);
+    ks_manifests_free(&m);
+
+    /* A generator's template reads them too. */
+    const char *doc = "t:\n  metadata:\n    annotations: {ksim.io/run-time: "
+                      "2m, team: a}\n  spec: {containers: [{name: c}]}\n";
+    ks_yt_node *root = NULL;
+    ks_error err;
+    CU_ASSERT_EQUAL_FATAL(ks_yt_parse(doc, strlen(doc), "g.yaml", &root, &err),
+                          0);
+    ks_manifests warn = {0};
+    ks_manifest_pod pod = {0};
+    CU_ASSERT_EQUAL(ks_manifests_read_pod_template(ks_yt_get(root, "t"),
+                                                   "g.yaml", "generator",
+                                                   &warn, &pod, &err),
+                    0);
+    CU_ASSERT(pod.has_run_time && pod.run_time_ns == 120000000000LL);
+    CU_ASSERT(has_warning(&warn, "generator metadata.annotations (not "
+                                 "modelled)") == 1);
+    ks_manifest_pod_free(&pod);
+    ks_manifests_free(&warn);
+    ks_yt_free(root);
+}
+
+#define DEPLOY_HEAD                                                            \
+    "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\nspec:\n"
+#define DEPLOY_TEMPLATE "  template: {spec: {containers: [{name: c}]}}\n"
+#define JOB_HEAD "apiVersion: batch/v1\nkind: Job\nmetadata: {name: j}\nspec:\n"
+
+static void test_error_control_plane(void)
+{
+    /* ValidateRollingUpdateDeployment */
+    EXPECT_ERROR(DEPLOY_HEAD "  strategy:\n"
+                             "    rollingUpdate: {maxSurge: 0, "
+                             "maxUnavailable: \"0%\"}\n" DEPLOY_TEMPLATE,
+                 KS_EINVAL, 6, 50, "may not be 0 when `maxSurge` is 0");
+    EXPECT_ERROR(DEPLOY_HEAD "  strategy:\n"
+                             "    rollingUpdate:\n"
+                             "      maxUnavailable: 101%\n" DEPLOY_TEMPLATE,
+                 KS_EINVAL, 7, 23,
+                 "spec.strategy.rollingUpdate.maxUnavailable: must not be "
+                 "greater than 100%");
+    EXPECT_ERROR(DEPLOY_HEAD "  strategy: {rollingUpdate: {maxSurge: "
+                             "\"2\"}}\n" DEPLOY_TEMPLATE,
+                 KS_EINVAL, 5, 40,
+                 "must be an integer or a percent string (digits followed "
+                 "by %, e.g. '25%'), got \"2\"");
+    EXPECT_ERROR(DEPLOY_HEAD "  strategy: {rollingUpdate: {maxSurge: "
+                             "-1}}\n" DEPLOY_TEMPLATE,
+                 KS_ERANGE, 5, 40, "must be between 0 and 2147483647");
+    EXPECT_ERROR(DEPLOY_HEAD "  strategy: {rollingUpdate: {maxSurge: "
+                             "99999999999%}}\n" DEPLOY_TEMPLATE,
+                 KS_ERANGE, 5, 40, "is too large");
+    /* ValidateDeploymentStrategy */
+    EXPECT_ERROR(DEPLOY_HEAD "  strategy:\n    type: Recreate\n"
+                             "    rollingUpdate: {}\n" DEPLOY_TEMPLATE,
+                 KS_EINVAL, 7, 20,
+                 "spec.strategy.rollingUpdate: may not be specified when "
+                 "strategy `type` is 'Recreate'");
+    EXPECT_ERROR(DEPLOY_HEAD "  strategy: {type: BlueGreen}\n" DEPLOY_TEMPLATE,
+                 KS_EINVAL, 5, 20,
+                 "unknown strategy type \"BlueGreen\" (expected one of: "
+                 "RollingUpdate, Recreate)");
+    EXPECT_ERROR(DEPLOY_HEAD "  strategy: {type: RollingUpdate, rollingUpdat: "
+                             "{}}\n" DEPLOY_TEMPLATE,
+                 KS_EPARSE, 5, 35,
+                 "DeploymentStrategy has no field \"rollingUpdat\" (did you "
+                 "mean \"rollingUpdate\"?)");
+    /* ValidateDeploymentSpec */
+    EXPECT_ERROR(DEPLOY_HEAD "  minReadySeconds: 30\n"
+                             "  progressDeadlineSeconds: 30\n" DEPLOY_TEMPLATE,
+                 KS_EINVAL, 6, 28,
+                 "spec.progressDeadlineSeconds: must be greater than "
+                 "minReadySeconds");
+    EXPECT_ERROR(DEPLOY_HEAD "  minReadySeconds: 600\n" DEPLOY_TEMPLATE,
+                 KS_EINVAL, 5, 20,
+                 "spec.minReadySeconds: must be less than "
+                 "progressDeadlineSeconds (600 when not given)");
+    EXPECT_ERROR(DEPLOY_HEAD "  revisionHistoryLimit: -1\n" DEPLOY_TEMPLATE,
+                 KS_ERANGE, 5, 25, "must be between 0 and 2147483647");
+    EXPECT_ERROR(DEPLOY_HEAD "  paused: maybe\n" DEPLOY_TEMPLATE, KS_EPARSE, 5,
+                 11, "expected true or false");
+    EXPECT_ERROR("apiVersion: apps/v1\nkind: ReplicaSet\nmetadata: {name: r}\n"
+                 "spec:\n  minReadySeconds: -5\n" DEPLOY_TEMPLATE,
+                 KS_ERANGE, 5, 20, "must be between 0 and 2147483647");
+    /* validateJobSpec */
+    EXPECT_ERROR(JOB_HEAD "  backoffLimit: -1\n" DEPLOY_TEMPLATE, KS_ERANGE, 5,
+                 17, "must be between 0 and 2147483647");
+    EXPECT_ERROR(JOB_HEAD "  activeDeadlineSeconds: -1\n" DEPLOY_TEMPLATE,
+                 KS_ERANGE, 5, 26, "must be between 0 and 9223372036");
+    /* restartPolicy: Jobs OnFailure or Never, the others Always. */
+    EXPECT_ERROR(JOB_HEAD "  template:\n    spec:\n"
+                          "      restartPolicy: Always\n"
+                          "      containers: [{name: c}]\n",
+                 KS_EINVAL, 7, 22,
+                 "spec.template.spec.restartPolicy: Unsupported value: "
+                 "\"Always\": supported values: \"OnFailure\", \"Never\"");
+    EXPECT_ERROR(JOB_HEAD "  template:\n    spec:\n"
+                          "      restartPolicy: \"\"\n"
+                          "      containers: [{name: c}]\n",
+                 KS_EINVAL, 7, 22, "Unsupported value: \"Always\"");
+    EXPECT_ERROR(DEPLOY_HEAD "  template:\n    spec:\n"
+                             "      restartPolicy: Never\n"
+                             "      containers: [{name: c}]\n",
+                 KS_EINVAL, 7, 22,
+                 "spec.template.spec.restartPolicy: Unsupported value: "
+                 "\"Never\": supported values: \"Always\"");
+    EXPECT_ERROR("apiVersion: v1\nkind: ReplicationController\n"
+                 "metadata: {name: r}\n"
+                 "spec: {template: {metadata: {labels: {a: b}}, spec: "
+                 "{restartPolicy: OnFailure, containers: [{name: c}]}}}\n",
+                 KS_EINVAL, 4, 69,
+                 "Unsupported value: \"OnFailure\": supported values: "
+                 "\"Always\"");
+    EXPECT_ERROR(POD_HEAD "  restartPolicy: Sometimes\n"
+                          "  containers: [{name: c}]\n",
+                 KS_EINVAL, 5, 18,
+                 "unknown restartPolicy \"Sometimes\" (expected one of: "
+                 "Always, OnFailure, Never)");
+}
+
+#define ANNOTATED_POD(key, value)                                              \
+    "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  annotations:\n"      \
+    "    " key ": " value "\nspec: {containers: [{name: c}]}\n"
+
+static void test_error_ksim_annotations(void)
+{
+    EXPECT_ERROR(ANNOTATED_POD("ksim.io/run-time", "5x"), KS_EPARSE, 6, 23,
+                 "metadata.annotations[\"ksim.io/run-time\"]: invalid "
+                 "duration \"5x\" (expected a Go duration such as \"90s\", "
+                 "\"5m\" or \"1h30m\")");
+    EXPECT_ERROR(ANNOTATED_POD("ksim.io/run-time", "-5s"), KS_ERANGE, 6, 23,
+                 "must be 0 or more, got \"-5s\"");
+    EXPECT_ERROR(ANNOTATED_POD("ksim.io/run-time", "\"\""), KS_EINVAL, 6, 23,
+                 "needs a duration such as \"90s\" or \"5m\"");
+    EXPECT_ERROR(ANNOTATED_POD("ksim.io/run-time", "3000000h"), KS_ERANGE, 6,
+                 23, "duration \"3000000h\" is too long");
+    EXPECT_ERROR(ANNOTATED_POD("ksim.io/crash-after", "0s"), KS_ERANGE, 6, 26,
+                 "must be greater than 0, got \"0s\"");
+    EXPECT_ERROR(ANNOTATED_POD("ksim.io/image-size", "lots"), KS_EPARSE, 6, 25,
+                 "invalid quantity \"lots\" (expected bytes such as "
+                 "\"300Mi\"");
+    EXPECT_ERROR(ANNOTATED_POD("ksim.io/image-size", "\"-1Gi\""), KS_ERANGE, 6,
+                 25, "must not be negative, got \"-1Gi\"");
+    EXPECT_ERROR(ANNOTATED_POD("ksim.io/image-size", "{a: b}"), KS_EPARSE, 6,
+                 25, "expected a string, got a mapping");
+    EXPECT_ERROR(ANNOTATED_POD("ksim.io/runtime", "5m"), KS_EINVAL, 6, 5,
+                 "unknown ksim annotation \"ksim.io/runtime\" (did you mean "
+                 "\"ksim.io/run-time\"?); ksim reads ksim.io/run-time, "
+                 "ksim.io/image-size and ksim.io/crash-after");
+    /* In a workload's template, at its place in the file. */
+    EXPECT_ERROR(DEPLOY_HEAD "  template:\n    metadata:\n"
+                             "      annotations: {ksim.io/crash-after: "
+                             "soon}\n"
+                             "    spec: {containers: [{name: c}]}\n",
+                 KS_EPARSE, 7, 42,
+                 "spec.template.metadata.annotations[\"ksim.io/crash-after\"]"
+                 ": invalid duration \"soon\"");
+    EXPECT_ERROR(DEPLOY_HEAD "  template:\n    metadata:\n"
+                             "      annotations: [a]\n"
+                             "    spec: {containers: [{name: c}]}\n",
+                 KS_EPARSE, 7, 20, "expected a mapping");
+}
+
 /* ---- warnings
  * ------------------------------------------------------------------- */
 
@@ -1735,6 +2070,11 @@ void ks_suite_manifests(void)
         {"error: validation", test_error_validation},
         {"error: structure", test_error_structure},
         {"error keeps the set unchanged", test_error_keeps_set},
+        {"control-plane fields: defaults", test_control_plane_defaults},
+        {"control-plane fields: given values", test_control_plane_fields},
+        {"ksim.io annotations", test_ksim_annotations},
+        {"error: control-plane fields", test_error_control_plane},
+        {"error: ksim.io annotations", test_error_ksim_annotations},
         {NULL, NULL}};
     ks_test_add_suite("manifests", cases);
 }

@@ -1,0 +1,426 @@
+/* cp_objects.c - store objects (sim/kinds.h bodies) from loaded manifests.
+ *
+ * What the API server would store for each object is described in
+ * cp_objects.h.  Upstream sources read (re-implemented, never copied):
+ *   - pkg/apis/apps/v1/defaults.go SetDefaults_Deployment and
+ *     pkg/apis/batch/v1/defaults.go SetDefaults_Job: the defaults the
+ *     loader applied, carried into the bodies;
+ *   - pkg/apis/batch/validation/validation.go validateJobSpec: a Job's
+ *     template needs restartPolicy OnFailure or Never;
+ *   - pkg/registry/batch/job/strategy.go generateSelector: the labels and
+ *     selector the API server gives a Job without manualSelector.
+ */
+#include "scenarios/cp_objects.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/resources.h"
+#include "sim/xalloc.h"
+
+/* generateSelector's label keys (batch/v1 types.go). */
+#define JOB_CONTROLLER_UID "batch.kubernetes.io/controller-uid"
+#define JOB_NAME "batch.kubernetes.io/job-name"
+#define LEGACY_CONTROLLER_UID "controller-uid"
+#define LEGACY_JOB_NAME "job-name"
+
+/* core/v1 DefaultTerminationGracePeriodSeconds. */
+#define DEFAULT_TERMINATION_GRACE_S 30
+
+static const char *ns_or_default(const char *ns)
+{
+    return ns ? ns : "default";
+}
+
+/* ---- the pod template ------------------------------------------------------ */
+
+static ks_restart_policy restart_policy_of(ks_manifest_restart_policy p)
+{
+    switch (p) {
+    case KS_MANIFEST_RESTART_ON_FAILURE:
+        return KS_RESTART_ON_FAILURE;
+    case KS_MANIFEST_RESTART_NEVER:
+        return KS_RESTART_NEVER;
+    case KS_MANIFEST_RESTART_ALWAYS:
+        break;
+    }
+    return KS_RESTART_ALWAYS;
+}
+
+/* The labels of src without key drop (NULL: all of them), into dst. */
+static void labels_without(ks_labels *dst, const ks_labels *src,
+                           const char *drop)
+{
+    *dst = (ks_labels){0};
+    for (size_t i = 0; i < src->n; i++)
+        if (!drop || strcmp(src->items[i].key, drop) != 0)
+            ks_labels_set(dst, src->items[i].key, src->items[i].value);
+}
+
+/* The template of mp, its labels without drop_label (may be NULL). */
+static int pod_template(const ks_manifest_pod *mp, const char *drop_label,
+                        ks_pod_template *out, ks_error *err)
+{
+    *out = (ks_pod_template){0};
+    if (!mp->spec)
+        return ks_error_set(err, KS_ESTATE, mp->file, mp->line, mp->col,
+                            "the pod's spec was adopted by a cluster");
+    if (!mp->has_priority)
+        return ks_error_set(err, KS_ESTATE, mp->file, mp->line, mp->col,
+                            "the pod's priority is not resolved (call "
+                            "ks_manifests_resolve_priorities first)");
+    /* A view borrowing mp's strings and arrays; ks_pod_template_copy
+     * makes the owned copy (so fields added to the template later are
+     * copied too). */
+    ks_pod_template view = {0};
+    for (int r = 0; r < KS_RES_COUNT; r++)
+        view.requests[r] = -1;
+    for (size_t i = 0; i < mp->nrequests; i++) {
+        int r = ks_resource_intern(mp->requests[i].name);
+        if (r < 0)
+            return ks_error_set(err, KS_ERANGE, mp->file, mp->line, mp->col,
+                                "cannot track resource %s (more than %d "
+                                "resource names in the run)",
+                                mp->requests[i].name, KS_RES_COUNT);
+        view.requests[r] = mp->requests[i].value;
+    }
+    view.image = mp->image;
+    view.image_size = mp->has_image_size ? mp->image_size : 0;
+    view.run_time = mp->has_run_time ? (ks_time)mp->run_time_ns
+                                     : KS_TIME_NEVER;
+    view.priority = mp->priority;
+    view.termination_grace_s = DEFAULT_TERMINATION_GRACE_S;
+    view.tolerations = mp->spec->tolerations;
+    view.ntolerations = mp->spec->ntolerations;
+    view.restart_policy = restart_policy_of(mp->restart_policy);
+    view.crashes = mp->has_crash_after;
+    view.crash_after = mp->has_crash_after ? (ks_time)mp->crash_after_ns
+                                           : KS_TIME_NEVER;
+    labels_without(&view.labels, &mp->spec->labels, drop_label);
+    ks_pod_template_copy(out, &view);
+    ks_labels_free(&view.labels);
+    return 0;
+}
+
+int ks_cp_pod_template(const ks_manifest_pod *mp, ks_pod_template *out,
+                       ks_error *err)
+{
+    ks_error_clear(err);
+    return pod_template(mp, NULL, out, err);
+}
+
+/* ---- checks before writing ---------------------------------------------------- */
+
+typedef enum what {
+    WHAT_SKIP = 0, /* owned by a controller: its owner makes it */
+    WHAT_DEPLOYMENT,
+    WHAT_REPLICASET,
+    WHAT_JOB
+} what;
+
+/* What t becomes on the store, or an error. */
+static int classify(const ks_manifest_template *t, what *out, ks_error *err)
+{
+    const char *ns = ns_or_default(t->namespace_name);
+    *out = WHAT_SKIP;
+    if (!strcmp(t->kind, "Deployment"))
+        *out = WHAT_DEPLOYMENT;
+    else if (!strcmp(t->kind, "ReplicaSet"))
+        *out = WHAT_REPLICASET;
+    else if (!strcmp(t->kind, "Job"))
+        *out = WHAT_JOB;
+    else
+        return ks_error_set(err, KS_EINVAL, t->file, t->line, t->col,
+                            "%s %s/%s: kind %s is not yet simulated on the "
+                            "store (Deployment, ReplicaSet and Job are)",
+                            t->kind, ns, t->name, t->kind);
+    if (t->owner_kind) {
+        *out = WHAT_SKIP;
+        return 0;
+    }
+    if (*out != WHAT_JOB && !t->has_selector)
+        return ks_error_set(err, KS_EINVAL, t->file, t->line, t->col,
+                            "%s %s/%s: spec.selector is required (apps/v1)",
+                            t->kind, ns, t->name);
+    if (*out == WHAT_JOB &&
+        t->pod.restart_policy == KS_MANIFEST_RESTART_ALWAYS)
+        return ks_error_set(err, KS_EINVAL, t->file, t->line, t->col,
+                            "Job %s/%s: spec.template.spec.restartPolicy: "
+                            "Unsupported value: \"Always\"%s: supported "
+                            "values: \"OnFailure\", \"Never\"",
+                            ns, t->name,
+                            t->pod.has_restart_policy ? ""
+                                                      : " (the default)");
+    if (!t->pod.spec)
+        return ks_error_set(err, KS_ESTATE, t->file, t->line, t->col,
+                            "%s %s/%s: its pod spec was adopted by a cluster",
+                            t->kind, ns, t->name);
+    if (!t->pod.has_priority)
+        return ks_error_set(err, KS_ESTATE, t->file, t->line, t->col,
+                            "%s %s/%s: its priority is not resolved (call "
+                            "ks_manifests_resolve_priorities first)",
+                            t->kind, ns, t->name);
+    return 0;
+}
+
+/* ---- writes ------------------------------------------------------------------- */
+
+/* Creates Namespace ns unless the store has it. */
+static int ensure_namespace(ks_store *s, const char *ns, const char *file,
+                            int line, int col, ks_error *err)
+{
+    if (ks_store_find(s, KS_KIND_NAMESPACE, NULL, ns))
+        return 0;
+    ks_object_spec spec = {.kind = KS_KIND_NAMESPACE, .name = ns};
+    int rc = ks_store_create_object(s, &spec, NULL);
+    if (rc)
+        return ks_error_set(err, rc, file, line, col,
+                            "cannot create Namespace %s on the store: %s", ns,
+                            ks_strerror(rc));
+    return 0;
+}
+
+/* Creates the object (its namespace must exist); the store adopts body
+ * or frees it. */
+static int create(ks_store *s, ks_kind kind, const char *ns, const char *name,
+                  void *body, const char *file, int line, int col,
+                  uint64_t *uid, ks_error *err)
+{
+    ks_object_spec spec = {
+        .kind = kind, .namespace_name = ns, .name = name, .body = body};
+    int rc = ks_store_create_object(s, &spec, uid);
+    if (rc)
+        return ks_error_set(err, rc, file, line, col,
+                            "cannot create %s %s/%s on the store: %s",
+                            ks_kind_name(kind), ns, name, ks_strerror(rc));
+    return 0;
+}
+
+static void *deployment_body(const ks_manifest_template *t,
+                             const ks_pod_template *tmpl)
+{
+    ks_deployment_body *b = ks_xcalloc(1, sizeof *b);
+    ks_deployment_body_defaults(b);
+    b->replicas = t->replicas;
+    b->min_ready_s = t->min_ready_seconds;
+    b->revision_history_limit = t->revision_history_limit;
+    b->progress_deadline_s = t->progress_deadline_seconds;
+    b->paused = t->paused;
+    if (t->strategy == KS_MANIFEST_RECREATE) {
+        /* rollingUpdate is nil: nothing to surge or take down. */
+        b->strategy = KS_STRATEGY_RECREATE;
+        b->max_surge = (ks_int_or_percent){0, 0};
+        b->max_unavailable = (ks_int_or_percent){0, 0};
+    } else {
+        b->strategy = KS_STRATEGY_ROLLING_UPDATE;
+        b->max_surge = (ks_int_or_percent){t->max_surge.is_percent,
+                                           t->max_surge.value};
+        b->max_unavailable = (ks_int_or_percent){t->max_unavailable.is_percent,
+                                                 t->max_unavailable.value};
+    }
+    ks_label_selector_copy(&b->selector, &t->selector);
+    b->template = *tmpl; /* moved */
+    return b;
+}
+
+static void *replicaset_body(const ks_manifest_template *t,
+                             const ks_pod_template *tmpl)
+{
+    ks_replicaset_body *b = ks_xcalloc(1, sizeof *b);
+    b->replicas = t->replicas;
+    b->min_ready_s = t->min_ready_seconds;
+    ks_label_selector_copy(&b->selector, &t->selector);
+    b->template = *tmpl; /* moved */
+    return b;
+}
+
+static void *job_body(const ks_manifest_template *t,
+                      const ks_pod_template *tmpl)
+{
+    ks_job_body *b = ks_xcalloc(1, sizeof *b);
+    ks_job_body_defaults(b);
+    b->parallelism = t->replicas;
+    b->completions = t->completions;
+    b->backoff_limit = t->backoff_limit;
+    if (t->active_deadline_seconds >= 0)
+        b->active_deadline = (ks_time)t->active_deadline_seconds * KS_SECOND;
+    b->template = *tmpl; /* moved; the selector comes after the create */
+    return b;
+}
+
+/* generateSelector, with the uid the store gave the Job: done in place
+ * before any watch delivers the Job (deliveries go through the engine). */
+static void generate_job_selector(ks_store *s, uint64_t uid,
+                                  const char *name)
+{
+    ks_job_body *b = ks_store_body(s, uid);
+    char id[24];
+    snprintf(id, sizeof id, "%" PRIu64, uid);
+    ks_labels_set(&b->template.labels, JOB_CONTROLLER_UID, id);
+    ks_labels_set(&b->template.labels, JOB_NAME, name);
+    ks_labels_set(&b->template.labels, LEGACY_CONTROLLER_UID, id);
+    ks_labels_set(&b->template.labels, LEGACY_JOB_NAME, name);
+    ks_label_selector_free(&b->selector);
+    b->selector = (ks_label_selector){0};
+    ks_labels_set(&b->selector.match_labels, JOB_CONTROLLER_UID, id);
+}
+
+static int create_template(ks_store *s, const ks_manifest_template *t, what w,
+                           ks_error *err)
+{
+    const char *ns = ns_or_default(t->namespace_name);
+    ks_pod_template tmpl;
+    if (w == WHAT_SKIP)
+        return 0;
+    int rc = ensure_namespace(s, ns, t->file, t->line, t->col, err);
+    if (rc)
+        return rc;
+    /* The Deployment's own template, without the loader's hash label. */
+    rc = pod_template(&t->pod,
+                          w == WHAT_DEPLOYMENT && t->pod_template_hash
+                              ? "pod-template-hash"
+                              : NULL,
+                          &tmpl, err);
+    if (rc) {
+        ks_pod_template_free(&tmpl);
+        return rc;
+    }
+    void *body;
+    ks_kind kind;
+    switch (w) {
+    case WHAT_DEPLOYMENT:
+        body = deployment_body(t, &tmpl);
+        kind = KS_KIND_DEPLOYMENT;
+        break;
+    case WHAT_REPLICASET:
+        body = replicaset_body(t, &tmpl);
+        kind = KS_KIND_REPLICASET;
+        break;
+    case WHAT_JOB:
+        body = job_body(t, &tmpl);
+        kind = KS_KIND_JOB;
+        break;
+    case WHAT_SKIP:
+    default:
+        ks_pod_template_free(&tmpl);
+        return 0; /* not reached: skipped above */
+    }
+    uint64_t uid = 0;
+    if ((rc = create(s, kind, ns, t->name, body, t->file, t->line, t->col,
+                     &uid, err)))
+        return rc;
+    if (w == WHAT_JOB)
+        generate_job_selector(s, uid, t->name);
+    return 0;
+}
+
+int ks_cp_create_templates(ks_store *s, const ks_manifests *m, size_t begin,
+                           size_t end, ks_error *err)
+{
+    ks_error_clear(err);
+    if (begin > end || end > m->ntemplates)
+        return ks_error_set(err, KS_EINVAL, NULL, 0, 0,
+                            "templates [%zu, %zu) out of the %zu loaded",
+                            begin, end, m->ntemplates);
+    what *plan = ks_xcalloc(end - begin + 1, sizeof *plan);
+    int rc = 0;
+    for (size_t i = begin; i < end && !rc; i++)
+        rc = classify(&m->templates[i], &plan[i - begin], err);
+    for (size_t i = begin; i < end && !rc; i++)
+        rc = create_template(s, &m->templates[i], plan[i - begin], err);
+    free(plan);
+    return rc;
+}
+
+int ks_cp_create_services(ks_store *s, const ks_manifests *m, size_t begin,
+                          size_t end, ks_error *err)
+{
+    ks_error_clear(err);
+    if (begin > end || end > m->nservices)
+        return ks_error_set(err, KS_EINVAL, NULL, 0, 0,
+                            "services [%zu, %zu) out of the %zu loaded",
+                            begin, end, m->nservices);
+    for (size_t i = begin; i < end; i++) {
+        const ks_manifest_service *svc = &m->services[i];
+        const char *ns = ns_or_default(svc->namespace_name);
+        int rc = ensure_namespace(s, ns, svc->file, svc->line, svc->col, err);
+        if (rc)
+            return rc;
+        ks_service_body *b = ks_xcalloc(1, sizeof *b);
+        if (svc->has_selector)
+            labels_without(&b->selector, &svc->selector, NULL);
+        if ((rc = create(s, KS_KIND_SERVICE, ns, svc->name, b, svc->file,
+                         svc->line, svc->col, NULL, err)))
+            return rc;
+    }
+    return 0;
+}
+
+/* ---- bare pods ------------------------------------------------------------------ */
+
+/* Whether mp becomes a Pod object: not owned by a controller (its owner
+ * makes it) and not finished (it would run again). */
+static int pod_wanted(const ks_manifest_pod *mp)
+{
+    if (mp->owner_kind)
+        return 0;
+    return !mp->phase || (strcmp(mp->phase, "Succeeded") != 0 &&
+                          strcmp(mp->phase, "Failed") != 0);
+}
+
+static const char *pod_namespace(const ks_manifest_pod *mp)
+{
+    return ns_or_default(mp->spec ? mp->spec->namespace_name : NULL);
+}
+
+int ks_cp_create_pods(ks_store *s, const ks_manifests *m, size_t begin,
+                      size_t end, ks_error *err)
+{
+    ks_error_clear(err);
+    if (begin > end || end > m->npods)
+        return ks_error_set(err, KS_EINVAL, NULL, 0, 0,
+                            "pods [%zu, %zu) out of the %zu loaded", begin,
+                            end, m->npods);
+    for (size_t i = begin; i < end; i++) {
+        const ks_manifest_pod *mp = &m->pods[i];
+        if (!pod_wanted(mp))
+            continue;
+        if (!mp->spec || !mp->has_priority)
+            return ks_error_set(err, KS_ESTATE, mp->file, mp->line, mp->col,
+                                "Pod %s/%s: %s", pod_namespace(mp), mp->name,
+                                !mp->spec ? "its spec was adopted by a "
+                                            "cluster"
+                                          : "its priority is not resolved "
+                                            "(call "
+                                            "ks_manifests_resolve_priorities "
+                                            "first)");
+    }
+    for (size_t i = begin; i < end; i++) {
+        const ks_manifest_pod *mp = &m->pods[i];
+        if (!pod_wanted(mp))
+            continue;
+        const char *ns = pod_namespace(mp);
+        ks_pod_template tmpl;
+        int rc = ensure_namespace(s, ns, mp->file, mp->line, mp->col, err);
+        if (!rc)
+            rc = pod_template(mp, NULL, &tmpl, err);
+        if (rc)
+            return rc;
+        ks_pod_body *b = ks_pod_body_new(&tmpl);
+        ks_object_spec spec = {.kind = KS_KIND_POD,
+                               .namespace_name = ns,
+                               .name = mp->name,
+                               .labels = &tmpl.labels,
+                               .node_name = mp->node_name,
+                               .body = b};
+        rc = ks_store_create_object(s, &spec, NULL); /* adopts or frees b */
+        ks_pod_template_free(&tmpl);
+        if (rc)
+            return ks_error_set(err, rc, mp->file, mp->line, mp->col,
+                                "cannot create Pod %s/%s on the store: %s",
+                                ns, mp->name, ks_strerror(rc));
+    }
+    return 0;
+}

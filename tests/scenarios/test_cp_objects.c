@@ -1,0 +1,603 @@
+/* test_cp_objects.c - manifests on the store (scenarios/cp_objects.h): a
+ * Deployment and a Service give the bodies the API server would store
+ * (every field checked), a Recreate Deployment, a ReplicaSet, Jobs with the
+ * generated selector, bare pods, the namespaces, what is skipped, and the
+ * errors (an unsupported kind, a Job that would restart Always, unresolved
+ * priorities, a name already taken, a bad range) with their FILE:LINE:COL;
+ * then the controllers on the store run the Deployment made so.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <CUnit/CUnit.h>
+
+#include "scenarios/cp_objects.h"
+#include "sim/controllers/deploy_controller.h"
+#include "sim/controllers/rs_controller.h"
+#include "tests/test_util.h"
+
+void ks_suite_cp_objects(void);
+
+typedef struct fixture {
+    ks_engine *e;
+    ks_store *s;
+    ks_manifests m;
+} fixture;
+
+/* Loads text as t.yaml and resolves priorities; 0 or the error. */
+static int setup(fixture *f, const char *text)
+{
+    ks_error err;
+    memset(f, 0, sizeof *f);
+    f->e = ks_engine_create();
+    f->s = ks_store_create(f->e, NULL);
+    ks_kinds_install(f->s);
+    int rc = ks_manifests_load_buffer(text, strlen(text), "t.yaml", &f->m,
+                                      &err);
+    if (!rc)
+        rc = ks_manifests_resolve_priorities(&f->m, &err);
+    if (rc) {
+        fprintf(stderr, "\nunexpected error: ");
+        ks_error_print(&err, stderr);
+    }
+    return rc;
+}
+
+static void teardown(fixture *f)
+{
+    ks_manifests_free(&f->m);
+    ks_store_destroy(f->s);
+    ks_engine_destroy(f->e);
+}
+
+static int create_all(fixture *f, ks_error *err)
+{
+    int rc = ks_cp_create_templates(f->s, &f->m, 0, f->m.ntemplates, err);
+    if (!rc)
+        rc = ks_cp_create_services(f->s, &f->m, 0, f->m.nservices, err);
+    if (!rc)
+        rc = ks_cp_create_pods(f->s, &f->m, 0, f->m.npods, err);
+    if (rc) {
+        fprintf(stderr, "\nunexpected error: ");
+        ks_error_print(err, stderr);
+    }
+    return rc;
+}
+
+static int res(const char *name)
+{
+    return ks_resource_lookup(name);
+}
+
+/* ---- a Deployment and its Service ------------------------------------------ */
+
+static const char web_yaml[] =
+    "apiVersion: scheduling.k8s.io/v1\n"
+    "kind: PriorityClass\n"
+    "metadata: {name: high}\n"
+    "value: 1000\n"
+    "---\n"
+    "apiVersion: apps/v1\n"                              /* line 6 */
+    "kind: Deployment\n"
+    "metadata: {name: web, namespace: shop}\n"
+    "spec:\n"
+    "  replicas: 4\n"
+    "  minReadySeconds: 5\n"
+    "  progressDeadlineSeconds: 120\n"
+    "  revisionHistoryLimit: 3\n"
+    "  paused: true\n"
+    "  strategy:\n"
+    "    type: RollingUpdate\n"
+    "    rollingUpdate: {maxSurge: 2, maxUnavailable: \"10%\"}\n"
+    "  selector: {matchLabels: {app: web}}\n"
+    "  template:\n"
+    "    metadata:\n"
+    "      labels: {app: web, tier: front}\n"
+    "      annotations:\n"
+    "        ksim.io/run-time: 10m\n"
+    "        ksim.io/image-size: 300Mi\n"
+    "        ksim.io/crash-after: 90s\n"
+    "    spec:\n"
+    "      priorityClassName: high\n"
+    "      tolerations: [{key: gpu, operator: Exists, effect: NoSchedule}]\n"
+    "      containers:\n"
+    "      - name: app\n"
+    "        image: shop/web:1.2\n"
+    "        resources:\n"
+    "          requests: {cpu: 250m, memory: 64Mi, "
+    "ephemeral-storage: 1Gi}\n"
+    "      - name: side\n"
+    "        image: envoy:1\n"
+    "        resources: {requests: {cpu: 50m}}\n"
+    "---\n"
+    "apiVersion: v1\n"
+    "kind: Service\n"
+    "metadata: {name: web, namespace: shop}\n"
+    "spec: {selector: {app: web}, ports: [{port: 80}]}\n"
+    "---\n"
+    "apiVersion: v1\n"
+    "kind: Service\n"
+    "metadata: {name: headless}\n"
+    "spec: {clusterIP: None}\n";
+
+static void test_deployment_and_service(void)
+{
+    fixture f;
+    ks_error err;
+    CU_ASSERT_EQUAL_FATAL(setup(&f, web_yaml), 0);
+    CU_ASSERT_EQUAL_FATAL(create_all(&f, &err), 0);
+    CU_ASSERT_EQUAL(ks_store_count(f.s, KS_KIND_DEPLOYMENT), 1);
+    CU_ASSERT_EQUAL(ks_store_count(f.s, KS_KIND_SERVICE), 2);
+    /* Namespaces: shop (the Deployment's) and default (a Service's). */
+    CU_ASSERT_EQUAL(ks_store_count(f.s, KS_KIND_NAMESPACE), 2);
+    CU_ASSERT_PTR_NOT_NULL(ks_store_find(f.s, KS_KIND_NAMESPACE, NULL, "shop"));
+    CU_ASSERT_PTR_NOT_NULL(
+        ks_store_find(f.s, KS_KIND_NAMESPACE, NULL, "default"));
+
+    const ks_object *o = ks_store_find(f.s, KS_KIND_DEPLOYMENT, "shop", "web");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(o);
+    CU_ASSERT_EQUAL(o->generation, 1);
+    const ks_deployment_body *d = o->body;
+    CU_ASSERT_EQUAL(d->replicas, 4);
+    CU_ASSERT_EQUAL(d->min_ready_s, 5);
+    CU_ASSERT_EQUAL(d->revision_history_limit, 3);
+    CU_ASSERT_EQUAL(d->progress_deadline_s, 120);
+    CU_ASSERT_EQUAL(d->paused, 1);
+    CU_ASSERT_EQUAL(d->strategy, KS_STRATEGY_ROLLING_UPDATE);
+    CU_ASSERT_EQUAL(d->max_surge.is_percent, 0);
+    CU_ASSERT_EQUAL(d->max_surge.value, 2);
+    CU_ASSERT_EQUAL(d->max_unavailable.is_percent, 1);
+    CU_ASSERT_EQUAL(d->max_unavailable.value, 10);
+    CU_ASSERT_EQUAL(d->selector.match_labels.n, 1);
+    CU_ASSERT_STRING_EQUAL(ks_labels_get(&d->selector.match_labels, "app"),
+                           "web");
+    CU_ASSERT_EQUAL(d->selector.nexpressions, 0);
+    /* status: nothing observed yet */
+    CU_ASSERT_EQUAL(d->status_replicas, 0);
+    CU_ASSERT_EQUAL(d->updated_replicas, 0);
+    CU_ASSERT_EQUAL(d->ready_replicas, 0);
+    CU_ASSERT_EQUAL(d->available_replicas, 0);
+    CU_ASSERT_EQUAL(d->observed_generation, 0);
+
+    const ks_pod_template *t = &d->template;
+    /* Requests: the effective ones (both containers), -1 elsewhere. */
+    CU_ASSERT_EQUAL(t->requests[KS_RES_CPU], 300);
+    CU_ASSERT_EQUAL(t->requests[KS_RES_MEMORY], 64LL << 20);
+    CU_ASSERT_EQUAL(t->requests[KS_RES_EPHEMERAL_STORAGE], 1LL << 30);
+    CU_ASSERT_EQUAL(t->requests[KS_RES_PODS], -1);
+    for (int r = KS_RES_BUILTIN; r < KS_RES_COUNT; r++)
+        CU_ASSERT_EQUAL(t->requests[r], -1);
+    CU_ASSERT_STRING_EQUAL(t->image, "shop/web:1.2");
+    CU_ASSERT_EQUAL(t->image_size, 300LL << 20);
+    CU_ASSERT_EQUAL(t->run_time, 10 * KS_MINUTE);
+    CU_ASSERT_EQUAL(t->priority, 1000);
+    CU_ASSERT_EQUAL(t->termination_grace_s, 30);
+    /* The labels as written: no pod-template-hash on the Deployment's own
+     * template (its controller names its ReplicaSets). */
+    CU_ASSERT_EQUAL(t->labels.n, 2);
+    CU_ASSERT_STRING_EQUAL(ks_labels_get(&t->labels, "app"), "web");
+    CU_ASSERT_STRING_EQUAL(ks_labels_get(&t->labels, "tier"), "front");
+    CU_ASSERT_PTR_NULL(ks_labels_get(&t->labels, "pod-template-hash"));
+    CU_ASSERT_EQUAL_FATAL(t->ntolerations, 1);
+    CU_ASSERT_STRING_EQUAL(t->tolerations[0].key, "gpu");
+    CU_ASSERT_EQUAL(t->tolerations[0].op, KS_TOLERATION_EXISTS);
+    CU_ASSERT_EQUAL(t->tolerations[0].effect, KS_EFFECT_NO_SCHEDULE);
+    CU_ASSERT_EQUAL(t->restart_policy, KS_RESTART_ALWAYS);
+    CU_ASSERT_EQUAL(t->crashes, 1);
+    CU_ASSERT_EQUAL(t->crash_after, 90 * KS_SECOND);
+    /* The manifest's template keeps its hash label (scheduler-only runs). */
+    CU_ASSERT_PTR_NOT_NULL(
+        ks_labels_get(&f.m.templates[0].pod.spec->labels, "pod-template-hash"));
+
+    o = ks_store_find(f.s, KS_KIND_SERVICE, "shop", "web");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(o);
+    const ks_service_body *svc = o->body;
+    CU_ASSERT_EQUAL(svc->selector.n, 1);
+    CU_ASSERT_STRING_EQUAL(ks_labels_get(&svc->selector, "app"), "web");
+    o = ks_store_find(f.s, KS_KIND_SERVICE, "default", "headless");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(o);
+    CU_ASSERT_EQUAL(((const ks_service_body *)o->body)->selector.n, 0);
+    teardown(&f);
+}
+
+/* Defaults: RollingUpdate 25%/25%, 600 s, 10 revisions; Recreate carries no
+ * surge; a template without annotations runs forever and never crashes. */
+static void test_deployment_defaults_and_recreate(void)
+{
+    fixture f;
+    ks_error err;
+    CU_ASSERT_EQUAL_FATAL(
+        setup(&f, "apiVersion: apps/v1\nkind: Deployment\n"
+                  "metadata: {name: a}\n"
+                  "spec:\n  selector: {matchLabels: {app: a}}\n"
+                  "  template:\n    metadata: {labels: {app: a}}\n"
+                  "    spec: {containers: [{name: c}]}\n"
+                  "---\n"
+                  "apiVersion: apps/v1\nkind: Deployment\n"
+                  "metadata: {name: b}\n"
+                  "spec:\n  replicas: 0\n  strategy: {type: Recreate}\n"
+                  "  selector: {matchLabels: {app: b}}\n"
+                  "  template:\n    metadata: {labels: {app: b}}\n"
+                  "    spec: {containers: [{name: c, image: b}]}\n"),
+        0);
+    CU_ASSERT_EQUAL_FATAL(create_all(&f, &err), 0);
+    const ks_object *o = ks_store_find(f.s, KS_KIND_DEPLOYMENT, "default", "a");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(o);
+    const ks_deployment_body *d = o->body;
+    CU_ASSERT_EQUAL(d->replicas, 1);
+    CU_ASSERT_EQUAL(d->min_ready_s, 0);
+    CU_ASSERT_EQUAL(d->revision_history_limit, 10);
+    CU_ASSERT_EQUAL(d->progress_deadline_s, 600);
+    CU_ASSERT_EQUAL(d->paused, 0);
+    CU_ASSERT_EQUAL(d->strategy, KS_STRATEGY_ROLLING_UPDATE);
+    CU_ASSERT(d->max_surge.is_percent && d->max_surge.value == 25);
+    CU_ASSERT(d->max_unavailable.is_percent && d->max_unavailable.value == 25);
+    const ks_pod_template *t = &d->template;
+    for (int r = 0; r < KS_RES_COUNT; r++)
+        CU_ASSERT_EQUAL(t->requests[r], -1); /* requests nothing */
+    CU_ASSERT_PTR_NULL(t->image);
+    CU_ASSERT_EQUAL(t->image_size, 0);
+    CU_ASSERT_EQUAL(t->run_time, KS_TIME_NEVER);
+    CU_ASSERT_EQUAL(t->priority, 0);
+    CU_ASSERT_EQUAL(t->crashes, 0);
+    CU_ASSERT_EQUAL(t->restart_policy, KS_RESTART_ALWAYS);
+    CU_ASSERT_EQUAL(t->labels.n, 1);
+
+    o = ks_store_find(f.s, KS_KIND_DEPLOYMENT, "default", "b");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(o);
+    d = o->body;
+    CU_ASSERT_EQUAL(d->replicas, 0);
+    CU_ASSERT_EQUAL(d->strategy, KS_STRATEGY_RECREATE);
+    CU_ASSERT(!d->max_surge.is_percent && d->max_surge.value == 0);
+    CU_ASSERT(!d->max_unavailable.is_percent && d->max_unavailable.value == 0);
+    CU_ASSERT_STRING_EQUAL(d->template.image, "b");
+    CU_ASSERT_EQUAL(ks_store_count(f.s, KS_KIND_NAMESPACE), 1);
+    teardown(&f);
+}
+
+/* ---- ReplicaSets, Jobs, pods -------------------------------------------------- */
+
+static void test_replicaset(void)
+{
+    fixture f;
+    ks_error err;
+    CU_ASSERT_EQUAL_FATAL(
+        setup(&f, "apiVersion: apps/v1\nkind: ReplicaSet\n"
+                  "metadata: {name: r, namespace: batch}\n"
+                  "spec:\n  replicas: 3\n  minReadySeconds: 7\n"
+                  "  selector:\n    matchExpressions:\n"
+                  "    - {key: app, operator: In, values: [r]}\n"
+                  "  template:\n    metadata: {labels: {app: r}}\n"
+                  "    spec:\n      priority: 7\n"
+                  "      containers: [{name: c, resources: {limits: "
+                  "{nvidia.com/gpu: 1}}}]\n"
+                  /* Owned by a Deployment: its owner makes its own. */
+                  "---\napiVersion: apps/v1\nkind: ReplicaSet\n"
+                  "metadata:\n  name: owned\n  ownerReferences:\n"
+                  "  - {apiVersion: apps/v1, kind: Deployment, name: x, "
+                  "uid: u, controller: true}\n"
+                  "spec:\n  selector: {matchLabels: {app: o}}\n"
+                  "  template:\n    metadata: {labels: {app: o}}\n"
+                  "    spec: {containers: [{name: c}]}\n"),
+        0);
+    CU_ASSERT_EQUAL_FATAL(create_all(&f, &err), 0);
+    CU_ASSERT_EQUAL(ks_store_count(f.s, KS_KIND_REPLICASET), 1);
+    const ks_object *o = ks_store_find(f.s, KS_KIND_REPLICASET, "batch", "r");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(o);
+    CU_ASSERT_EQUAL(o->nowners, 0);
+    const ks_replicaset_body *b = o->body;
+    CU_ASSERT_EQUAL(b->replicas, 3);
+    CU_ASSERT_EQUAL(b->min_ready_s, 7);
+    CU_ASSERT_EQUAL(b->revision, 0);
+    CU_ASSERT_EQUAL(b->selector.match_labels.n, 0);
+    CU_ASSERT_EQUAL_FATAL(b->selector.nexpressions, 1);
+    CU_ASSERT_STRING_EQUAL(b->selector.match_expressions[0].key, "app");
+    CU_ASSERT_EQUAL(b->selector.match_expressions[0].op, KS_OP_IN);
+    CU_ASSERT_EQUAL_FATAL(b->selector.match_expressions[0].nvalues, 1);
+    CU_ASSERT_STRING_EQUAL(b->selector.match_expressions[0].values[0], "r");
+    CU_ASSERT_EQUAL(b->template.priority, 7);
+    /* An extended resource, registered by name, from the limit. */
+    CU_ASSERT(res("nvidia.com/gpu") >= KS_RES_BUILTIN);
+    CU_ASSERT_EQUAL(b->template.requests[res("nvidia.com/gpu")], 1);
+    CU_ASSERT_EQUAL(b->template.requests[KS_RES_CPU], -1);
+    CU_ASSERT_EQUAL(b->status_replicas, 0);
+    CU_ASSERT_EQUAL(b->observed_generation, 0);
+    teardown(&f);
+}
+
+static void test_jobs(void)
+{
+    fixture f;
+    ks_error err;
+    CU_ASSERT_EQUAL_FATAL(
+        setup(&f, "apiVersion: batch/v1\nkind: Job\n"
+                  "metadata: {name: train, namespace: ml}\n"
+                  "spec:\n  parallelism: 4\n  completions: 8\n"
+                  "  backoffLimit: 2\n  activeDeadlineSeconds: 3600\n"
+                  "  template:\n"
+                  "    metadata:\n      labels: {app: train}\n"
+                  "      annotations: {ksim.io/run-time: 1h30m}\n"
+                  "    spec:\n      restartPolicy: OnFailure\n"
+                  "      containers: [{name: c, image: trainer}]\n"
+                  "---\napiVersion: batch/v1\nkind: Job\n"
+                  "metadata: {name: queue}\n"
+                  "spec:\n  parallelism: 3\n"
+                  "  template:\n    spec:\n      restartPolicy: Never\n"
+                  "      containers: [{name: c}]\n"),
+        0);
+    CU_ASSERT_EQUAL_FATAL(create_all(&f, &err), 0);
+    const ks_object *o = ks_store_find(f.s, KS_KIND_JOB, "ml", "train");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(o);
+    const ks_job_body *j = o->body;
+    CU_ASSERT_EQUAL(j->parallelism, 4);
+    CU_ASSERT_EQUAL(j->completions, 8);
+    CU_ASSERT_EQUAL(j->backoff_limit, 2);
+    CU_ASSERT_EQUAL(j->active_deadline, 3600 * KS_SECOND);
+    CU_ASSERT_EQUAL(j->template.restart_policy, KS_RESTART_ON_FAILURE);
+    CU_ASSERT_EQUAL(j->template.run_time, 90 * KS_MINUTE);
+    CU_ASSERT_STRING_EQUAL(j->template.image, "trainer");
+    /* generateSelector with the uid the store gave the Job. */
+    char uid[24];
+    snprintf(uid, sizeof uid, "%llu", (unsigned long long)o->uid);
+    const ks_labels *l = &j->template.labels;
+    CU_ASSERT_EQUAL(l->n, 5);
+    CU_ASSERT_STRING_EQUAL(ks_labels_get(l, "app"), "train");
+    CU_ASSERT_STRING_EQUAL(
+        ks_labels_get(l, "batch.kubernetes.io/controller-uid"), uid);
+    CU_ASSERT_STRING_EQUAL(ks_labels_get(l, "batch.kubernetes.io/job-name"),
+                           "train");
+    CU_ASSERT_STRING_EQUAL(ks_labels_get(l, "controller-uid"), uid);
+    CU_ASSERT_STRING_EQUAL(ks_labels_get(l, "job-name"), "train");
+    CU_ASSERT_EQUAL(j->selector.match_labels.n, 1);
+    CU_ASSERT_STRING_EQUAL(ks_labels_get(&j->selector.match_labels,
+                                         "batch.kubernetes.io/controller-uid"),
+                           uid);
+    CU_ASSERT(ks_label_selector_matches(&j->selector, l));
+    /* status: not started */
+    CU_ASSERT_EQUAL(j->active + j->succeeded + j->failed, 0);
+    CU_ASSERT_EQUAL(j->complete, 0);
+    CU_ASSERT_EQUAL(j->failed_condition, 0);
+    CU_ASSERT_EQUAL(j->start_time, -1);
+    CU_ASSERT_EQUAL(j->completion_time, -1);
+
+    o = ks_store_find(f.s, KS_KIND_JOB, "default", "queue");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(o);
+    j = o->body;
+    CU_ASSERT_EQUAL(j->parallelism, 3);
+    CU_ASSERT_EQUAL(j->completions, -1); /* a work queue */
+    CU_ASSERT_EQUAL(j->backoff_limit, 6);
+    CU_ASSERT_EQUAL(j->active_deadline, KS_TIME_NEVER);
+    CU_ASSERT_EQUAL(j->template.restart_policy, KS_RESTART_NEVER);
+    CU_ASSERT_EQUAL(j->template.run_time, KS_TIME_NEVER);
+    teardown(&f);
+}
+
+static void test_bare_pods(void)
+{
+    fixture f;
+    ks_error err;
+    CU_ASSERT_EQUAL_FATAL(
+        setup(&f, "apiVersion: v1\nkind: Pod\n"
+                  "metadata: {name: bound, labels: {app: p}}\n"
+                  "spec:\n  nodeName: node-1\n  restartPolicy: Never\n"
+                  "  containers: [{name: c, image: busybox, resources: "
+                  "{requests: {cpu: \"1\"}}}]\n"
+                  "---\napiVersion: v1\nkind: Pod\n"
+                  "metadata:\n  name: free\n  namespace: x\n"
+                  "  annotations: {ksim.io/run-time: 30s, note: hi}\n"
+                  "spec: {containers: [{name: c}]}\n"
+                  "---\napiVersion: v1\nkind: Pod\nmetadata: {name: done}\n"
+                  "spec: {containers: [{name: c}]}\n"
+                  "status: {phase: Succeeded}\n"
+                  "---\napiVersion: v1\nkind: Pod\n"
+                  "metadata:\n  name: owned\n  ownerReferences:\n"
+                  "  - {apiVersion: apps/v1, kind: ReplicaSet, name: r, "
+                  "uid: u, controller: true}\n"
+                  "spec: {containers: [{name: c}]}\n"),
+        0);
+    CU_ASSERT_EQUAL_FATAL(create_all(&f, &err), 0);
+    CU_ASSERT_EQUAL(ks_store_count(f.s, KS_KIND_POD), 2);
+    const ks_object *o = ks_store_find(f.s, KS_KIND_POD, "default", "bound");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(o);
+    CU_ASSERT_STRING_EQUAL(o->node_name, "node-1");
+    CU_ASSERT_STRING_EQUAL(ks_labels_get(&o->labels, "app"), "p");
+    const ks_pod_body *b = o->body;
+    CU_ASSERT_EQUAL(b->phase, KS_PHASE_PENDING);
+    CU_ASSERT_EQUAL(b->spec.requests[KS_RES_CPU], 1000);
+    CU_ASSERT_EQUAL(b->spec.restart_policy, KS_RESTART_NEVER);
+    CU_ASSERT_STRING_EQUAL(b->spec.image, "busybox");
+    o = ks_store_find(f.s, KS_KIND_POD, "x", "free");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(o);
+    CU_ASSERT_PTR_NULL(o->node_name);
+    CU_ASSERT_EQUAL(((const ks_pod_body *)o->body)->spec.run_time,
+                    30 * KS_SECOND);
+    CU_ASSERT_EQUAL(ks_store_count(f.s, KS_KIND_NAMESPACE), 2);
+    teardown(&f);
+}
+
+/* ---- errors ---------------------------------------------------------------------- */
+
+/* An unsupported kind fails before anything is written: the Deployment
+ * before it is not created either. */
+static void test_error_unsupported_kind(void)
+{
+    static const char *const kinds[][2] = {
+        {"apps/v1", "DaemonSet"},
+        {"apps/v1", "StatefulSet"},
+        {"v1", "ReplicationController"}};
+    for (size_t k = 0; k < 3; k++) {
+        char text[2048];
+        snprintf(text, sizeof text,
+                 "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\n"
+                 "spec:\n  selector: {matchLabels: {app: d}}\n"
+                 "  template:\n    metadata: {labels: {app: d}}\n"
+                 "    spec: {containers: [{name: c}]}\n"
+                 "---\n"
+                 "apiVersion: %s\nkind: %s\nmetadata: {name: x, namespace: "
+                 "sys}\n"
+                 "spec:\n  selector: %s\n"
+                 "  template:\n    metadata: {labels: {app: x}}\n"
+                 "    spec: {containers: [{name: c}]}\n",
+                 kinds[k][0], kinds[k][1],
+                 k == 2 ? "{app: x}" : "{matchLabels: {app: x}}");
+        fixture f;
+        ks_error err;
+        CU_ASSERT_EQUAL_FATAL(setup(&f, text), 0);
+        int rc = ks_cp_create_templates(f.s, &f.m, 0, f.m.ntemplates, &err);
+        CU_ASSERT_EQUAL(rc, KS_EINVAL);
+        CU_ASSERT_EQUAL(err.code, KS_EINVAL);
+        CU_ASSERT_STRING_EQUAL(err.file, "t.yaml");
+        CU_ASSERT_EQUAL(err.line, 10);
+        CU_ASSERT_EQUAL(err.col, 1);
+        char want[200];
+        snprintf(want, sizeof want,
+                 "%s sys/x: kind %s is not yet simulated on the store",
+                 kinds[k][1], kinds[k][1]);
+        CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, want));
+        CU_ASSERT_EQUAL(ks_store_count(f.s, KS_KIND_DEPLOYMENT), 0);
+        CU_ASSERT_EQUAL(ks_store_count(f.s, KS_KIND_NAMESPACE), 0);
+        /* The range before it is fine. */
+        CU_ASSERT_EQUAL(ks_cp_create_templates(f.s, &f.m, 0, 1, &err), 0);
+        CU_ASSERT_EQUAL(ks_store_count(f.s, KS_KIND_DEPLOYMENT), 1);
+        teardown(&f);
+    }
+}
+
+/* A Job that gives no restartPolicy has the default Always, which batch
+ * validation refuses (the loader accepts it for scheduler-only runs). */
+static void test_error_job_restart_policy(void)
+{
+    fixture f;
+    ks_error err;
+    CU_ASSERT_EQUAL_FATAL(
+        setup(&f, "# a Job\n"
+                  "apiVersion: batch/v1\nkind: Job\nmetadata: {name: j}\n"
+                  "spec: {template: {spec: {containers: [{name: c}]}}}\n"),
+        0);
+    CU_ASSERT_EQUAL(ks_cp_create_templates(f.s, &f.m, 0, 1, &err), KS_EINVAL);
+    CU_ASSERT_EQUAL(err.line, 2);
+    CU_ASSERT_EQUAL(err.col, 1);
+    CU_ASSERT_STRING_EQUAL(err.file, "t.yaml");
+    CU_ASSERT_PTR_NOT_NULL(
+        strstr(err.msg, "Job default/j: spec.template.spec.restartPolicy: "
+                        "Unsupported value: \"Always\" (the default): "
+                        "supported values: \"OnFailure\", \"Never\""));
+    CU_ASSERT_EQUAL(ks_store_count(f.s, KS_KIND_JOB), 0);
+    teardown(&f);
+}
+
+static void test_error_state_and_store(void)
+{
+    fixture f;
+    ks_error err;
+    const char *text =
+        "apiVersion: apps/v1\nkind: ReplicaSet\nmetadata: {name: r}\n"
+        "spec:\n  selector: {matchLabels: {app: r}}\n"
+        "  template:\n    metadata: {labels: {app: r}}\n"
+        "    spec: {containers: [{name: c}]}\n"
+        "---\napiVersion: v1\nkind: Service\nmetadata: {name: s}\n"
+        "spec: {selector: {app: r}}\n";
+    memset(&f, 0, sizeof f);
+    f.e = ks_engine_create();
+    f.s = ks_store_create(f.e, NULL);
+    ks_kinds_install(f.s);
+    CU_ASSERT_EQUAL_FATAL(
+        ks_manifests_load_buffer(text, strlen(text), "t.yaml", &f.m, &err), 0);
+    /* Priorities not resolved yet. */
+    CU_ASSERT_EQUAL(ks_cp_create_templates(f.s, &f.m, 0, 1, &err), KS_ESTATE);
+    CU_ASSERT_EQUAL(err.line, 1);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "ks_manifests_resolve_priorities"));
+    CU_ASSERT_EQUAL(ks_store_count(f.s, KS_KIND_REPLICASET), 0);
+    CU_ASSERT_EQUAL_FATAL(ks_manifests_resolve_priorities(&f.m, &err), 0);
+    /* A range beyond the set. */
+    CU_ASSERT_EQUAL(ks_cp_create_templates(f.s, &f.m, 0, 2, &err), KS_EINVAL);
+    CU_ASSERT_EQUAL(ks_cp_create_services(f.s, &f.m, 1, 0, &err), KS_EINVAL);
+    CU_ASSERT_EQUAL(ks_cp_create_pods(f.s, &f.m, 0, 1, &err), KS_EINVAL);
+    /* An empty range creates nothing. */
+    CU_ASSERT_EQUAL(ks_cp_create_templates(f.s, &f.m, 1, 1, &err), 0);
+    CU_ASSERT_EQUAL(ks_store_count(f.s, KS_KIND_NAMESPACE), 0);
+    CU_ASSERT_EQUAL(ks_cp_create_templates(f.s, &f.m, 0, 1, &err), 0);
+    CU_ASSERT_EQUAL(ks_cp_create_services(f.s, &f.m, 0, 1, &err), 0);
+    /* Twice: the names are taken. */
+    CU_ASSERT_EQUAL(ks_cp_create_templates(f.s, &f.m, 0, 1, &err), KS_EEXIST);
+    CU_ASSERT_EQUAL(err.line, 1);
+    CU_ASSERT_EQUAL(err.col, 1);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "cannot create ReplicaSet "
+                                           "default/r on the store: already "
+                                           "exists"));
+    CU_ASSERT_EQUAL(ks_cp_create_services(f.s, &f.m, 0, 1, &err), KS_EEXIST);
+    CU_ASSERT_EQUAL(err.line, 10);
+    /* Without etcd quorum nothing is written. */
+    ks_store_members_down(f.s, 1);
+    CU_ASSERT_EQUAL(ks_cp_create_services(f.s, &f.m, 0, 1, &err),
+                    KS_EUNAVAILABLE);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "cannot create Service "
+                                           "default/s on the store: service "
+                                           "unavailable"));
+    teardown(&f);
+
+    /* A namespace the store cannot create: no quorum from the start. */
+    CU_ASSERT_EQUAL_FATAL(setup(&f, text), 0);
+    ks_store_members_down(f.s, 1);
+    CU_ASSERT_EQUAL(ks_cp_create_services(f.s, &f.m, 0, 1, &err),
+                    KS_EUNAVAILABLE);
+    CU_ASSERT_EQUAL(err.line, 10);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "cannot create Namespace default"));
+    CU_ASSERT_EQUAL(ks_store_count(f.s, KS_KIND_SERVICE), 0);
+    teardown(&f);
+}
+
+/* ---- the controllers take it from there ---------------------------------------------- */
+
+static void test_controllers_run_it(void)
+{
+    fixture f;
+    ks_error err;
+    CU_ASSERT_EQUAL_FATAL(setup(&f, web_yaml), 0);
+    /* Unpause it: a paused Deployment makes no ReplicaSet. */
+    f.m.templates[0].paused = 0;
+    ks_rs_controller *rsc = ks_rs_controller_create(f.e, f.s, NULL);
+    ks_deploy_controller *dc = ks_deploy_controller_create(f.e, f.s, NULL);
+    CU_ASSERT_EQUAL_FATAL(create_all(&f, &err), 0);
+    ks_engine_run(f.e, 10 * KS_SECOND);
+    CU_ASSERT_EQUAL(ks_store_count(f.s, KS_KIND_REPLICASET), 1);
+    const ks_object **pods;
+    size_t n;
+    const ks_object *svc = ks_store_find(f.s, KS_KIND_SERVICE, "shop", "web");
+    ks_label_selector sel = {0};
+    ks_labels_set(&sel.match_labels, "app", "web");
+    ks_store_list(f.s, KS_KIND_POD, "shop", &sel, &pods, &n);
+    CU_ASSERT_EQUAL(n, 4); /* the Service's selector finds the replicas */
+    for (size_t i = 0; i < n; i++) {
+        const ks_pod_body *b = pods[i]->body;
+        CU_ASSERT_EQUAL(b->spec.requests[KS_RES_CPU], 300);
+        CU_ASSERT_EQUAL(b->spec.crash_after, 90 * KS_SECOND);
+    }
+    CU_ASSERT_PTR_NOT_NULL(svc);
+    free(pods);
+    ks_label_selector_free(&sel);
+    ks_deploy_controller_destroy(dc);
+    ks_rs_controller_destroy(rsc);
+    teardown(&f);
+}
+
+void ks_suite_cp_objects(void)
+{
+    static const ks_test_case cases[] = {
+        {"Deployment and Service bodies", test_deployment_and_service},
+        {"Deployment defaults and Recreate",
+         test_deployment_defaults_and_recreate},
+        {"ReplicaSet (and an owned one skipped)", test_replicaset},
+        {"Jobs and the generated selector", test_jobs},
+        {"bare pods", test_bare_pods},
+        {"error: kind not simulated on the store",
+         test_error_unsupported_kind},
+        {"error: Job restartPolicy", test_error_job_restart_policy},
+        {"error: priorities, ranges, store writes",
+         test_error_state_and_store},
+        {"controllers run a Deployment made from a manifest",
+         test_controllers_run_it},
+        {NULL, NULL}};
+    ks_test_add_suite("cp_objects", cases);
+}
