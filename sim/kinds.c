@@ -45,7 +45,7 @@ static char *dup_or_null(const char *s)
 
 void ks_pod_template_copy(ks_pod_template *dst, const ks_pod_template *src)
 {
-    *dst = *src;
+    *dst = *src; /* plain values too: restart_policy, crashes, crash_after */
     dst->image = dup_or_null(src->image);
     labels_copy(&dst->labels, &src->labels);
     dst->tolerations = src->ntolerations

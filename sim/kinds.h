@@ -30,6 +30,13 @@ typedef enum ks_phase {
     KS_PHASE_FAILED
 } ks_phase;
 
+/* spec.restartPolicy (core/v1; API default Always). */
+typedef enum ks_restart_policy {
+    KS_RESTART_ALWAYS = 0,
+    KS_RESTART_ON_FAILURE,
+    KS_RESTART_NEVER
+} ks_restart_policy;
+
 /* The pod template of workloads and the pod spec of pods. */
 typedef struct ks_pod_template {
     int64_t requests[KS_RES_COUNT]; /* -1: not requested */
@@ -41,6 +48,14 @@ typedef struct ks_pod_template {
     ks_labels labels;               /* template.metadata.labels */
     ks_toleration *tolerations;     /* owned */
     size_t ntolerations;
+    ks_restart_policy restart_policy; /* 0: Always, the API default */
+    /* The container's failure model: when crashes is set, every run of
+     * the container exits non-zero crash_after after it started
+     * (KS_TIME_NEVER: it never does), unless a finite run_time ends it
+     * first with exit code 0 (a tie is a crash).  A zeroed template
+     * never crashes. */
+    int crashes;
+    ks_time crash_after;
 } ks_pod_template;
 
 typedef struct ks_pod_body {

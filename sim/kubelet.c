@@ -1,12 +1,40 @@
-/* kubelet.c - a node's kubelet: pod start pipeline, status writes, Lease.
+/* kubelet.c - a node's kubelet: pod start pipeline, container exits and
+ * restarts under CrashLoopBackOff, status writes, event recording, Lease.
  *
- * A pod's life on the node is computed when the kubelet first sees it
- * bound: sandbox, image (the node's pull queue decides when), container
- * start, first successful readiness probe, end of a finite run.  Each
- * step is an engine event carrying the pod's uid; a step of a pod that
- * was deleted meanwhile does nothing.  Status writes are status-only
- * store writes; a write refused (etcd without quorum) is retried at the
- * next status sync (10 s), as the status manager's periodic sync would.
+ * A pod's life on the node is a chain of engine events at the times things
+ * happen, each carrying the pod's uid, the container attempt it belongs to
+ * and a step (image pull started or done, container started, Ready, exited,
+ * back-off over).  Attempt n is the n-th container instance (0 the first
+ * start); it is bumped when a restart is decided, so an event of an earlier
+ * instance, or of a pod deleted meanwhile (no record), does nothing.
+ *
+ * Each change of what the kubelet reports (phase, Ready, start time,
+ * restart count) is queued as a status due status_delay later; a status
+ * write then writes the newest due status, as the status manager writes
+ * its latest cached status.  A write refused (etcd without quorum) is
+ * retried at the next status sync (10 s).
+ *
+ * Upstream behaviour re-implemented here:
+ *  - k8s:pkg/kubelet/kuberuntime/kuberuntime_manager.go computePodActions:
+ *    an exited container is restarted when
+ *    kubecontainer.ShouldContainerBeRestarted says so (pkg/kubelet/container/
+ *    helpers.go: never under Never, not after exit 0 under OnFailure);
+ *    doBackOff: a restart waits while flowcontrol's IsInBackOffSince(the
+ *    exited container's FinishedAt) holds, recording the BackOff event
+ *    (waiting reason CrashLoopBackOff), else Next(FinishedAt) and start.
+ *    v1.35+ requeues the pod exactly at back-off expiry (kubernetes#133066),
+ *    which is when the restart is tried again here.
+ *  - k8s:pkg/kubelet/kubelet.go newCrashLoopBackOff: the back-off values
+ *    (sim/controllers/backoff.h).
+ *  - k8s:pkg/kubelet/kubelet_pods.go getPhase: with every container exited,
+ *    Always (restarting) stays Running, all exits 0 is Succeeded, Never
+ *    with a failure is Failed, OnFailure with a failure stays Running.
+ *  - k8s:pkg/kubelet/images/image_manager.go EnsureImageExists: Pulling
+ *    before a registry pull, Pulled after it, Pulled "already present on
+ *    machine" when the policy lets the node's copy serve.
+ *  - k8s:pkg/kubelet/prober/prober_manager.go UpdatePodStatus: a started
+ *    container is not ready until its readiness probe succeeds, and the
+ *    probe is triggered at once when the container (re)starts.
  */
 #include "sim/kubelet.h"
 
@@ -18,16 +46,63 @@
 
 #define STATUS_SYNC_PERIOD (10 * KS_SECOND) /* status_manager.go syncPeriod */
 
-typedef enum stage {
-    STAGE_STARTED = 0,
-    STAGE_READY,
-    STAGE_FINISHED
-} stage;
+/* Event arguments: uid << 24 | attempt (20 bits) << 4 | step.  Store uids
+ * are handed out from 1 in creation order, far below 2^40. */
+#define ATTEMPT_MASK 0xFFFFFu
+
+typedef enum step {
+    STEP_PULLING = 0, /* record Pulling (attempt 0) */
+    STEP_PULLED,      /* record Pulled (attempt 0) */
+    STEP_START,       /* the container of this attempt is running */
+    STEP_READY,       /* its readiness probe succeeded */
+    STEP_EXIT,        /* it exited */
+    STEP_BACKOFF,     /* record BackOff */
+    STEP_RESTART,     /* its back-off expired: restart */
+    STEP_WRITE,       /* a status is due (any attempt) */
+    STEP_RETRY        /* the status sync after a refused write */
+} step;
+
+typedef enum container_state {
+    C_CREATING = 0, /* image, sandbox, create/start under way */
+    C_RUNNING,
+    C_BACKOFF,      /* exited, waiting for its back-off */
+    C_DONE          /* exited for good: the pod is terminal */
+} container_state;
+
+/* What the kubelet reports: the status fields of ks_pod_body. */
+typedef struct pod_status {
+    ks_phase phase;
+    int ready;
+    ks_time ready_since;
+    ks_time started;
+    int32_t restarts;
+} pod_status;
+
+/* A status to write once `due` (the change's time + status_delay). */
+typedef struct report {
+    ks_time due;
+    pod_status st;
+} report;
 
 typedef struct pod_rec {
     uint64_t uid;
-    ks_time started, ready, finished; /* planned times, KS_TIME_NEVER */
-    int done[3];                      /* stage written */
+    /* the pod's spec (immutable) */
+    ks_restart_policy policy;
+    ks_time run_time;
+    int crashes;
+    ks_time crash_after;
+    int image_pulled;        /* the first start pulled its image */
+    /* the container */
+    uint32_t attempt;        /* instance; the restart count once started */
+    container_state state;
+    int exit_code;           /* of the running instance's planned exit */
+    ks_time finished;        /* FinishedAt of the last exited instance */
+    ks_crashloop backoff;
+    /* its status: current, and queued for writing in due order */
+    pod_status st;
+    report *reports;
+    size_t nreports, reports_cap;
+    int retrying;            /* a STEP_RETRY is pending */
 } pod_rec;
 
 struct ks_kubelet {
@@ -50,6 +125,8 @@ ks_kubelet_config ks_kubelet_default_config(void)
     c.lease_renew = 10 * KS_SECOND;
     c.lease_duration_s = 40;
     c.readiness = ks_probe_default();
+    c.crashloop = ks_crashloop_config_default();
+    c.events = NULL;
     return c;
 }
 
@@ -65,56 +142,85 @@ static void forget_pod(ks_kubelet *k, uint64_t uid)
 {
     for (size_t i = 0; i < k->npods; i++)
         if (k->pods[i].uid == uid) {
+            free(k->pods[i].reports);
             k->pods[i] = k->pods[--k->npods];
             return;
         }
 }
 
+static ks_time add_time(ks_time t, ks_time d)
+{
+    if (t == KS_TIME_NEVER || d == KS_TIME_NEVER || d >= KS_TIME_NEVER - t)
+        return KS_TIME_NEVER;
+    return t + d;
+}
+
+static void on_step(ks_engine *e, void *ctx, uint64_t arg);
+
+static void schedule(ks_kubelet *k, const pod_rec *r, ks_time at, step st)
+{
+    uint64_t arg = r->uid << 24 | (uint64_t)(r->attempt & ATTEMPT_MASK) << 4 |
+                   (uint64_t)st;
+    ks_engine_at(k->engine, at, on_step, k, arg);
+}
+
+static void record(ks_kubelet *k, const ks_object *o, ks_pod_event_kind kind,
+                   const char *reason)
+{
+    if (k->cfg.events)
+        ks_podevents_record(k->cfg.events, o, kind, reason);
+}
+
 /* ---- status writes ---------------------------------------------------------- */
 
-static void on_stage(ks_engine *e, void *ctx, uint64_t arg);
-
-/* Writes the status of stage st of pod uid planned at `at`; retried at the
- * next status sync if etcd refuses. */
-static void write_stage(ks_kubelet *k, pod_rec *r, stage st)
+/* Writes the newest status due by now; without quorum, retries at the next
+ * status sync. */
+static void flush_reports(ks_kubelet *k, pod_rec *r)
 {
+    ks_time now = ks_engine_now(k->engine);
+    size_t n = 0;
+    while (n < r->nreports && r->reports[n].due <= now)
+        n++;
+    if (n == 0)
+        return;
     ks_pod_body *b = ks_store_body(k->store, r->uid);
     if (!b)
         return;
     if (!ks_store_has_quorum(k->store)) {
-        ks_engine_after(k->engine, STATUS_SYNC_PERIOD, on_stage, k,
-                        r->uid << 2 | (uint64_t)st);
+        if (!r->retrying) {
+            r->retrying = 1;
+            schedule(k, r, now + STATUS_SYNC_PERIOD, STEP_RETRY);
+        }
         return;
     }
-    switch (st) {
-    case STAGE_STARTED:
-        b->phase = KS_PHASE_RUNNING;
-        b->started = r->started;
-        break;
-    case STAGE_READY:
-        b->ready = 1;
-        b->ready_since = r->ready;
-        break;
-    case STAGE_FINISHED:
-        b->phase = KS_PHASE_SUCCEEDED;
-        b->ready = 0;
-        break;
-    }
-    r->done[st] = 1;
+    const pod_status *st = &r->reports[n - 1].st;
+    b->phase = st->phase;
+    b->ready = st->ready;
+    b->ready_since = st->ready_since;
+    b->started = st->started;
+    b->restarts = st->restarts;
     ks_store_touch(k->store, r->uid);
+    memmove(r->reports, r->reports + n,
+            (r->nreports - n) * sizeof *r->reports);
+    r->nreports -= n;
 }
 
-static void on_stage(ks_engine *e, void *ctx, uint64_t arg)
+/* Queues the current status for writing status_delay from now (at once
+ * when there is no delay, so that watchers see it before anything else
+ * this instant brings). */
+static void report_status(ks_kubelet *k, pod_rec *r)
 {
-    (void)e;
-    ks_kubelet *k = ctx;
-    if (k->stopped)
-        return;
-    pod_rec *r = find_pod(k, arg >> 2);
-    stage st = (stage)(arg & 3);
-    if (r && !r->done[st])
-        write_stage(k, r, st);
+    ks_time due = add_time(ks_engine_now(k->engine), k->cfg.status_delay);
+    r->reports = ks_xgrow(r->reports, &r->reports_cap, r->nreports + 1,
+                          sizeof *r->reports);
+    r->reports[r->nreports++] = (report){due, r->st};
+    if (k->cfg.status_delay <= 0)
+        flush_reports(k, r);
+    else
+        schedule(k, r, due, STEP_WRITE);
 }
+
+/* ---- the container ------------------------------------------------------ */
 
 /* The application answers probes at once and healthy: readiness follows
  * the probe schedule alone. */
@@ -125,38 +231,179 @@ static ks_app_answer healthy(void *ctx, ks_time t)
     return (ks_app_answer){1, 0};
 }
 
-/* Plans a newly bound pod's start, readiness and end. */
+/* The instance r->attempt runs from now: Running with its restart count,
+ * not Ready until its readiness probe succeeds; its exit is planned from
+ * the failure model (a crash first when both are due at once). */
+static void container_started(ks_kubelet *k, pod_rec *r, ks_time now)
+{
+    r->state = C_RUNNING;
+    r->st.phase = KS_PHASE_RUNNING;
+    r->st.started = now;
+    r->st.restarts = (int32_t)r->attempt;
+    r->st.ready = 0;
+    report_status(k, r);
+    ks_time exit_at = KS_TIME_NEVER;
+    r->exit_code = 0;
+    if (r->run_time >= 0)
+        exit_at = add_time(now, r->run_time);
+    if (r->crashes && r->crash_after >= 0) {
+        ks_time crash_at = add_time(now, r->crash_after);
+        if (crash_at != KS_TIME_NEVER && crash_at <= exit_at) {
+            exit_at = crash_at;
+            r->exit_code = 1;
+        }
+    }
+    ks_time horizon = add_time(now, KS_HOUR);
+    if (exit_at < horizon)
+        horizon = exit_at;
+    ks_time ready_at = ks_probe_ready_at(&k->cfg.readiness, now, healthy,
+                                         NULL, horizon);
+    if (ready_at != KS_TIME_NEVER && ready_at < exit_at)
+        schedule(k, r, ready_at, STEP_READY);
+    if (exit_at != KS_TIME_NEVER)
+        schedule(k, r, exit_at, STEP_EXIT);
+}
+
+/* kubecontainer.ShouldContainerBeRestarted for an exited container. */
+static int should_restart(ks_restart_policy policy, int exit_code)
+{
+    switch (policy) {
+    case KS_RESTART_NEVER:
+        return 0;
+    case KS_RESTART_ON_FAILURE:
+        return exit_code != 0;
+    case KS_RESTART_ALWAYS:
+    default:
+        return 1;
+    }
+}
+
+/* doBackOff and the start that follows: restart now unless the exited
+ * instance's back-off still runs, in which case the pod waits
+ * (CrashLoopBackOff) until it expires. */
+static void try_restart(ks_kubelet *k, pod_rec *r, ks_time now)
+{
+    const ks_crashloop_config *cl = &k->cfg.crashloop;
+    if (ks_crashloop_in_backoff(&r->backoff, cl, r->finished, now)) {
+        r->state = C_BACKOFF;
+        schedule(k, r, now, STEP_BACKOFF);
+        schedule(k, r, ks_crashloop_ready_at(&r->backoff, cl, r->finished),
+                 STEP_RESTART);
+        return;
+    }
+    ks_crashloop_next(&r->backoff, cl, r->finished, now);
+    r->attempt++;
+    r->state = C_CREATING;
+    schedule(k, r, add_time(now, k->cfg.start_latency), STEP_START);
+}
+
+/* The running instance exited with r->exit_code: not Ready; restarted, or
+ * the pod ends (kubelet_pods.go getPhase). */
+static void container_exited(ks_kubelet *k, pod_rec *r, ks_time now)
+{
+    r->finished = now;
+    r->st.ready = 0;
+    if (!should_restart(r->policy, r->exit_code)) {
+        r->state = C_DONE;
+        r->st.phase = r->exit_code == 0 ? KS_PHASE_SUCCEEDED
+                                        : KS_PHASE_FAILED;
+        report_status(k, r);
+        return;
+    }
+    report_status(k, r); /* still Running: restarting */
+    try_restart(k, r, now);
+}
+
+static void on_step(ks_engine *e, void *ctx, uint64_t arg)
+{
+    ks_kubelet *k = ctx;
+    if (k->stopped)
+        return;
+    pod_rec *r = find_pod(k, arg >> 24);
+    if (!r)
+        return; /* deleted meanwhile */
+    step st = (step)(arg & 15);
+    if (st == STEP_RETRY)
+        r->retrying = 0;
+    if (st == STEP_WRITE || st == STEP_RETRY) {
+        flush_reports(k, r);
+        return;
+    }
+    if (((arg >> 4) & ATTEMPT_MASK) != (r->attempt & ATTEMPT_MASK))
+        return; /* an earlier instance's */
+    const ks_object *o = ks_store_get(k->store, r->uid);
+    if (!o)
+        return; /* deleted, the watch event not yet delivered */
+    ks_time now = ks_engine_now(e);
+    switch (st) {
+    case STEP_PULLING:
+        record(k, o, KS_PE_PULLING, NULL);
+        break;
+    case STEP_PULLED:
+        record(k, o, KS_PE_PULLED,
+               r->image_pulled ? NULL : "already present on machine");
+        break;
+    case STEP_START:
+        if (r->state == C_CREATING)
+            container_started(k, r, now);
+        break;
+    case STEP_READY:
+        if (r->state == C_RUNNING) {
+            r->st.ready = 1;
+            r->st.ready_since = now;
+            report_status(k, r);
+        }
+        break;
+    case STEP_EXIT:
+        if (r->state == C_RUNNING)
+            container_exited(k, r, now);
+        break;
+    case STEP_BACKOFF:
+        if (r->state == C_BACKOFF)
+            record(k, o, KS_PE_BACK_OFF, "CrashLoopBackOff");
+        break;
+    case STEP_RESTART:
+        if (r->state == C_BACKOFF)
+            try_restart(k, r, now);
+        break;
+    default:
+        break;
+    }
+}
+
+/* Plans a newly bound pod's first start: sandbox, image, container. */
 static void admit(ks_kubelet *k, const ks_object *o)
 {
     const ks_pod_body *b = o->body;
     ks_time now = ks_engine_now(k->engine);
-    ks_time t = now + k->cfg.sandbox_latency;
+    ks_time t = add_time(now, k->cfg.sandbox_latency);
+    ks_pull_result pr = {0, 0, t, t};
     if (b->spec.image) {
-        ks_pull_result pr = ks_image_cache_request(
-            k->images, b->spec.image, b->spec.image_size,
-            ks_default_pull_policy(b->spec.image), t);
+        pr = ks_image_cache_request(k->images, b->spec.image,
+                                    b->spec.image_size,
+                                    ks_default_pull_policy(b->spec.image), t);
         if (pr.error)
             return; /* ErrImageNeverPull: the pod stays Pending */
-        t = pr.ready;
     }
     k->pods = ks_xgrow(k->pods, &k->pods_cap, k->npods + 1, sizeof *k->pods);
     pod_rec *r = &k->pods[k->npods++];
-    *r = (pod_rec){o->uid, t + k->cfg.start_latency, KS_TIME_NEVER,
-                   KS_TIME_NEVER, {0, 0, 0}};
-    r->ready = ks_probe_ready_at(&k->cfg.readiness, r->started, healthy,
-                                 NULL, r->started + KS_HOUR);
-    if (b->spec.run_time != KS_TIME_NEVER && b->spec.run_time >= 0)
-        r->finished = r->started + b->spec.run_time;
-    ks_time d = k->cfg.status_delay;
-    ks_engine_at(k->engine, r->started + d, on_stage, k,
-                 o->uid << 2 | STAGE_STARTED);
-    if (r->ready != KS_TIME_NEVER &&
-        (r->finished == KS_TIME_NEVER || r->ready < r->finished))
-        ks_engine_at(k->engine, r->ready + d, on_stage, k,
-                     o->uid << 2 | STAGE_READY);
-    if (r->finished != KS_TIME_NEVER)
-        ks_engine_at(k->engine, r->finished + d, on_stage, k,
-                     o->uid << 2 | STAGE_FINISHED);
+    memset(r, 0, sizeof *r);
+    r->uid = o->uid;
+    r->policy = b->spec.restart_policy;
+    r->run_time = b->spec.run_time;
+    r->crashes = b->spec.crashes;
+    r->crash_after = b->spec.crash_after;
+    r->image_pulled = pr.pulled;
+    r->state = C_CREATING;
+    r->finished = -1;
+    ks_crashloop_init(&r->backoff);
+    r->st = (pod_status){KS_PHASE_PENDING, 0, -1, -1, 0};
+    if (b->spec.image) {
+        if (pr.pulled)
+            schedule(k, r, t, STEP_PULLING);
+        schedule(k, r, pr.ready, STEP_PULLED);
+    }
+    schedule(k, r, add_time(pr.ready, k->cfg.start_latency), STEP_START);
 }
 
 static void on_pod_event(void *ctx, const ks_watch_event *ev)
@@ -213,6 +460,9 @@ ks_kubelet *ks_kubelet_create(ks_engine *e, ks_store *s, const char *node_name,
     k->cfg = cfg ? *cfg : ks_kubelet_default_config();
     if (k->cfg.lease_renew <= 0)
         k->cfg.lease_renew = 10 * KS_SECOND;
+    if (k->cfg.crashloop.initial <= 0 || k->cfg.crashloop.max <= 0 ||
+        k->cfg.crashloop.reset_after <= 0)
+        k->cfg.crashloop = ks_crashloop_config_default();
     k->images = ks_image_cache_create(&k->cfg.pull);
     k->watch = ks_store_watch(s, KS_KIND_POD, NULL, node_name,
                               k->cfg.watch_delay, on_pod_event, k);
@@ -232,6 +482,8 @@ void ks_kubelet_destroy(ks_kubelet *k)
         return;
     ks_store_unwatch(k->store, k->watch);
     ks_image_cache_destroy(k->images);
+    for (size_t i = 0; i < k->npods; i++)
+        free(k->pods[i].reports);
     free(k->pods);
     free(k->node);
     free(k);

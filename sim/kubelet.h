@@ -5,33 +5,53 @@
  * through the node's cache and pull queue (sim/imagepull.h), starts the
  * container after the runtime's start latency, reports Running, then
  * Ready when the readiness probe first succeeds (sim/probe.h, the
- * application answering at once), and Succeeded when a pod with a finite
- * run time ends.  Status changes are written to the store as status writes
- * after the kubelet's status-update delay.  It also renews its node's
- * Lease (namespace kube-node-lease, named after the node) every renew
- * interval (10 s: 0.25 x the 40 s lease duration), which the node
- * lifecycle controller watches.  ks_kubelet_stop makes it stop renewing
- * and updating (a crashed or partitioned kubelet): its pods keep their
- * last reported state.
+ * application answering at once).  A container exits when its pod's
+ * failure model says (ks_pod_template: exit 1 crash_after a start when it
+ * crashes, exit 0 at the end of a finite run_time); the restartPolicy
+ * decides what follows (section 3.2): Always restarts after any exit,
+ * OnFailure after a crash only, Never never; a pod that is not restarted
+ * ends Succeeded (exit 0) or Failed.  Restarts follow CrashLoopBackOff
+ * (sim/controllers/backoff.h): the first at once, then 10, 20, 40 ... 300 s
+ * after the exit, reset once a container ran more than 600 s; while down
+ * the pod is not Ready, and each restart bumps its restart count.  Status
+ * changes are written to the store as status writes after the kubelet's
+ * status-update delay; a write refused (no etcd quorum) is retried at the
+ * next status sync.  It also renews its node's Lease (namespace
+ * kube-node-lease, named after the node) every renew interval (10 s: 0.25
+ * x the 40 s lease duration), which the node lifecycle controller
+ * watches.  ks_kubelet_stop makes it stop renewing and updating (a crashed
+ * or partitioned kubelet): its pods keep their last reported state.
+ *
+ * Events: with a pod event log (sim/podevents.h) in the config, the
+ * kubelet records what it would tell the API's Events: Pulling (a
+ * registry pull is needed) and Pulled (the image is ready; reason
+ * "already present on machine" when the node had it), and BackOff
+ * (reason "CrashLoopBackOff") each time a restart waits for its back-off.
+ * Started, Ready, Succeeded and Failed rows the log derives from the
+ * status the kubelet writes.
  *
  * Simplifications of this version, documented in docs/control-loop.md:
  * one container per pod, no init containers, no admission (resources,
- * max pods), no restarts or CrashLoopBackOff, no graceful termination (a
- * deleted pod stops at once), PLEG and status batching reduced to one
- * status delay.
+ * max pods), no liveness kills, no graceful termination (a deleted pod
+ * stops at once; no Killing event), PLEG and status batching reduced to
+ * one status delay, a restart reuses the image the first start pulled,
+ * one BackOff event per delayed restart (upstream repeats it at each pod
+ * sync during the wait).
  *
  * Ownership: the kubelet owns its image cache and per-pod records; the
- * engine and store are borrowed.  Its events stay in the engine (Lease
- * renewals recur): destroy a kubelet only when the engine will not run
- * again.
+ * engine, the store and the event log are borrowed.  Its events stay in
+ * the engine (Lease renewals recur): destroy a kubelet only when the
+ * engine will not run again.
  */
 #ifndef KS_KUBELET_H
 #define KS_KUBELET_H
 
 #include <stdint.h>
 
+#include "sim/controllers/backoff.h"
 #include "sim/engine.h"
 #include "sim/imagepull.h"
+#include "sim/podevents.h"
 #include "sim/probe.h"
 #include "sim/store.h"
 
@@ -44,9 +64,11 @@ typedef struct ks_kubelet_config {
     ks_time lease_renew;         /* default 10 s */
     int32_t lease_duration_s;    /* default 40 */
     ks_probe readiness;          /* default: ks_probe_default() */
+    ks_crashloop_config crashloop; /* default: 10 s, 300 s, reset 600 s */
+    ks_podevents *events;        /* pod event log, borrowed; NULL: none */
 } ks_kubelet_config;
 
-/* Upstream defaults; latencies 0. */
+/* Upstream defaults; latencies 0; no event log. */
 ks_kubelet_config ks_kubelet_default_config(void);
 
 typedef struct ks_kubelet ks_kubelet;

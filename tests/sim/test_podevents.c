@@ -45,6 +45,7 @@ static uint64_t pod(world *w, const char *name, ks_time run)
     for (int r = 0; r < KS_RES_COUNT; r++)
         t.requests[r] = -1;
     t.run_time = run;
+    t.restart_policy = KS_RESTART_NEVER; /* ends Succeeded */
     ks_pod_body *b = ks_pod_body_new(&t);
     ks_object_spec spec = {KS_KIND_POD, "default", name, NULL, NULL, 0, NULL,
                            b};
