@@ -29,6 +29,7 @@
     X(rbac)                                                                    \
     X(kubelet)                                                                 \
     X(podevents)                                                               \
+    X(job_controller)                                                          \
     X(nodelife_controller)                                                     \
     X(controllers)                                                             \
     X(research)                                                                \

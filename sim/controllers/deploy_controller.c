@@ -175,6 +175,8 @@ static int same_template(const ks_pod_template *a, const ks_pod_template *b)
            same_str(a->image, b->image) && a->image_size == b->image_size &&
            a->run_time == b->run_time && a->priority == b->priority &&
            a->termination_grace_s == b->termination_grace_s &&
+           a->restart_policy == b->restart_policy &&
+           a->crashes == b->crashes && a->crash_after == b->crash_after &&
            same_labels(&a->labels, &b->labels);
 }
 
@@ -199,6 +201,9 @@ static void template_hash(const ks_pod_template *t, uint32_t collisions,
     h = fnv(h, &t->image_size, sizeof t->image_size);
     h = fnv(h, &t->run_time, sizeof t->run_time);
     h = fnv(h, &t->priority, sizeof t->priority);
+    h = fnv(h, &t->restart_policy, sizeof t->restart_policy);
+    h = fnv(h, &t->crashes, sizeof t->crashes);
+    h = fnv(h, &t->crash_after, sizeof t->crash_after);
     for (size_t i = 0; i < t->labels.n; i++) {
         h = fnv(h, t->labels.items[i].key, strlen(t->labels.items[i].key) + 1);
         h = fnv(h, t->labels.items[i].value,
