@@ -36,6 +36,8 @@
 #include "sim/resources.h"
 #include "policies/registry.h"
 #include "sim/fsutil.h"
+#include "scenarios/cp_run.h"
+#include "scenarios/cp_spec.h"
 #include "scenarios/run.h"
 #include "scenarios/scenario.h"
 #include "sim/xalloc.h"
@@ -47,7 +49,10 @@
 
 /* ---- table descriptions --------------------------------------------------- */
 
-typedef enum field_kind { F_NAME, F_F64, F_I32, F_U32, F_I64 } field_kind;
+typedef enum field_kind { F_NAME, F_TEXT, F_F64, F_I32, F_U32, F_I64 } field_kind;
+
+/* F_TEXT: a fixed-length string for messages (longer ones are cut). */
+#define KS_TEXT_MAX 256
 
 typedef struct field {
     const char *name; /* member name in the file */
@@ -133,7 +138,108 @@ static const field sample_fields[] = {
           "pods"),
 };
 
+/* ---- control-plane tables (spec.controlPlane runs) ---- */
+
+typedef struct pod_event_row {
+    double time;
+    char pod[KS_NAME_MAX];
+    char node[KS_NAME_MAX];
+    char event[KS_NAME_MAX];
+    char reason[KS_NAME_MAX];
+} pod_event_row;
+
+typedef struct deployment_row {
+    double time;
+    char deployment[KS_NAME_MAX];
+    int32_t replicas, updated, ready, available;
+} deployment_row;
+
+typedef struct service_row {
+    double time;
+    char service[KS_NAME_MAX];
+    int32_t ready_endpoints;
+    int64_t requests, ok, failed, rejected;
+    double zero_endpoints;
+} service_row;
+
+typedef struct action_row {
+    double time;
+    char action[KS_NAME_MAX];
+    char user[KS_NAME_MAX];
+    char target[KS_NAME_MAX];
+    int32_t allowed, applied;
+    char reason[KS_TEXT_MAX];
+} action_row;
+
+static const field pod_event_fields[] = {
+    FIELD(pod_event_row, time, "time_s", F_F64, "s"),
+    FIELD(pod_event_row, pod, "pod", F_NAME, "-"),
+    FIELD(pod_event_row, node, "node", F_NAME, "-"),
+    FIELD(pod_event_row, event, "event", F_NAME, "-"),
+    FIELD(pod_event_row, reason, "reason", F_NAME, "-"),
+};
+
+static const field deployment_fields[] = {
+    FIELD(deployment_row, time, "time_s", F_F64, "s"),
+    FIELD(deployment_row, deployment, "deployment", F_NAME, "-"),
+    FIELD(deployment_row, replicas, "replicas", F_I32, "pods"),
+    FIELD(deployment_row, updated, "updated", F_I32, "pods"),
+    FIELD(deployment_row, ready, "ready", F_I32, "pods"),
+    FIELD(deployment_row, available, "available", F_I32, "pods"),
+};
+
+static const field service_fields[] = {
+    FIELD(service_row, time, "time_s", F_F64, "s"),
+    FIELD(service_row, service, "service", F_NAME, "-"),
+    FIELD(service_row, ready_endpoints, "ready_endpoints", F_I32, "pods"),
+    FIELD(service_row, requests, "requests", F_I64, "count"),
+    FIELD(service_row, ok, "ok", F_I64, "count"),
+    FIELD(service_row, failed, "failed", F_I64, "count"),
+    FIELD(service_row, rejected, "rejected", F_I64, "count"),
+    FIELD(service_row, zero_endpoints, "zero_endpoints_s", F_F64, "s"),
+};
+
+static const field action_fields[] = {
+    FIELD(action_row, time, "time_s", F_F64, "s"),
+    FIELD(action_row, action, "action", F_NAME, "-"),
+    FIELD(action_row, user, "user", F_NAME, "-"),
+    FIELD(action_row, target, "target", F_NAME, "-"),
+    FIELD(action_row, allowed, "allowed", F_I32, "bool"),
+    FIELD(action_row, applied, "applied", F_I32, "bool"),
+    FIELD(action_row, reason, "reason", F_TEXT, "-"),
+};
+
 #define NELEMS(a) (sizeof(a) / sizeof((a)[0]))
+
+static const table pod_events_table = {
+    "/pod_events",
+    "One row per pod lifecycle event, in time order: Created, Scheduled, "
+    "Pulling, Pulled, Started, Ready, NotReady, Killing, Evicted, OOMKilled, "
+    "BackOff, Succeeded, Failed, Deleted. pod is namespace/name; node is "
+    "empty before the pod is bound; reason as the component gives it.",
+    pod_event_fields, NELEMS(pod_event_fields), sizeof(pod_event_row)};
+
+static const table deployments_table = {
+    "/deployments",
+    "Each Deployment's status at every metrics sample (t = 0, every "
+    "interval, the end): spec.replicas and status updatedReplicas, "
+    "readyReplicas, availableReplicas.",
+    deployment_fields, NELEMS(deployment_fields), sizeof(deployment_row)};
+
+static const table services_table = {
+    "/services",
+    "Each Service of spec.traffic at every metrics sample: its ready "
+    "endpoints (EndpointSlice) and its requests since t = 0: ok, failed (sent "
+    "to a backend that was gone or not running), rejected (no endpoint "
+    "programmed in kube-proxy), and the time with no programmed endpoint.",
+    service_fields, NELEMS(service_fields), sizeof(service_row)};
+
+static const table actions_table = {
+    "/actions",
+    "One row per spec.actions item performed: when, what, as whom, on what; "
+    "allowed by RBAC, applied, and the reason when denied (the API server's "
+    "forbidden message) or failed.",
+    action_fields, NELEMS(action_fields), sizeof(action_row)};
 
 static const table pods_table = {
     "/pods",
@@ -193,12 +299,12 @@ typedef struct h5ctx {
 
 /* Fixed-length, NUL-terminated, zero-padded: table names have a known bound
  * (KS_NAME_MAX) and fixed strings keep rows fixed-size and compressible. */
-static hid_t name_type(void)
+static hid_t fixed_string_type(size_t size)
 {
     hid_t t = H5Tcopy(H5T_C_S1);
     if (t < 0)
         return t;
-    if (H5Tset_size(t, KS_NAME_MAX) < 0 ||
+    if (H5Tset_size(t, size) < 0 ||
         H5Tset_strpad(t, H5T_STR_NULLTERM) < 0 ||
         H5Tset_cset(t, H5T_CSET_UTF8) < 0) {
         H5Tclose(t);
@@ -228,7 +334,9 @@ static hid_t member_type(field_kind kind, int in_file)
 {
     switch (kind) {
     case F_NAME:
-        return name_type();
+        return fixed_string_type(KS_NAME_MAX);
+    case F_TEXT:
+        return fixed_string_type(KS_TEXT_MAX);
     case F_F64:
         return H5Tcopy(in_file ? H5T_IEEE_F64LE : H5T_NATIVE_DOUBLE);
     case F_I32:
@@ -590,6 +698,8 @@ static ks_plugin_row *plugin_rows(const ks_run_info *info)
     return rows;
 }
 
+static int write_control_plane(const h5ctx *x, const ks_run_info *info);
+
 static int write_tables(const h5ctx *x, const ks_run_info *info,
                         const ks_cluster *c, const ks_recorder *rec)
 {
@@ -614,6 +724,115 @@ static int write_tables(const h5ctx *x, const ks_run_info *info,
         ks_gpu_alloc_rows(&rec->gpu, rows);
         rc = write_table(x, &gpu_alloc_table, rows, KS_GPU_ALLOC_MAX_PCT + 1);
     }
+    if (!rc && info->control_plane)
+        rc = write_control_plane(x, info);
+    return rc;
+}
+
+static void copy_name(char *dst, size_t size, const char *src)
+{
+    snprintf(dst, size, "%s", src ? src : "");
+}
+
+static int write_pod_events(const h5ctx *x, const ks_podevents *log)
+{
+    size_t n = ks_podevents_count(log);
+    const ks_pod_event *ev = ks_podevents_rows(log);
+    pod_event_row *rows = ks_xcalloc(n + 1, sizeof *rows);
+    for (size_t i = 0; i < n; i++) {
+        rows[i].time = (double)ev[i].time / (double)KS_SECOND;
+        copy_name(rows[i].pod, KS_NAME_MAX,
+                  ks_podevents_pod_name(log, ev[i].pod));
+        copy_name(rows[i].node, KS_NAME_MAX,
+                  ks_podevents_node_name(log, ev[i].node));
+        copy_name(rows[i].event, KS_NAME_MAX,
+                  ks_pod_event_name((ks_pod_event_kind)ev[i].kind));
+        copy_name(rows[i].reason, KS_NAME_MAX,
+                  ks_podevents_reason(log, ev[i].reason));
+    }
+    int rc = write_table(x, &pod_events_table, rows, n);
+    free(rows);
+    return rc;
+}
+
+static int write_deployments(const h5ctx *x, const ks_cp_run *cp)
+{
+    size_t n;
+    const ks_cp_deployment_sample *d = ks_cp_run_deployment_samples(cp, &n);
+    deployment_row *rows = ks_xcalloc(n + 1, sizeof *rows);
+    for (size_t i = 0; i < n; i++) {
+        rows[i].time = (double)d[i].time / (double)KS_SECOND;
+        copy_name(rows[i].deployment, KS_NAME_MAX,
+                  ks_cp_run_deployment_name(cp, d[i].deployment));
+        rows[i].replicas = d[i].replicas;
+        rows[i].updated = d[i].updated;
+        rows[i].ready = d[i].ready;
+        rows[i].available = d[i].available;
+    }
+    int rc = write_table(x, &deployments_table, rows, n);
+    free(rows);
+    return rc;
+}
+
+static int write_services(const h5ctx *x, const ks_cp_spec *spec,
+                          const ks_cp_run *cp)
+{
+    size_t n;
+    const ks_cp_service_sample *v = ks_cp_run_service_samples(cp, &n);
+    service_row *rows = ks_xcalloc(n + 1, sizeof *rows);
+    for (size_t i = 0; i < n; i++) {
+        const ks_cp_traffic *t = &spec->traffic[v[i].service];
+        rows[i].time = (double)v[i].time / (double)KS_SECOND;
+        snprintf(rows[i].service, KS_NAME_MAX, "%s/%s", t->namespace_name,
+                 t->service);
+        rows[i].ready_endpoints = v[i].ready_endpoints;
+        rows[i].requests = (int64_t)v[i].requests;
+        rows[i].ok = (int64_t)v[i].ok;
+        rows[i].failed = (int64_t)v[i].failed;
+        rows[i].rejected = (int64_t)v[i].rejected;
+        rows[i].zero_endpoints = (double)v[i].zero_endpoints / 1e9;
+    }
+    int rc = write_table(x, &services_table, rows, n);
+    free(rows);
+    return rc;
+}
+
+static int write_actions(const h5ctx *x, const ks_cp_spec *spec,
+                         const ks_cp_run *cp)
+{
+    size_t n;
+    const ks_cp_action_result *r = ks_cp_run_action_results(cp, &n);
+    action_row *rows = ks_xcalloc(n + 1, sizeof *rows);
+    for (size_t i = 0; i < n; i++) {
+        const ks_cp_action *a = &spec->actions[r[i].action];
+        rows[i].time = (double)r[i].time / (double)KS_SECOND;
+        copy_name(rows[i].action, KS_NAME_MAX, ks_cp_action_name(a->kind));
+        copy_name(rows[i].user, KS_NAME_MAX, a->as);
+        if (a->namespace_name)
+            snprintf(rows[i].target, KS_NAME_MAX, "%s %s/%s",
+                     a->object_kind, a->namespace_name, a->name);
+        else
+            snprintf(rows[i].target, KS_NAME_MAX, "%s %s", a->object_kind,
+                     a->name);
+        rows[i].allowed = r[i].allowed;
+        rows[i].applied = r[i].applied;
+        copy_name(rows[i].reason, KS_TEXT_MAX, r[i].reason);
+    }
+    int rc = write_table(x, &actions_table, rows, n);
+    free(rows);
+    return rc;
+}
+
+static int write_control_plane(const h5ctx *x, const ks_run_info *info)
+{
+    const ks_cp_run *cp = info->control_plane;
+    int rc = write_pod_events(x, ks_cp_run_events(cp));
+    if (!rc)
+        rc = write_deployments(x, cp);
+    if (!rc)
+        rc = write_services(x, info->control_plane_spec, cp);
+    if (!rc)
+        rc = write_actions(x, info->control_plane_spec, cp);
     return rc;
 }
 
@@ -1097,5 +1316,7 @@ int ks_output_write_run(const char *path, int force, const char *ksim_version,
         .nsources = ks_run_nsources(run),
     };
     info.plugin_stats = ks_run_plugin_stats(run, &info.nplugin_stats);
+    info.control_plane = ks_run_control_plane(run);
+    info.control_plane_spec = sc->control_plane;
     return ks_output_write(path, force, &info, ks_run_cluster(run), rec, err);
 }

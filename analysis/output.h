@@ -10,6 +10,8 @@
  *   /scheduler_plugins  compound table, one row per profile plugin
  *   /gpu_alloc   compound table, GPU allocation per arrived-demand %
  *                (only for clusters with GPUs)
+ *   /pod_events, /deployments, /services, /actions  compound tables of a
+ *                spec.controlPlane run (docs/output.md)
  * Every dataset carries a `units` attribute per field.  Object timestamps are
  * disabled so that the same run gives a byte-identical file.
  *
@@ -34,6 +36,9 @@
 #define KS_OUTPUT_LAYOUT_VERSION 1
 #define KS_NAME_MAX 64
 
+struct ks_cp_run;
+struct ks_cp_spec;
+
 /* What the writer needs besides the cluster and the recorder. */
 typedef struct ks_run_info {
     const char *ksim_version;
@@ -52,6 +57,10 @@ typedef struct ks_run_info {
     /* Scheduler plugin counters (may be NULL with 0). */
     const ks_plugin_stats *plugin_stats;
     size_t nplugin_stats;
+    /* A spec.controlPlane run's components and spec (NULL otherwise):
+     * the tables /pod_events, /deployments, /services, /actions. */
+    const struct ks_cp_run *control_plane;
+    const struct ks_cp_spec *control_plane_spec;
 } ks_run_info;
 
 /* Writes the dataset to path atomically.  If path exists and force is 0,

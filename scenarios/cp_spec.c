@@ -454,6 +454,18 @@ int ks_cp_spec_load(const ks_yt_ctx *c, const ks_yt_node *n,
                               "cluster simulated; docs/scenario.md)",
                               traffic ? "traffic" : "actions");
     }
+    if (sc->ngenerators || sc->ntraces || sc->trace_nodes)
+        return ks_yt_fail_key(c, n, KS_EINVAL,
+                              "controlPlane runs the workloads of manifests "
+                              "(Deployments, ReplicaSets, Jobs, Pods); "
+                              "generator and trace workloads are not "
+                              "simulated on the store yet");
+    for (size_t i = 0; i < sc->npools; i++)
+        if (sc->pools[i].gpu_count > 0)
+            return ks_yt_fail_key(c, n, KS_EINVAL,
+                                  "controlPlane does not model GPUs yet "
+                                  "(node pool %s has gpus)",
+                                  sc->pools[i].name);
     ks_cp_spec *cp = ks_xcalloc(1, sizeof *cp);
     sc->control_plane = cp;
     cp->etcd_members = 1;

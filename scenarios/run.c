@@ -27,6 +27,7 @@
 #include "sim/rng.h"
 #include "sim/xalloc.h"
 #include "scenarios/build.h"
+#include "scenarios/cp_run.h"
 #include "workloads/generator.h"
 #include "workloads/trace_source.h"
 #include "workloads/traces/transform.h"
@@ -60,7 +61,17 @@ struct ks_run {
     size_t ntraces;
     ks_frag_workload *frag_workload;
     ks_frag_tracker *frag;
+    /* spec.controlPlane: the whole cluster on the store; its scheduler
+     * and cluster view replace run->scheduler's and run->cluster's. */
+    ks_cp_run *cp;
 };
+
+/* The cluster the scheduler sees (the store bridge's in a control-plane
+ * run). */
+static const ks_cluster *view(const ks_run *run)
+{
+    return run->cp ? ks_cp_run_cluster(run->cp) : run->cluster;
+}
 
 /* spec.cluster.traceNodes (after the pools): cpu, memory, pods and GPUs
  * of each node of the trace's list. */
@@ -345,7 +356,7 @@ static void take_sample(ks_run *run, ks_time now)
 {
     if (run->opt.check_invariants && !run->failed) {
         char why[512];
-        if (ks_cluster_check(run->cluster, why, sizeof why) != 0) {
+        if (ks_cluster_check(view(run), why, sizeof why) != 0) {
             run->failed = 1;
             ks_error_set(&run->check_error, KS_ESTATE, NULL, 0, 0,
                          "invariant violated at t=%.3fs: %s",
@@ -358,8 +369,10 @@ static void take_sample(ks_run *run, ks_time now)
         const int64_t lengths[3] = {
             (int64_t)ks_queue_active_len(q), (int64_t)ks_queue_backoff_len(q),
             (int64_t)ks_queue_unschedulable_len(q)};
-        run->opt.sample(run->opt.sample_ctx, run->cluster, lengths, now);
+        run->opt.sample(run->opt.sample_ctx, view(run), lengths, now);
     }
+    if (run->cp)
+        ks_cp_run_sample(run->cp, now);
 }
 
 static void on_sample(ks_engine *e, void *ctx, uint64_t arg)
@@ -514,6 +527,46 @@ static int prepare_traces(ks_run *run, ks_error *err)
     return rc;
 }
 
+/* The configured profiles (or kube-scheduler's default profile) with the
+ * scenario's and the options' overrides.  *defaults receives the default
+ * configuration when the scenario names none (freed with the run). */
+static ks_scheduler_config scheduler_config(ks_run *run,
+                                            ks_schedconfig **defaults)
+{
+    const ks_scenario *sc = run->sc;
+    *defaults = NULL;
+    const ks_schedconfig *sconf = sc->scheduler_config;
+    if (!sconf)
+        sconf = *defaults =
+            ks_schedconfig_default(kubernetes_minor(sc->kubernetes_version));
+    ks_scheduler_config cfg = *ks_schedconfig_get(sconf);
+    cfg.k8s_minor = run->opt.k8s_minor > 0
+                        ? run->opt.k8s_minor
+                        : kubernetes_minor(sc->kubernetes_version);
+    snprintf(run->k8s_version, sizeof run->k8s_version, "1.%d", cfg.k8s_minor);
+    cfg.cycle_base = sc->cycle_base;
+    cfg.drop_unschedulable = sc->drop_unschedulable;
+    cfg.tie_break_node_order = sc->tie_break_node_order;
+    cfg.cycle_per_node = sc->cycle_per_node;
+    return cfg;
+}
+
+/* spec.controlPlane: the components of scenarios/cp_run.h build the
+ * nodes and own the scheduler. */
+static ks_run *create_control_plane(ks_run *run)
+{
+    ks_scheduler_config cfg = scheduler_config(run, &run->default_config);
+    ks_error_clear(&run->build_error);
+    run->cp = ks_cp_run_create(run->sc, run->engine, run->rngs, &cfg,
+                               &run->build_error);
+    if (!run->cp)
+        run->build_failed = 1;
+    else
+        run->scheduler = ks_cp_run_scheduler(run->cp);
+    run->source_names = ks_xcalloc(1, sizeof *run->source_names);
+    return run;
+}
+
 ks_run *ks_run_create(const ks_scenario *sc, const ks_run_options *opt)
 {
     ks_run *run = ks_xcalloc(1, sizeof *run);
@@ -525,26 +578,15 @@ ks_run *ks_run_create(const ks_scenario *sc, const ks_run_options *opt)
     run->engine = ks_engine_create();
     run->rngs = ks_rngs_create(run->seed);
     run->cluster = ks_cluster_create();
+    if (sc->control_plane)
+        return create_control_plane(run);
     build_nodes(run);
     build_trace_nodes(run);
     ks_error_clear(&run->build_error);
     if (build_manifest_nodes(run, &run->build_error) != 0)
         run->build_failed = 1;
-    /* The configured profiles, or kube-scheduler's default profile. */
-    ks_schedconfig *defaults = NULL;
-    const ks_schedconfig *sconf = sc->scheduler_config;
-    if (!sconf)
-        sconf = defaults =
-            ks_schedconfig_default(kubernetes_minor(sc->kubernetes_version));
-    ks_scheduler_config cfg = *ks_schedconfig_get(sconf);
-    cfg.k8s_minor = run->opt.k8s_minor > 0
-                        ? run->opt.k8s_minor
-                        : kubernetes_minor(sc->kubernetes_version);
-    snprintf(run->k8s_version, sizeof run->k8s_version, "1.%d", cfg.k8s_minor);
-    cfg.cycle_base = sc->cycle_base;
-    cfg.drop_unschedulable = sc->drop_unschedulable;
-    cfg.tie_break_node_order = sc->tie_break_node_order;
-    cfg.cycle_per_node = sc->cycle_per_node;
+    ks_schedconfig *defaults;
+    ks_scheduler_config cfg = scheduler_config(run, &defaults);
     if (run->cluster->total_gpu_milli > 0)
         add_gpu_filter(&cfg);
     run->scheduler = ks_scheduler_create(run->engine, run->cluster,
@@ -596,7 +638,10 @@ void ks_run_destroy(ks_run *run)
     ks_frag_tracker_destroy(run->frag);
     free(run->source_names);
     free(run->life);
-    ks_scheduler_destroy(run->scheduler);
+    if (run->cp)
+        ks_cp_run_destroy(run->cp); /* with its scheduler */
+    else
+        ks_scheduler_destroy(run->scheduler);
     ks_default_selectors_destroy(run->selectors); /* after its users */
     ks_schedconfig_destroy(run->default_config);
     ks_frag_workload_destroy(run->frag_workload); /* after the scheduler */
@@ -609,8 +654,11 @@ void ks_run_destroy(ks_run *run)
 int ks_run_execute(ks_run *run, ks_error *err)
 {
     ks_error_clear(&run->check_error);
-    if (!run->build_failed &&
+    if (!run->build_failed && !run->cp &&
         add_manifest_workloads(run, &run->build_error) != 0)
+        run->build_failed = 1;
+    if (!run->build_failed && run->cp &&
+        ks_cp_run_start(run->cp, &run->build_error) != 0)
         run->build_failed = 1;
     if (run->build_failed) {
         if (err)
@@ -647,7 +695,12 @@ const char *ks_run_kubernetes_version(const ks_run *run)
 
 const ks_cluster *ks_run_cluster(const ks_run *run)
 {
-    return run->cluster;
+    return view(run);
+}
+
+const struct ks_cp_run *ks_run_control_plane(const ks_run *run)
+{
+    return run->cp;
 }
 
 uint64_t ks_run_seed(const ks_run *run)

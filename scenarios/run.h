@@ -54,6 +54,10 @@ void ks_run_destroy(ks_run *run); /* accepts NULL */
 int ks_run_execute(ks_run *run, ks_error *err);
 
 const ks_cluster *ks_run_cluster(const ks_run *run);
+/* The control-plane components of a spec.controlPlane run
+ * (scenarios/cp_run.h), NULL otherwise. */
+struct ks_cp_run;
+const struct ks_cp_run *ks_run_control_plane(const ks_run *run);
 /* The Kubernetes version simulated, "1.<minor>" (the scenario's, or the
  * override of ks_run_options.k8s_minor). */
 const char *ks_run_kubernetes_version(const ks_run *run);

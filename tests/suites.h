@@ -50,6 +50,7 @@
     X(schedconfig)                                                             \
     X(manifests)                                                               \
     X(rbac_manifests)                                                          \
+    X(cp_objects)                                                              \
     X(sweep)                                                                   \
     X(build)                                                                   \
     X(generator)                                                               \
