@@ -70,6 +70,19 @@ typedef struct watch {
     int active;
 } watch;
 
+/* Watch indexes in creation order (the order events are emitted in). */
+typedef struct watch_list {
+    int *v;
+    size_t n, cap;
+} watch_list;
+
+/* The watches of one node's pods (kubelets'): found by hashing the node
+ * name, so a pod write costs O(its watchers), not O(kubelets). */
+typedef struct node_watches {
+    char *node; /* NULL: free slot */
+    watch_list list;
+} node_watches;
+
 /* A watch event on its way. */
 typedef struct pending {
     int watch;
@@ -98,6 +111,9 @@ struct ks_store {
     ks_kind_ops ops[KS_KIND_COUNT];
     watch *watches;
     size_t nwatches, watches_cap;
+    watch_list kind_watches[KS_KIND_COUNT]; /* without a node filter */
+    node_watches *node_watches;             /* open addressing */
+    size_t node_watches_cap, node_watches_used;
     pending *pend;
     size_t npend, pend_cap;
     uint32_t pend_free; /* free list head + 1; 0 = empty */
@@ -152,6 +168,13 @@ void ks_store_destroy(ks_store *s)
         free(s->watches[i].node_name);
     }
     free(s->watches);
+    for (int k = 0; k < KS_KIND_COUNT; k++)
+        free(s->kind_watches[k].v);
+    for (size_t i = 0; i < s->node_watches_cap; i++) {
+        free(s->node_watches[i].node);
+        free(s->node_watches[i].list.v);
+    }
+    free(s->node_watches);
     free(s->pend);
     free(s);
 }
@@ -274,10 +297,64 @@ const ks_object *ks_store_get(const ks_store *s, uint64_t uid)
 
 /* ---- watches ------------------------------------------------------------------ */
 
+static void watch_list_push(watch_list *l, int w)
+{
+    l->v = ks_xgrow(l->v, &l->cap, l->n + 1, sizeof *l->v);
+    l->v[l->n++] = w;
+}
+
+/* The slot of node's watch list, or of the free slot where it would go. */
+static size_t node_watches_slot(const ks_store *s, const char *node)
+{
+    size_t mask = s->node_watches_cap - 1;
+    size_t i = fnv1a(0xcbf29ce484222325ULL, node) & mask;
+    while (s->node_watches[i].node && strcmp(s->node_watches[i].node, node))
+        i = (i + 1) & mask;
+    return i;
+}
+
+static void node_watches_grow(ks_store *s)
+{
+    node_watches *old = s->node_watches;
+    size_t old_cap = s->node_watches_cap;
+    s->node_watches_cap = old_cap ? old_cap * 2 : 64;
+    s->node_watches = ks_xcalloc(s->node_watches_cap, sizeof *old);
+    for (size_t i = 0; i < old_cap; i++)
+        if (old[i].node)
+            s->node_watches[node_watches_slot(s, old[i].node)] = old[i];
+    free(old);
+}
+
+static watch_list *node_watch_list(ks_store *s, const char *node, int create)
+{
+    if (!s->node_watches_cap) {
+        if (!create)
+            return NULL;
+        node_watches_grow(s);
+    }
+    size_t i = node_watches_slot(s, node);
+    if (s->node_watches[i].node)
+        return &s->node_watches[i].list;
+    if (!create)
+        return NULL;
+    if ((s->node_watches_used + 1) * 2 > s->node_watches_cap) {
+        node_watches_grow(s);
+        i = node_watches_slot(s, node);
+    }
+    s->node_watches[i].node = ks_xstrdup(node);
+    s->node_watches_used++;
+    return &s->node_watches[i].list;
+}
+
 int ks_store_watch(ks_store *s, ks_kind kind, const char *namespace_name,
                    const char *node_name, ks_time delay, ks_watch_fn fn,
                    void *ctx)
 {
+    int w = (int)s->nwatches;
+    if (node_name)
+        watch_list_push(node_watch_list(s, node_name, 1), w);
+    else
+        watch_list_push(&s->kind_watches[kind], w);
     s->watches = ks_xgrow(s->watches, &s->watches_cap, s->nwatches + 1,
                           sizeof *s->watches);
     s->watches[s->nwatches] = (watch){
@@ -332,15 +409,31 @@ static int watch_wants(const watch *w, const ks_object *o)
            (!w->node_name || same_str(w->node_name, o->node_name));
 }
 
+static void emit_to(ks_store *s, int i, ks_watch_type type,
+                    const ks_object *o)
+{
+    if (!watch_wants(&s->watches[i], o))
+        return;
+    uint32_t slot = pending_slot(s);
+    s->pend[slot] = (pending){i, type, o->kind, o->uid, o->resource_version,
+                              0};
+    ks_engine_after(s->engine, s->watches[i].delay, on_deliver, s, slot);
+}
+
+/* Schedules the event for every watch that wants it, in the order the
+ * watches were made: the kind's watches merged with those of the object's
+ * node. */
 static void emit(ks_store *s, ks_watch_type type, const ks_object *o)
 {
-    for (size_t i = 0; i < s->nwatches; i++) {
-        if (!watch_wants(&s->watches[i], o))
-            continue;
-        uint32_t slot = pending_slot(s);
-        s->pend[slot] = (pending){(int)i, type, o->kind, o->uid,
-                                  o->resource_version, 0};
-        ks_engine_after(s->engine, s->watches[i].delay, on_deliver, s, slot);
+    const watch_list *all = &s->kind_watches[o->kind];
+    const watch_list *node =
+        o->node_name ? node_watch_list(s, o->node_name, 0) : NULL;
+    size_t a = 0, b = 0, nb = node ? node->n : 0;
+    while (a < all->n || b < nb) {
+        if (b == nb || (a < all->n && all->v[a] < node->v[b]))
+            emit_to(s, all->v[a++], type, o);
+        else
+            emit_to(s, node->v[b++], type, o);
     }
 }
 
