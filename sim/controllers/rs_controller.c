@@ -325,21 +325,49 @@ static size_t controlled_pods(ks_rs_controller *c, uint64_t rs,
     return k;
 }
 
-/* Node names as small ints for the ranking (only equality matters). */
+/* Node names as small ints for the ranking (only equality matters),
+ * through a hash of the names: a scale-down ranks pods over as many nodes
+ * as the ReplicaSets have pods. */
 typedef struct node_table {
-    const char **v;
+    const char **v; /* by id */
     size_t n, cap;
+    int *slots;     /* open addressing: id + 1, 0 = empty */
+    size_t nslots;
 } node_table;
+
+static size_t name_slot(const node_table *t, const char *name)
+{
+    uint64_t h = 0xcbf29ce484222325ULL;
+    for (const char *p = name; *p; p++)
+        h = (h ^ (unsigned char)*p) * 0x100000001b3ULL;
+    size_t mask = t->nslots - 1;
+    size_t i = (size_t)h & mask;
+    while (t->slots[i] && strcmp(t->v[t->slots[i] - 1], name) != 0)
+        i = (i + 1) & mask;
+    return i;
+}
+
+static void node_table_grow(node_table *t)
+{
+    free(t->slots);
+    t->nslots = t->nslots ? t->nslots * 2 : 64;
+    t->slots = ks_xcalloc(t->nslots, sizeof *t->slots);
+    for (size_t id = 0; id < t->n; id++)
+        t->slots[name_slot(t, t->v[id])] = (int)id + 1;
+}
 
 static int node_id(node_table *t, const char *name)
 {
     if (!name)
         return -1;
-    for (size_t i = 0; i < t->n; i++)
-        if (strcmp(t->v[i], name) == 0)
-            return (int)i;
+    if ((t->n + 1) * 2 > t->nslots)
+        node_table_grow(t);
+    size_t i = name_slot(t, name);
+    if (t->slots[i])
+        return t->slots[i] - 1;
     t->v = ks_xgrow(t->v, &t->cap, t->n + 1, sizeof *t->v);
     t->v[t->n] = name;
+    t->slots[i] = (int)t->n + 1;
     return (int)t->n++;
 }
 
@@ -439,6 +467,7 @@ static void delete_pods(ks_rs_controller *c, const ks_object *rs,
     free(rp);
     free(rel);
     free(names.v);
+    free(names.slots);
 }
 
 static void sync_rs(ks_rs_controller *c, uint64_t uid)
