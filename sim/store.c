@@ -100,7 +100,9 @@ struct ks_store {
     uint64_t revision;
     ks_object **objects; /* [uid - 1]; NULL once deleted */
     size_t nobjects, objects_cap;
-    uid_list by_kind[KS_KIND_COUNT];
+    uid_list by_kind[KS_KIND_COUNT]; /* creation order; may hold deleted
+                                        uids (holes), skipped on reads */
+    size_t by_kind_holes[KS_KIND_COUNT];
     size_t count[KS_KIND_COUNT];
     uid_list *dependents; /* [owner uid - 1] */
     size_t dependents_cap;
@@ -584,11 +586,27 @@ void *ks_store_body(ks_store *s, uint64_t uid)
 
 static void gc_later(ks_store *s, uint64_t uid);
 
+/* Drops the deleted uids from a kind's list once they are half of it:
+ * deletion costs O(1) amortized, not a search of every object of the
+ * kind. */
+static void compact_kind(ks_store *s, ks_kind kind)
+{
+    uid_list *l = &s->by_kind[kind];
+    if (s->by_kind_holes[kind] * 2 <= l->n)
+        return;
+    size_t k = 0;
+    for (size_t i = 0; i < l->n; i++)
+        if (object_at(s, l->v[i]))
+            l->v[k++] = l->v[i];
+    l->n = k;
+    s->by_kind_holes[kind] = 0;
+}
+
 /* Removes o from every index, emits DELETED, frees it. */
 static void remove_object(ks_store *s, ks_object *o)
 {
     o->resource_version = ++s->revision;
-    uid_list_remove(&s->by_kind[o->kind], o->uid);
+    s->by_kind_holes[o->kind]++;
     s->count[o->kind]--;
     size_t slot = names_slot(s, o->kind, o->namespace_name, o->name);
     if (slot != SIZE_MAX)
@@ -598,6 +616,7 @@ static void remove_object(ks_store *s, ks_object *o)
             uid_list_remove(&s->dependents[o->owners[i].uid - 1], o->uid);
     emit(s, KS_WATCH_DELETED, o);
     s->objects[o->uid - 1] = NULL;
+    compact_kind(s, o->kind);
     free_object(s, o);
 }
 

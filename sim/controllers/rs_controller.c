@@ -21,11 +21,6 @@
 #include "sim/workqueue.h"
 #include "sim/xalloc.h"
 
-/* pod uid -> controller ReplicaSet uid, sorted by pod uid. */
-typedef struct owner_entry {
-    uint64_t uid, owner;
-} owner_entry;
-
 typedef struct rs_exp {
     uint64_t rs;
     ks_expectations e;
@@ -40,8 +35,8 @@ struct ks_rs_controller {
     int watch_rs, watch_pod;
     ks_event_id worker_ev;
     ks_time worker_at; /* KS_TIME_NEVER when no worker event is pending */
-    owner_entry *owners;
-    size_t nowners, cap_owners;
+    uint64_t *owners; /* [pod uid - 1]: its ReplicaSet, 0 = none */
+    size_t cap_owners;
     rs_exp *exps; /* sorted by rs uid */
     size_t nexps, cap_exps;
     uint64_t name_counter;
@@ -50,44 +45,26 @@ struct ks_rs_controller {
 
 /* ---- small sorted maps -------------------------------------------------- */
 
-static size_t owner_find(const ks_rs_controller *c, uint64_t uid)
-{
-    size_t lo = 0, hi = c->nowners;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (c->owners[mid].uid < uid)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo;
-}
-
+/* Pods' ReplicaSet owners by pod uid (uids are dense and never reused):
+ * O(1) per pod event however many pods there are. */
 static void owner_set(ks_rs_controller *c, uint64_t uid, uint64_t owner)
 {
-    size_t i = owner_find(c, uid);
-    if (i < c->nowners && c->owners[i].uid == uid) {
-        c->owners[i].owner = owner;
-        return;
+    if (uid > c->cap_owners) {
+        size_t old = c->cap_owners;
+        c->owners = ks_xgrow(c->owners, &c->cap_owners, (size_t)uid,
+                             sizeof *c->owners);
+        memset(c->owners + old, 0, (c->cap_owners - old) * sizeof *c->owners);
     }
-    c->owners = ks_xgrow(c->owners, &c->cap_owners, c->nowners + 1,
-                         sizeof *c->owners);
-    memmove(&c->owners[i + 1], &c->owners[i],
-            (c->nowners - i) * sizeof *c->owners);
-    c->owners[i] = (owner_entry){uid, owner};
-    c->nowners++;
+    c->owners[uid - 1] = owner;
 }
 
-/* Removes uid; returns its owner (0 if unknown). */
+/* Forgets uid; returns its owner (0 if unknown). */
 static uint64_t owner_take(ks_rs_controller *c, uint64_t uid)
 {
-    size_t i = owner_find(c, uid);
-    if (i >= c->nowners || c->owners[i].uid != uid)
+    if (uid == 0 || uid > c->cap_owners)
         return 0;
-    uint64_t owner = c->owners[i].owner;
-    memmove(&c->owners[i], &c->owners[i + 1],
-            (c->nowners - i - 1) * sizeof *c->owners);
-    c->nowners--;
+    uint64_t owner = c->owners[uid - 1];
+    c->owners[uid - 1] = 0;
     return owner;
 }
 
