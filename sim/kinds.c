@@ -203,6 +203,41 @@ void ks_lease_body_free(void *p)
     free(b);
 }
 
+/* ---- HorizontalPodAutoscaler ----------------------------------------------- */
+
+void ks_hpa_body_defaults(ks_hpa_body *b)
+{
+    ks_hpa_spec spec;
+    ks_hpa_spec_default(&spec);
+    b->target_kind = KS_KIND_DEPLOYMENT;
+    b->min_replicas = spec.min_replicas;
+    b->target_utilization = spec.target_utilization;
+    b->has_behavior = 0;
+    b->scale_up = spec.scale_up;
+    b->scale_down = spec.scale_down;
+    b->last_scale_time = -1;
+    b->current_utilization = -1;
+}
+
+ks_hpa_body *ks_hpa_body_copy(const ks_hpa_body *src)
+{
+    ks_hpa_body *b = ks_xmalloc(sizeof *b);
+    *b = *src;
+    b->target_name = dup_or_null(src->target_name);
+    return b;
+}
+
+void ks_hpa_body_free(void *p)
+{
+    ks_hpa_body *b = p;
+    if (!b)
+        return;
+    free(b->target_name);
+    free(b);
+}
+
+static void *hpa_copy(const void *p) { return ks_hpa_body_copy(p); }
+
 static void *rs_copy(const void *p) { return ks_replicaset_body_copy(p); }
 static void *deploy_copy(const void *p) { return ks_deployment_body_copy(p); }
 
@@ -225,6 +260,8 @@ void ks_kinds_install(ks_store *s)
     ks_store_set_kind_ops(s, KS_KIND_REPLICASET, &rs);
     ks_store_set_kind_ops(s, KS_KIND_DEPLOYMENT, &deploy);
     ks_store_set_kind_ops(s, KS_KIND_LEASE, &lease);
+    const ks_kind_ops hpa = {hpa_copy, ks_hpa_body_free};
+    ks_store_set_kind_ops(s, KS_KIND_HPA, &hpa);
     const ks_kind_ops node = {node_copy, ks_node_body_free};
     ks_store_set_kind_ops(s, KS_KIND_NODE, &node);
     install_more(s);

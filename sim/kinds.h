@@ -16,6 +16,7 @@
 
 #include <stdint.h>
 
+#include "sim/controllers/hpa.h"
 #include "sim/engine.h"
 #include "sim/objects.h"
 #include "sim/resources.h"
@@ -193,6 +194,38 @@ typedef struct ks_lease_body {
     ks_time renew_time;
     ks_time acquire_time;
 } ks_lease_body;
+
+/* ---- HorizontalPodAutoscaler --------------------------------------------------- */
+
+/* autoscaling/v2 with one metric: Resource cpu, target type Utilization
+ * (averageUtilization, percent of the pods' requests). */
+typedef struct ks_hpa_body {
+    ks_kind target_kind;        /* scaleTargetRef.kind: KS_KIND_DEPLOYMENT
+                                   or KS_KIND_REPLICASET */
+    char *target_name;          /* scaleTargetRef.name, same namespace */
+    int32_t min_replicas;       /* default 1 */
+    int32_t max_replicas;
+    int32_t target_utilization; /* averageUtilization, default 80 */
+    int has_behavior;           /* spec.behavior set (else the legacy rules) */
+    ks_hpa_rules scale_up;      /* spec.behavior (sim/controllers/hpa.h) */
+    ks_hpa_rules scale_down;
+    /* status, written by the HPA controller */
+    int32_t current_replicas;
+    int32_t desired_replicas;
+    ks_time last_scale_time;     /* -1: never scaled */
+    int32_t current_utilization; /* currentMetrics averageUtilization; -1:
+                                    none (no metric computed) */
+    int scaling_active;          /* ScalingActive condition: a replica
+                                    count was computed from the metric */
+} ks_hpa_body;
+
+/* autoscaling/v2 defaults: minReplicas 1, target CPU 80%, no behavior
+ * (scale_up / scale_down hold the defaulted rules, so setting
+ * has_behavior = 1 gives the defaulted behavior); target Deployment;
+ * status empty (last_scale_time and current_utilization -1). */
+void ks_hpa_body_defaults(ks_hpa_body *b);
+ks_hpa_body *ks_hpa_body_copy(const ks_hpa_body *b);
+void ks_hpa_body_free(void *b);
 
 /* ---- helpers ---------------------------------------------------------------- */
 
