@@ -30,6 +30,7 @@
     X(kubelet)                                                                 \
     X(podevents)                                                               \
     X(job_controller)                                                          \
+    X(hpa_controller)                                                          \
     X(nodelife_controller)                                                     \
     X(controllers)                                                             \
     X(research)                                                                \
