@@ -4,7 +4,9 @@
  * cp_objects.h.  Upstream sources read (re-implemented, never copied):
  *   - pkg/apis/apps/v1/defaults.go SetDefaults_Deployment and
  *     pkg/apis/batch/v1/defaults.go SetDefaults_Job: the defaults the
- *     loader applied, carried into the bodies;
+ *     loader applied, carried into the bodies; SetDefaults_DaemonSet
+ *     (RollingUpdate, maxUnavailable 1, maxSurge 0) for the DaemonSet
+ *     fields the loader does not read yet;
  *   - pkg/apis/batch/validation/validation.go validateJobSpec: a Job's
  *     template needs restartPolicy OnFailure or Never;
  *   - pkg/registry/batch/job/strategy.go generateSelector: the labels and
@@ -117,7 +119,8 @@ typedef enum what {
     WHAT_SKIP = 0, /* owned by a controller: its owner makes it */
     WHAT_DEPLOYMENT,
     WHAT_REPLICASET,
-    WHAT_JOB
+    WHAT_JOB,
+    WHAT_DAEMONSET
 } what;
 
 /* What t becomes on the store, or an error. */
@@ -131,10 +134,13 @@ static int classify(const ks_manifest_template *t, what *out, ks_error *err)
         *out = WHAT_REPLICASET;
     else if (!strcmp(t->kind, "Job"))
         *out = WHAT_JOB;
+    else if (!strcmp(t->kind, "DaemonSet"))
+        *out = WHAT_DAEMONSET;
     else
         return ks_error_set(err, KS_EINVAL, t->file, t->line, t->col,
                             "%s %s/%s: kind %s is not yet simulated on the "
-                            "store (Deployment, ReplicaSet and Job are)",
+                            "store (Deployment, ReplicaSet, DaemonSet and "
+                            "Job are)",
                             t->kind, ns, t->name, t->kind);
     if (t->owner_kind) {
         *out = WHAT_SKIP;
@@ -250,6 +256,31 @@ static void *job_body(const ks_manifest_template *t,
     return b;
 }
 
+/* The DaemonSet: apps/v1 defaults (RollingUpdate, maxUnavailable 1,
+ * maxSurge 0: the loader does not read updateStrategy or minReadySeconds
+ * of a DaemonSet yet), the selector, the template, and the template.spec
+ * fields the controller's node predicates read (nodeSelector, the required
+ * node affinity, hostNetwork).  tmpl is consumed. */
+static void *daemonset_body(const ks_manifest_template *t,
+                            ks_pod_template *tmpl)
+{
+    /* A view borrowing t's selector and affinity and tmpl; the copy owns
+     * everything. */
+    ks_daemonset_body view = {0};
+    ks_daemonset_body_defaults(&view);
+    view.min_ready_s = t->min_ready_seconds;
+    view.selector = t->selector;
+    view.template = *tmpl;
+    view.node_selector = t->pod.spec->node_selector;
+    view.has_required_affinity = t->pod.spec->node_affinity.has_required;
+    if (view.has_required_affinity)
+        view.required_affinity = t->pod.spec->node_affinity.required;
+    view.host_network = t->pod.host_network;
+    ks_daemonset_body *b = ks_daemonset_body_copy(&view);
+    ks_pod_template_free(tmpl);
+    return b;
+}
+
 /* generateSelector, with the uid the store gave the Job: done in place
  * before any watch delivers the Job (deliveries go through the engine). */
 static void generate_job_selector(ks_store *s, uint64_t uid,
@@ -301,6 +332,10 @@ static int create_template(ks_store *s, const ks_manifest_template *t, what w,
     case WHAT_JOB:
         body = job_body(t, &tmpl);
         kind = KS_KIND_JOB;
+        break;
+    case WHAT_DAEMONSET:
+        body = daemonset_body(t, &tmpl);
+        kind = KS_KIND_DAEMONSET;
         break;
     case WHAT_SKIP:
     default:

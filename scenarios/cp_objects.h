@@ -26,6 +26,15 @@
  *                uid is the store's (decimal), known once the Job is
  *                created, so the body is completed in place right after the
  *                create, before any watch has seen it.
+ *   DaemonSet    ks_daemonset_body: selector, template, and the
+ *                template.spec fields ks_pod_template does not carry that
+ *                the DaemonSet controller's node predicates read
+ *                (nodeSelector, the required node affinity, hostNetwork);
+ *                updateStrategy RollingUpdate with maxUnavailable 1 and
+ *                maxSurge 0 and minReadySeconds 0, the apps/v1 defaults
+ *                (the loader does not read a DaemonSet's updateStrategy or
+ *                minReadySeconds yet).  The controller
+ *                (sim/controllers/daemonset_controller.h) makes the pods.
  *   Service      ks_service_body: spec.selector (absent, null or {} select
  *                nothing here: the body cannot say "every pod of the
  *                namespace", and the API server's protobuf storage reads an
@@ -48,8 +57,8 @@
  * restartPolicy has the API default Always, which batch validation refuses
  * (the scheduler-only runs accept such Jobs, so the loader does too).
  *
- * Not simulated on the store yet: DaemonSet, StatefulSet and
- * ReplicationController (KS_EINVAL naming the object).  A template with a
+ * Not simulated on the store yet: StatefulSet and ReplicationController
+ * (KS_EINVAL naming the object).  A template with a
  * controller owner (a ReplicaSet of a Deployment, a Job of a CronJob) is
  * skipped, as the scheduler-only runs skip it: its owner makes its own.
  *

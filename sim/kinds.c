@@ -7,6 +7,7 @@
 #include "sim/xalloc.h"
 
 static void install_more(ks_store *s);
+static void install_daemonset(ks_store *s);
 
 static void labels_copy(ks_labels *dst, const ks_labels *src)
 {
@@ -265,6 +266,7 @@ void ks_kinds_install(ks_store *s)
     const ks_kind_ops node = {node_copy, ks_node_body_free};
     ks_store_set_kind_ops(s, KS_KIND_NODE, &node);
     install_more(s);
+    install_daemonset(s);
 }
 
 void ks_deployment_body_defaults(ks_deployment_body *b)
@@ -360,4 +362,76 @@ static void install_more(ks_store *s)
     ks_store_set_kind_ops(s, KS_KIND_JOB, &job);
     ks_store_set_kind_ops(s, KS_KIND_SERVICE, &svc);
     ks_store_set_kind_ops(s, KS_KIND_ENDPOINTSLICE, &eps);
+}
+
+/* ---- DaemonSet ------------------------------------------------------------------ */
+
+void ks_daemonset_body_defaults(ks_daemonset_body *b)
+{
+    b->strategy = KS_DS_ROLLING_UPDATE;
+    b->max_unavailable = (ks_int_or_percent){0, 1};
+    b->max_surge = (ks_int_or_percent){0, 0};
+}
+
+static void ds_requirements_copy(ks_requirement **dst, size_t *ndst,
+                                 const ks_requirement *src, size_t n)
+{
+    *dst = n ? ks_xcalloc(n, sizeof **dst) : NULL;
+    *ndst = n;
+    for (size_t i = 0; i < n; i++) {
+        ks_requirement *d = &(*dst)[i];
+        d->key = ks_xstrdup(src[i].key);
+        d->op = src[i].op;
+        d->nvalues = src[i].nvalues;
+        d->values = src[i].nvalues
+                        ? ks_xcalloc(src[i].nvalues, sizeof *d->values)
+                        : NULL;
+        for (size_t k = 0; k < src[i].nvalues; k++)
+            d->values[k] = ks_xstrdup(src[i].values[k]);
+    }
+}
+
+ks_daemonset_body *ks_daemonset_body_copy(const ks_daemonset_body *src)
+{
+    ks_daemonset_body *b = ks_xmalloc(sizeof *b);
+    *b = *src;
+    ks_label_selector_copy(&b->selector, &src->selector);
+    ks_pod_template_copy(&b->template, &src->template);
+    labels_copy(&b->node_selector, &src->node_selector);
+    const ks_node_selector *ra = &src->required_affinity;
+    b->required_affinity.nterms = ra->nterms;
+    b->required_affinity.terms =
+        ra->nterms ? ks_xcalloc(ra->nterms, sizeof *ra->terms) : NULL;
+    for (size_t i = 0; i < ra->nterms; i++) {
+        ks_node_selector_term *t = &b->required_affinity.terms[i];
+        ds_requirements_copy(&t->match_expressions, &t->nexpressions,
+                             ra->terms[i].match_expressions,
+                             ra->terms[i].nexpressions);
+        ds_requirements_copy(&t->match_fields, &t->nfields,
+                             ra->terms[i].match_fields, ra->terms[i].nfields);
+    }
+    return b;
+}
+
+void ks_daemonset_body_free(void *p)
+{
+    ks_daemonset_body *b = p;
+    if (!b)
+        return;
+    ks_label_selector_free(&b->selector);
+    ks_pod_template_free(&b->template);
+    ks_labels_free(&b->node_selector);
+    ks_node_selector_free(&b->required_affinity);
+    free(b);
+}
+
+static void *daemonset_copy(const void *p)
+{
+    return ks_daemonset_body_copy(p);
+}
+
+static void install_daemonset(ks_store *s)
+{
+    const ks_kind_ops ds = {daemonset_copy, ks_daemonset_body_free};
+    ks_store_set_kind_ops(s, KS_KIND_DAEMONSET, &ds);
 }

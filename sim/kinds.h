@@ -136,6 +136,46 @@ typedef struct ks_job_body {
 void ks_job_body_defaults(ks_job_body *b);
 void ks_job_body_free(void *b);
 
+/* ---- DaemonSet ------------------------------------------------------------------- */
+
+/* spec.updateStrategy.type (apps/v1; default RollingUpdate). */
+typedef enum ks_ds_update_strategy {
+    KS_DS_ROLLING_UPDATE = 0,
+    KS_DS_ON_DELETE
+} ks_ds_update_strategy;
+
+typedef struct ks_daemonset_body {
+    ks_label_selector selector;
+    ks_pod_template template;
+    /* template.spec fields the pod template does not carry, read by the
+     * controller's node predicates (nodeShouldRunDaemonPod) and its pods'
+     * tolerations: nodeSelector, the required node affinity and
+     * hostNetwork (the network-unavailable toleration). */
+    ks_labels node_selector;
+    int has_required_affinity;
+    ks_node_selector required_affinity;
+    int host_network;
+    ks_ds_update_strategy strategy;
+    ks_int_or_percent max_unavailable; /* RollingUpdate; default 1 */
+    ks_int_or_percent max_surge;       /* RollingUpdate; default 0 */
+    int32_t min_ready_s;               /* spec.minReadySeconds */
+    /* status */
+    int32_t desired_number_scheduled;
+    int32_t current_number_scheduled;
+    int32_t number_misscheduled;
+    int32_t number_ready;
+    int32_t number_available;
+    int32_t number_unavailable;
+    int32_t updated_number_scheduled;
+    uint64_t observed_generation;
+} ks_daemonset_body;
+
+/* apps/v1 SetDefaults_DaemonSet: RollingUpdate, maxUnavailable 1,
+ * maxSurge 0. */
+void ks_daemonset_body_defaults(ks_daemonset_body *b);
+ks_daemonset_body *ks_daemonset_body_copy(const ks_daemonset_body *b);
+void ks_daemonset_body_free(void *b);
+
 /* ---- Service and EndpointSlice ------------------------------------------------------ */
 
 typedef struct ks_service_body {

@@ -1,10 +1,12 @@
 /* test_cp_objects.c - manifests on the store (scenarios/cp_objects.h): a
  * Deployment and a Service give the bodies the API server would store
  * (every field checked), a Recreate Deployment, a ReplicaSet, Jobs with the
- * generated selector, bare pods, the namespaces, what is skipped, and the
- * errors (an unsupported kind, a Job that would restart Always, unresolved
- * priorities, a name already taken, a bad range) with their FILE:LINE:COL;
- * then the controllers on the store run the Deployment made so.
+ * generated selector, a DaemonSet, bare pods, the namespaces, what is
+ * skipped, and the errors (an unsupported kind, a Job that would restart
+ * Always, unresolved priorities, a name already taken, a bad range) with
+ * their FILE:LINE:COL; then the controllers on the store run the
+ * Deployment made so (tests/sim/test_daemonset_controller.c runs a
+ * DaemonSet made so).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -373,6 +375,87 @@ static void test_jobs(void)
     teardown(&f);
 }
 
+/* A DaemonSet: apps/v1 update strategy defaults, its selector and
+ * template, and the template.spec fields the controller's predicates read
+ * (nodeSelector, required node affinity, hostNetwork). */
+static const char agent_yaml[] =
+    "apiVersion: apps/v1\nkind: DaemonSet\n"
+    "metadata: {name: agent, namespace: kube-system}\n"
+    "spec:\n"
+    "  selector: {matchLabels: {app: agent}}\n"
+    "  template:\n"
+    "    metadata:\n      labels: {app: agent, tier: node}\n"
+    "    spec:\n"
+    "      priorityClassName: system-node-critical\n"
+    "      hostNetwork: true\n"
+    "      nodeSelector: {kubernetes.io/os: linux}\n"
+    "      affinity:\n"
+    "        nodeAffinity:\n"
+    "          requiredDuringSchedulingIgnoredDuringExecution:\n"
+    "            nodeSelectorTerms:\n"
+    "            - matchExpressions:\n"
+    "              - {key: pool, operator: In, values: [a, b]}\n"
+    "      tolerations: [{key: dedicated, operator: Exists, "
+    "effect: NoSchedule}]\n"
+    "      containers:\n"
+    "      - name: agent\n"
+    "        image: agent:2\n"
+    "        resources: {requests: {cpu: 50m, memory: 32Mi}}\n";
+
+static void test_daemonset(void)
+{
+    fixture f;
+    ks_error err;
+    CU_ASSERT_EQUAL_FATAL(setup(&f, agent_yaml), 0);
+    CU_ASSERT_EQUAL_FATAL(create_all(&f, &err), 0);
+    const ks_object *o =
+        ks_store_find(f.s, KS_KIND_DAEMONSET, "kube-system", "agent");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(o);
+    CU_ASSERT_PTR_NOT_NULL(
+        ks_store_find(f.s, KS_KIND_NAMESPACE, NULL, "kube-system"));
+    const ks_daemonset_body *b = o->body;
+    CU_ASSERT_EQUAL(b->strategy, KS_DS_ROLLING_UPDATE);
+    CU_ASSERT_FALSE(b->max_unavailable.is_percent);
+    CU_ASSERT_EQUAL(b->max_unavailable.value, 1);
+    CU_ASSERT_FALSE(b->max_surge.is_percent);
+    CU_ASSERT_EQUAL(b->max_surge.value, 0);
+    CU_ASSERT_EQUAL(b->min_ready_s, 0);
+    CU_ASSERT_EQUAL(b->selector.match_labels.n, 1);
+    CU_ASSERT_STRING_EQUAL(ks_labels_get(&b->selector.match_labels, "app"),
+                           "agent");
+    CU_ASSERT_EQUAL(b->template.labels.n, 2);
+    CU_ASSERT_STRING_EQUAL(ks_labels_get(&b->template.labels, "tier"),
+                           "node");
+    CU_ASSERT_EQUAL(b->template.requests[KS_RES_CPU], 50);
+    CU_ASSERT_EQUAL(b->template.requests[KS_RES_MEMORY], 32LL << 20);
+    CU_ASSERT_EQUAL(b->template.priority, 2000001000);
+    CU_ASSERT_STRING_EQUAL(b->template.image, "agent:2");
+    CU_ASSERT_EQUAL(b->template.restart_policy, KS_RESTART_ALWAYS);
+    /* only the template's own toleration: the controller adds the daemon
+     * ones to the pods it makes */
+    CU_ASSERT_EQUAL_FATAL(b->template.ntolerations, 1);
+    CU_ASSERT_STRING_EQUAL(b->template.tolerations[0].key, "dedicated");
+    CU_ASSERT_TRUE(b->host_network);
+    CU_ASSERT_EQUAL(b->node_selector.n, 1);
+    CU_ASSERT_STRING_EQUAL(
+        ks_labels_get(&b->node_selector, "kubernetes.io/os"), "linux");
+    CU_ASSERT_TRUE(b->has_required_affinity);
+    CU_ASSERT_EQUAL_FATAL(b->required_affinity.nterms, 1);
+    const ks_node_selector_term *t = &b->required_affinity.terms[0];
+    CU_ASSERT_EQUAL_FATAL(t->nexpressions, 1);
+    CU_ASSERT_STRING_EQUAL(t->match_expressions[0].key, "pool");
+    CU_ASSERT_EQUAL(t->match_expressions[0].op, KS_OP_IN);
+    CU_ASSERT_EQUAL_FATAL(t->match_expressions[0].nvalues, 2);
+    CU_ASSERT_STRING_EQUAL(t->match_expressions[0].values[1], "b");
+    CU_ASSERT_EQUAL(b->desired_number_scheduled, 0);
+    CU_ASSERT_EQUAL(b->observed_generation, 0);
+    /* the manifests are only read: they may go first */
+    ks_manifests_free(&f.m);
+    CU_ASSERT_STRING_EQUAL(b->template.tolerations[0].key, "dedicated");
+    CU_ASSERT_STRING_EQUAL(t->match_expressions[0].values[0], "a");
+    teardown(&f);
+}
+
 static void test_bare_pods(void)
 {
     fixture f;
@@ -423,10 +506,9 @@ static void test_bare_pods(void)
 static void test_error_unsupported_kind(void)
 {
     static const char *const kinds[][2] = {
-        {"apps/v1", "DaemonSet"},
         {"apps/v1", "StatefulSet"},
         {"v1", "ReplicationController"}};
-    for (size_t k = 0; k < 3; k++) {
+    for (size_t k = 0; k < 2; k++) {
         char text[2048];
         snprintf(text, sizeof text,
                  "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\n"
@@ -440,7 +522,7 @@ static void test_error_unsupported_kind(void)
                  "  template:\n    metadata: {labels: {app: x}}\n"
                  "    spec: {containers: [{name: c}]}\n",
                  kinds[k][0], kinds[k][1],
-                 k == 2 ? "{app: x}" : "{matchLabels: {app: x}}");
+                 k == 1 ? "{app: x}" : "{matchLabels: {app: x}}");
         fixture f;
         ks_error err;
         CU_ASSERT_EQUAL_FATAL(setup(&f, text), 0);
@@ -590,6 +672,7 @@ void ks_suite_cp_objects(void)
          test_deployment_defaults_and_recreate},
         {"ReplicaSet (and an owned one skipped)", test_replicaset},
         {"Jobs and the generated selector", test_jobs},
+        {"DaemonSet body", test_daemonset},
         {"bare pods", test_bare_pods},
         {"error: kind not simulated on the store",
          test_error_unsupported_kind},
