@@ -35,6 +35,10 @@ struct ks_rs_controller {
     int watch_rs, watch_pod;
     ks_event_id worker_ev;
     ks_time worker_at; /* KS_TIME_NEVER when no worker event is pending */
+    /* The workers wait for the client's rate limiter until then: client-go
+     * blocks them in the limiter's Wait, so a throttled sync holds the
+     * queue up instead of every queued key failing for a token. */
+    ks_time blocked_until;
     uint64_t *owners; /* [pod uid - 1]: its ReplicaSet, 0 = none */
     size_t cap_owners;
     rs_exp *exps; /* sorted by rs uid */
@@ -113,6 +117,8 @@ static void kick(ks_rs_controller *c)
     ks_time now = ks_engine_now(c->engine);
     ks_time at = ks_workqueue_len(c->queue) ? now
                                             : ks_workqueue_next_ready(c->queue);
+    if (at != KS_TIME_NEVER && at < c->blocked_until)
+        at = c->blocked_until;
     if (at == KS_TIME_NEVER || at >= c->worker_at)
         return;
     if (c->worker_at != KS_TIME_NEVER)
@@ -522,6 +528,7 @@ static void sync_rs(ks_rs_controller *c, uint64_t uid)
         enqueue_at(c, uid, now + (ks_time)sb->min_ready_s * KS_SECOND);
     if (retry != KS_TIME_NEVER) {
         c->stats.throttled++;
+        c->blocked_until = retry;
         enqueue_at(c, uid, retry);
     } else if (error) {
         ks_workqueue_add_rate_limited(c->queue, uid, now);
