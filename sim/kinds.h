@@ -78,6 +78,12 @@ typedef struct ks_replicaset_body {
     ks_label_selector selector;
     ks_pod_template template;
     int64_t revision;        /* deployment.kubernetes.io/revision */
+    /* deployment.kubernetes.io/desired-replicas and max-replicas, which the
+     * Deployment controller writes with every scale (replicas_annotated 0:
+     * absent, as on a ReplicaSet no Deployment scaled) */
+    int replicas_annotated;
+    int32_t desired_replicas;
+    int32_t max_replicas;
     /* status */
     int32_t status_replicas;
     int32_t ready_replicas;
@@ -98,6 +104,25 @@ typedef struct ks_int_or_percent {
     int32_t value;
 } ks_int_or_percent;
 
+/* A Deployment condition's status (core/v1 ConditionStatus; ABSENT: no
+ * condition of that type). */
+typedef enum ks_dcond_status {
+    KS_DCOND_ABSENT = 0,
+    KS_DCOND_TRUE,
+    KS_DCOND_FALSE,
+    KS_DCOND_UNKNOWN
+} ks_dcond_status;
+
+/* A DeploymentCondition without its message: reason is a static string
+ * (upstream's reasons, KS_DEPLOY_REASON_* in controllers/deployment.h);
+ * the times are whole seconds, as metav1.Time is serialized. */
+typedef struct ks_deployment_condition {
+    ks_dcond_status status;
+    const char *reason;
+    ks_time last_update;
+    ks_time last_transition;
+} ks_deployment_condition;
+
 typedef struct ks_deployment_body {
     int32_t replicas;
     int32_t min_ready_s;
@@ -115,6 +140,8 @@ typedef struct ks_deployment_body {
     int32_t ready_replicas;
     int32_t available_replicas;
     uint64_t observed_generation;
+    ks_deployment_condition progressing; /* conditions[type=Progressing] */
+    ks_deployment_condition available;   /* conditions[type=Available] */
 } ks_deployment_body;
 
 /* ---- Job ------------------------------------------------------------------------ */

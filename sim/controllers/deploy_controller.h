@@ -3,7 +3,8 @@
  * Runs the decisions of sim/controllers/deployment.h the way
  * kube-controller-manager runs DeploymentController
  * (pkg/controller/deployment/deployment_controller.go, sync.go, rolling.go,
- * recreate.go; kubernetes/kubernetes, the copies cited in deployment.c).
+ * recreate.go, progress.go; kubernetes/kubernetes, the copies cited in
+ * deployment.c).
  *
  *   informers  store watches on Deployments (queue the uid) and ReplicaSets
  *              (queue the uid of the ReplicaSet's controller Deployment:
@@ -24,35 +25,72 @@
  *              ref names it (no adoption by selector in this version).  The
  *              new ReplicaSet is the oldest one whose pod template equals the
  *              Deployment's (every ks_pod_template field: requests, image,
- *              image size, run time, priority, grace period, labels), which
- *              stands in for upstream's pod-template-hash comparison.
- *              Unless paused, one ks_deploy_rolling_sync or
- *              ks_deploy_recreate_sync decides the new spec replicas, then
- *              the writes follow upstream's order: create the new
+ *              image size, run time, priority, grace period, labels but
+ *              pod-template-hash), which stands in for upstream's
+ *              EqualIgnoreHash.  Then, as upstream:
+ *                - checkPausedConditions: Progressing=Unknown
+ *                  DeploymentPaused while paused, DeploymentResumed once
+ *                  resumed (unless ProgressDeadlineExceeded);
+ *                - getNewReplicaSet on an existing new ReplicaSet: revision
+ *                  max + 1 when it is not the highest (a rolled-back one
+ *                  gets a new number), minReadySeconds synced;
+ *                - paused, or a scaling event (an active ReplicaSet
+ *                  annotated with other desired replicas): sync(), i.e.
+ *                  ks_deploy_scale (one active ReplicaSet takes the new
+ *                  size; several share it in proportion, leftover to the
+ *                  biggest), cleanupDeployment when paused, the status
+ *                  without progress estimation.  A paused Deployment thus
+ *                  scales but never rolls;
+ *                - otherwise one ks_deploy_rolling_sync or
+ *                  ks_deploy_recreate_sync, then syncRolloutStatus.
+ *              The writes follow upstream's order: create the new
  *              ReplicaSet (getNewReplicaSet: name <deployment>-<10-char
  *              template hash>, with upstream's collisionCount bump on a
  *              name clash; labels = template labels; selector, template and
- *              minReadySeconds copied; revision; controller +
- *              blockOwnerDeletion owner ref), then the new one's scale, then
- *              the old ones' (each a ks_store_update of a copied body).  An
- *              existing new ReplicaSet whose revision is not the highest gets
- *              max + 1 (getNewReplicaSet's revision sync).  When the sync
- *              scaled nothing and the Deployment's last status is complete,
- *              cleanupDeployment deletes the old ReplicaSets beyond
- *              revisionHistoryLimit (Background).  Then the status
- *              (replicas, updated, ready, available from the ReplicaSets'
- *              status; observedGeneration) is written with ks_store_touch
- *              when it changed.
+ *              minReadySeconds copied; revision; desired-/max-replicas
+ *              annotations; controller + blockOwnerDeletion owner ref),
+ *              then the new one's update, then the old ones' (each a
+ *              ks_store_update of a copied body; every scale also writes
+ *              the replica annotations, as scaleReplicaSet does).  When a
+ *              rollout sync scaled nothing and the Deployment's last status
+ *              is complete, cleanupDeployment deletes the old ReplicaSets
+ *              beyond revisionHistoryLimit (Background).
+ *   status     calculateStatus (replicas, updated, ready, available from the
+ *              ReplicaSets' status; observedGeneration; Available =
+ *              MinimumReplicasAvailable when available >= replicas -
+ *              maxUnavailable) and, after a rollout sync, the Progressing
+ *              condition of syncRolloutStatus (progress.go): True
+ *              NewReplicaSetCreated / FoundNewReplicaSet, True
+ *              ReplicaSetUpdated with lastUpdateTime moved at every
+ *              progress (more updated, ready or available pods, fewer old
+ *              ones), True NewReplicaSetAvailable when complete, False
+ *              ProgressDeadlineExceeded at the first sync strictly after
+ *              lastUpdateTime + progressDeadlineSeconds.  Condition times
+ *              are whole seconds (metav1.Time).  A rollout sync that
+ *              changes no status requeues the key for that check
+ *              (requeueStuckDeployment: at the deadline plus one second, or
+ *              rate-limited when less than a second is left).  The status
+ *              is written with ks_store_touch when it changed.  As upstream,
+ *              checkPausedConditions and getNewReplicaSet (FoundNewReplica-
+ *              Set, NewReplicaSetCreated) write the Progressing condition
+ *              on their own, and a later status write of the same sync then
+ *              fails as upstream's does (its copy of the Deployment has a
+ *              stale resourceVersion: a conflict): the sync ends there and
+ *              the key is requeued rate-limited (write_errors counts it).
  *   client     a token bucket per controller (QPS 20, burst 30) for every
  *              write; a sync that runs out stops and requeues the key when
  *              the next token is due (upstream blocks the worker instead).
  *              A refused write requeues rate-limited.
  *
- * Not in this version: proportional scaling of several ReplicaSets on a
- * replicas change mid-rollout (the new ReplicaSet alone absorbs it),
- * scaling while paused (a paused Deployment only gets its status written;
- * upstream's sync() still applies replica changes), progress deadline
- * conditions, rollback, adoption/orphaning by selector.
+ * ks_deployment_rollback is `kubectl rollout undo` (client side, as
+ * kubectl has done it since the rollback subresource went away): it
+ * patches the Deployment's template, and the controller above does the
+ * rest.
+ *
+ * Not in this version: adoption/orphaning by selector, the ReplicaFailure
+ * condition, the deprecated spec.rollbackTo (extensions/v1beta1), the
+ * revision-history annotation, annotations copied between Deployment and
+ * ReplicaSets, condition messages.
  *
  * Deterministic; the controller owns its queue and caches; engine and store
  * are borrowed and must outlive it.
@@ -63,6 +101,7 @@
 #include <stdint.h>
 
 #include "sim/engine.h"
+#include "sim/error.h"
 #include "sim/store.h"
 
 typedef struct ks_deploy_controller_config {
@@ -91,5 +130,26 @@ void ks_deploy_controller_destroy(ks_deploy_controller *c); /* NULL ok */
 
 const ks_deploy_controller_stats *ks_deploy_controller_get_stats(
     const ks_deploy_controller *c);
+
+/* `kubectl rollout undo deployment/NAME [--to-revision=N]`
+ * (staging/src/k8s.io/kubectl/pkg/polymorphichelpers/rollback.go,
+ * DeploymentRollbacker.Rollback): finds the Deployment's ReplicaSet of
+ * revision to_revision (0: the previous revision, the second highest) and
+ * writes that ReplicaSet's pod template, without pod-template-hash, as the
+ * Deployment's (one ks_store_update: a spec change, generation bumped).
+ * Returns 0 when rolled back; 1 when skipped, the template already being
+ * that revision's (err->code KS_OK, err->msg "skipped rollback (current
+ * template already matches revision N)", N as given); or a negative
+ * ks_err with upstream's message:
+ *   KS_ENOENT   "unable to find specified revision N in history" (also for
+ *               N < 0), "no rollout history found for deployment \"NAME\""
+ *               (N = 0 without a previous revision), or no such Deployment;
+ *   KS_ESTATE   "you cannot rollback a paused deployment; resume it first
+ *               with 'kubectl rollout resume deployment/NAME' and try
+ *               again";
+ *   a store error (no quorum) as "failed restoring revision N: ...".
+ * err may be NULL. */
+int ks_deployment_rollback(ks_store *s, uint64_t deployment_uid,
+                           int64_t to_revision, ks_error *err);
 
 #endif

@@ -15,7 +15,20 @@
  *     NewRSNewReplicas at creation), cleanupDeployment (ReplicaSetsByRevision
  *     order, as in current copies; old ones sorted by creation time);
  *   pkg/controller/deployment/recreate.go - rolloutRecreate, oldPodsRunning;
- *   k8s.io/apimachinery/pkg/util/intstr - GetScaledValueFromIntOrPercent.
+ *   k8s.io/apimachinery/pkg/util/intstr - GetScaledValueFromIntOrPercent;
+ *   pkg/controller/deployment/sync.go scale and isScalingEvent, and
+ *     util/deployment_util.go FindActiveOrLatest, IsSaturated,
+ *     GetProportion, getReplicaSetFraction, SetReplicasAnnotations
+ *     (current copies, klog.Logger arguments; the fraction falls back to
+ *     status.replicas only when the max-replicas annotation is absent),
+ *     controller_utils.go ReplicaSetsBySizeNewer / BySizeOlder, and
+ *     sync_test.go TestScale (commit 003e8629) for the ported table;
+ *   util/deployment_util.go DeploymentProgressing (ready pods count as
+ *     progress too), DeploymentTimedOut, HasProgressDeadline
+ *     (commit 277391ee) and progress.go requeueStuckDeployment (current
+ *     copy: after < 1 s -> rate-limited now, else after + 1 s);
+ *   staging/src/k8s.io/kubectl/pkg/polymorphichelpers/rollback.go
+ *     deploymentRevision (commit 04791b49).
  */
 #include "sim/controllers/deployment.h"
 
@@ -348,16 +361,37 @@ static int create_new_rs(const ks_deploy_spec *d, ks_deploy_rs *rs,
     nrs->replicas = count;
     nrs->revision = ks_deploy_next_revision(rs, *n, -1);
     nrs->created = now;
+    /* SetNewReplicaSetAnnotations(exists = false) */
+    ks_deploy_set_replicas_annotations(d, nrs);
     *new_idx = (int)*n;
     (*n)++;
     return KS_OK;
 }
 
-int ks_deploy_rolling_sync(const ks_deploy_spec *d, ks_deploy_rs *rs,
-                           size_t *n, size_t cap, int *new_idx, ks_time now,
-                           ks_deploy_sync_result *out, ks_error *err)
+/* The replicas before a sync, to annotate what it scaled (every
+ * scaleReplicaSetAndRecordEvent goes through scaleReplicaSet, which sets
+ * the replica annotations with the size). */
+static int32_t *replicas_before(const ks_deploy_rs *rs, size_t n)
 {
-    memset(out, 0, sizeof *out);
+    int32_t *before = ks_xmalloc((n ? n : 1) * sizeof *before);
+    for (size_t i = 0; i < n; i++)
+        before[i] = rs[i].replicas;
+    return before;
+}
+
+static void annotate_scaled(const ks_deploy_spec *d, ks_deploy_rs *rs,
+                            size_t n, int32_t *before)
+{
+    for (size_t i = 0; i < n; i++)
+        if (rs[i].replicas != before[i])
+            ks_deploy_set_replicas_annotations(d, &rs[i]);
+    free(before);
+}
+
+static int rolling_sync(const ks_deploy_spec *d, ks_deploy_rs *rs, size_t *n,
+                        size_t cap, int *new_idx, ks_time now,
+                        ks_deploy_sync_result *out, ks_error *err)
+{
     int rc;
     if (*new_idx < 0) {
         if ((rc = create_new_rs(d, rs, n, cap, new_idx, now, err)) != 0)
@@ -378,6 +412,18 @@ int ks_deploy_rolling_sync(const ks_deploy_spec *d, ks_deploy_rs *rs,
     return KS_OK;
 }
 
+int ks_deploy_rolling_sync(const ks_deploy_spec *d, ks_deploy_rs *rs,
+                           size_t *n, size_t cap, int *new_idx, ks_time now,
+                           ks_deploy_sync_result *out, ks_error *err)
+{
+    memset(out, 0, sizeof *out);
+    size_t n0 = *n;
+    int32_t *before = replicas_before(rs, n0);
+    int rc = rolling_sync(d, rs, n, cap, new_idx, now, out, err);
+    annotate_scaled(d, rs, n0, before);
+    return rc;
+}
+
 /* ---- recreate ---------------------------------------------------------- */
 
 bool ks_deploy_old_pods_running(const ks_deploy_rs *rs, size_t n, int new_idx,
@@ -390,12 +436,11 @@ bool ks_deploy_old_pods_running(const ks_deploy_rs *rs, size_t n, int new_idx,
     return actual > 0 || old_pods_not_terminal > 0;
 }
 
-int ks_deploy_recreate_sync(const ks_deploy_spec *d, ks_deploy_rs *rs,
-                            size_t *n, size_t cap, int *new_idx,
-                            int32_t old_pods_running, ks_time now,
-                            ks_deploy_sync_result *out, ks_error *err)
+static int recreate_sync(const ks_deploy_spec *d, ks_deploy_rs *rs,
+                         size_t *n, size_t cap, int *new_idx,
+                         int32_t old_pods_running, ks_time now,
+                         ks_deploy_sync_result *out, ks_error *err)
 {
-    memset(out, 0, sizeof *out);
     out->new_idx = *new_idx;
     /* 1. every old RS to 0 in one sync */
     for (size_t i = 0; i < *n; i++) {
@@ -430,6 +475,20 @@ int ks_deploy_recreate_sync(const ks_deploy_spec *d, ks_deploy_rs *rs,
     return KS_OK;
 }
 
+int ks_deploy_recreate_sync(const ks_deploy_spec *d, ks_deploy_rs *rs,
+                            size_t *n, size_t cap, int *new_idx,
+                            int32_t old_pods_running, ks_time now,
+                            ks_deploy_sync_result *out, ks_error *err)
+{
+    memset(out, 0, sizeof *out);
+    size_t n0 = *n;
+    int32_t *before = replicas_before(rs, n0);
+    int rc = recreate_sync(d, rs, n, cap, new_idx, old_pods_running, now, out,
+                           err);
+    annotate_scaled(d, rs, n0, before);
+    return rc;
+}
+
 /* ---- completion and history -------------------------------------------- */
 
 bool ks_deploy_complete(int32_t replicas, int32_t updated,
@@ -461,6 +520,258 @@ size_t ks_deploy_cleanup_history(const ks_deploy_spec *d, ks_deploy_rs *rs,
     }
     free(order);
     return done;
+}
+
+/* ---- scaling ----------------------------------------------------------- */
+
+bool ks_deploy_set_replicas_annotations(const ks_deploy_spec *d,
+                                        ks_deploy_rs *r)
+{
+    int32_t max = d->replicas + ks_deploy_max_surge(d);
+    if (r->annotated && r->desired_replicas == d->replicas &&
+        r->max_replicas == max)
+        return false;
+    r->annotated = true;
+    r->desired_replicas = d->replicas;
+    r->max_replicas = max;
+    return true;
+}
+
+/* FilterActiveReplicaSets: spec.replicas > 0. */
+static bool is_active(const ks_deploy_rs *r)
+{
+    return !r->deleted && r->replicas > 0;
+}
+
+bool ks_deploy_is_scaling_event(const ks_deploy_spec *d,
+                                const ks_deploy_rs *rs, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (is_active(&rs[i]) && rs[i].annotated &&
+            rs[i].desired_replicas != d->replicas)
+            return true;
+    return false;
+}
+
+bool ks_deploy_is_saturated(const ks_deploy_spec *d, const ks_deploy_rs *r)
+{
+    return r && r->annotated && r->replicas == d->replicas &&
+           r->desired_replicas == d->replicas && r->available == d->replicas;
+}
+
+/* integer.RoundToInt32: half away from zero. */
+static int32_t round_to_int32(double a)
+{
+    return a < 0 ? (int32_t)(a - 0.5) : (int32_t)(a + 0.5);
+}
+
+/* getReplicaSetFraction. */
+static int32_t rs_fraction(const ks_deploy_spec *d, const ks_deploy_rs *r,
+                           int32_t status_replicas)
+{
+    if (d->replicas == 0)
+        return -r->replicas; /* scaling to zero: all of it */
+    int32_t max_now = d->replicas + ks_deploy_max_surge(d);
+    int32_t max_before = r->annotated ? r->max_replicas : status_replicas;
+    if (max_before == 0)
+        return 0;
+    double size = (double)((int64_t)r->replicas * max_now) / max_before;
+    return round_to_int32(size) - r->replicas;
+}
+
+int32_t ks_deploy_proportion(const ks_deploy_spec *d, const ks_deploy_rs *r,
+                             int32_t status_replicas, int32_t to_add,
+                             int32_t added)
+{
+    if (!r || r->replicas == 0 || to_add == 0 || to_add == added)
+        return 0;
+    int32_t fraction = rs_fraction(d, r, status_replicas);
+    int32_t allowed = to_add - added;
+    /* never more than is left to add, nor to remove */
+    if (to_add > 0)
+        return fraction < allowed ? fraction : allowed;
+    return fraction > allowed ? fraction : allowed;
+}
+
+/* ReplicaSetsBySizeNewer (newer < 0) / BySizeOlder: bigger first, then by
+ * creation (index as the name's stand-in), newest or oldest first. */
+static int by_size(const ks_deploy_rs *rs, size_t a, size_t b, bool newer)
+{
+    if (rs[a].replicas != rs[b].replicas)
+        return rs[a].replicas > rs[b].replicas ? -1 : 1;
+    return newer ? by_creation(rs, b, a) : by_creation(rs, a, b);
+}
+
+/* FindActiveOrLatest: the only active RS, or the newest when none is (the
+ * new one first); -1 when several are active or there is no RS. */
+static int active_or_latest(const ks_deploy_rs *rs, size_t n, int new_idx)
+{
+    int active = -1, nactive = 0, newest_old = -1;
+    for (size_t i = 0; i < n; i++) {
+        if (rs[i].deleted)
+            continue;
+        if (is_active(&rs[i])) {
+            active = (int)i;
+            nactive++;
+        }
+        if ((int)i != new_idx &&
+            (newest_old < 0 || by_creation(rs, (size_t)newest_old, i) < 0))
+            newest_old = (int)i;
+    }
+    if (nactive == 1)
+        return active;
+    if (nactive > 1)
+        return -1;
+    return new_idx >= 0 ? new_idx : newest_old;
+}
+
+/* scaleReplicaSetAndRecordEvent: nothing when the size is the same. */
+static int scale_one(const ks_deploy_spec *d, ks_deploy_rs *r,
+                     int32_t replicas)
+{
+    if (r->replicas == replicas)
+        return 0;
+    r->replicas = replicas;
+    ks_deploy_set_replicas_annotations(d, r);
+    return 1;
+}
+
+int ks_deploy_scale(const ks_deploy_spec *d, ks_deploy_rs *rs, size_t n,
+                    int new_idx, int32_t status_replicas)
+{
+    int one = active_or_latest(rs, n, new_idx);
+    if (one >= 0)
+        return scale_one(d, &rs[one], d->replicas);
+    if (new_idx >= 0 && ks_deploy_is_saturated(d, &rs[new_idx])) {
+        int scaled = 0;
+        for (size_t i = 0; i < n; i++)
+            if ((int)i != new_idx && is_active(&rs[i]))
+                scaled += scale_one(d, &rs[i], 0);
+        return scaled;
+    }
+    if (d->strategy != KS_DEPLOY_ROLLING_UPDATE)
+        return 0;
+    size_t *order = ks_xmalloc((n ? n : 1) * sizeof *order);
+    int32_t *size = ks_xmalloc((n ? n : 1) * sizeof *size);
+    size_t m = 0;
+    int32_t total = 0;
+    for (size_t i = 0; i < n; i++)
+        if (is_active(&rs[i])) {
+            order[m++] = i;
+            total += rs[i].replicas;
+        }
+    int32_t allowed = d->replicas > 0 ? d->replicas + ks_deploy_max_surge(d)
+                                      : 0;
+    int32_t to_add = allowed - total, added = 0;
+    if (to_add != 0) /* insertion sort: few RSs */
+        for (size_t k = 1; k < m; k++)
+            for (size_t j = k; j > 0 && by_size(rs, order[j], order[j - 1],
+                                                to_add > 0) < 0;
+                 j--) {
+                size_t t = order[j];
+                order[j] = order[j - 1];
+                order[j - 1] = t;
+            }
+    for (size_t k = 0; k < m; k++) {
+        const ks_deploy_rs *r = &rs[order[k]];
+        int32_t p = ks_deploy_proportion(d, r, status_replicas, to_add, added);
+        size[k] = r->replicas + p;
+        added += p;
+    }
+    int scaled = 0;
+    for (size_t k = 0; k < m; k++) {
+        ks_deploy_rs *r = &rs[order[k]];
+        if (k == 0 && to_add != 0) { /* the leftover to the biggest */
+            size[k] += to_add - added;
+            if (size[k] < 0)
+                size[k] = 0;
+        }
+        /* scaleReplicaSet: the size and the annotations, even unchanged */
+        scaled += r->replicas != size[k];
+        r->replicas = size[k];
+        ks_deploy_set_replicas_annotations(d, r);
+    }
+    free(size);
+    free(order);
+    return scaled;
+}
+
+/* ---- progress ------------------------------------------------------------ */
+
+bool ks_deploy_has_progress_deadline(int32_t deadline_s)
+{
+    return deadline_s > 0 && deadline_s != INT32_MAX;
+}
+
+bool ks_deploy_progressing(const ks_deploy_counts *before,
+                           const ks_deploy_counts *now)
+{
+    int32_t old_before = before->replicas - before->updated;
+    int32_t old_now = now->replicas - now->updated;
+    return now->updated > before->updated || old_now < old_before ||
+           now->ready > before->ready || now->available > before->available;
+}
+
+static bool reason_is(const char *reason, const char *want)
+{
+    return reason && strcmp(reason, want) == 0;
+}
+
+bool ks_deploy_timed_out(int32_t deadline_s, const char *reason,
+                         ks_time last_update, ks_time now)
+{
+    if (!ks_deploy_has_progress_deadline(deadline_s) || !reason)
+        return false;
+    /* a finished rollout is not estimated (a stale cache may still show it
+     * while the new RS is being created) */
+    if (reason_is(reason, KS_DEPLOY_REASON_NEW_RS_AVAILABLE))
+        return false;
+    if (reason_is(reason, KS_DEPLOY_REASON_TIMED_OUT))
+        return true;
+    return last_update + (ks_time)deadline_s * KS_SECOND < now;
+}
+
+ks_time ks_deploy_progress_recheck(int32_t deadline_s, const char *reason,
+                                   ks_time last_update, bool complete,
+                                   ks_time now)
+{
+    if (!ks_deploy_has_progress_deadline(deadline_s) || !reason || complete ||
+        reason_is(reason, KS_DEPLOY_REASON_TIMED_OUT))
+        return -1;
+    ks_time after = last_update + (ks_time)deadline_s * KS_SECOND - now;
+    if (after < KS_SECOND)
+        return 0;
+    /* "Add a second to avoid milliseconds skew in AddAfter" */
+    return after + KS_SECOND;
+}
+
+/* ---- rollback ------------------------------------------------------------ */
+
+int ks_deploy_rollback_target(const ks_deploy_rs *rs, size_t n,
+                              int64_t to_revision)
+{
+    if (to_revision < 0)
+        return -1;
+    int latest = -1, previous = -1;
+    int64_t latest_rev = -1, previous_rev = -1;
+    for (size_t i = 0; i < n; i++) {
+        int64_t v = rs[i].revision;
+        if (to_revision > 0) {
+            if (v == to_revision)
+                return (int)i;
+        } else if (latest_rev < v) {
+            previous = latest;
+            previous_rev = latest_rev;
+            latest = (int)i;
+            latest_rev = v;
+        } else if (previous_rev < v) {
+            previous = (int)i;
+            previous_rev = v;
+        }
+    }
+    if (to_revision > 0)
+        return -1;
+    return previous >= 0 ? previous : -2;
 }
 
 /* ---- driver ------------------------------------------------------------ */

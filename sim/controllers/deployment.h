@@ -11,7 +11,17 @@
  *     ReplicaSet by getNewReplicaSet (sync.go), which sizes it with
  *     NewRSNewReplicas in the same sync;
  *   - rolloutRecreate and oldPodsRunning (recreate.go);
- *   - cleanupDeployment (sync.go): revisionHistoryLimit.
+ *   - cleanupDeployment (sync.go): revisionHistoryLimit;
+ *   - scale, isScalingEvent (sync.go), FindActiveOrLatest, IsSaturated,
+ *     GetProportion, SetReplicasAnnotations (deployment_util.go): a
+ *     Deployment scaled in the middle of a rollout, or while paused, scales
+ *     its active ReplicaSets in proportion;
+ *   - DeploymentProgressing, DeploymentTimedOut, HasProgressDeadline
+ *     (deployment_util.go) and requeueStuckDeployment (progress.go): the
+ *     Progressing condition's arithmetic (deploy_controller.c keeps the
+ *     condition itself);
+ *   - deploymentRevision (kubectl polymorphichelpers/rollback.go): which
+ *     ReplicaSet `kubectl rollout undo` takes the template of.
  *
  * How the lead calls it: describe the Deployment's ReplicaSets as an array
  * of ks_deploy_rs (spec.replicas, status.replicas, status.availableReplicas,
@@ -103,6 +113,11 @@ typedef struct ks_deploy_rs {
     int64_t revision;        /* deployment.kubernetes.io/revision */
     ks_time created;         /* creationTimestamp: old RSs scale oldest first */
     bool deleted;            /* deletionTimestamp set / removed by cleanup */
+    /* deployment.kubernetes.io/desired-replicas and max-replicas: every
+     * scale and the creation set them (annotated false: absent) */
+    bool annotated;
+    int32_t desired_replicas;
+    int32_t max_replicas;
 } ks_deploy_rs;
 
 /* cleanupUnhealthyReplicas: scales old RSs (all but new_idx), oldest first,
@@ -185,6 +200,108 @@ int64_t ks_deploy_next_revision(const ks_deploy_rs *rs, size_t n,
  * marks them deleted, and returns how many. */
 size_t ks_deploy_cleanup_history(const ks_deploy_spec *d, ks_deploy_rs *rs,
                                  size_t n, int new_idx, size_t *out);
+
+/* ---- scaling (sync.go scale) ------------------------------------------ */
+
+/* SetReplicasAnnotations: desired = d->replicas, max = d->replicas +
+ * MaxSurge.  Returns true when they changed.  The syncs above call it for
+ * every ReplicaSet whose replicas they change and for a created one (as
+ * scaleReplicaSet and SetNewReplicaSetAnnotations do). */
+bool ks_deploy_set_replicas_annotations(const ks_deploy_spec *d,
+                                        ks_deploy_rs *r);
+
+/* isScalingEvent: an active ReplicaSet (replicas > 0) annotated with
+ * desired replicas other than d->replicas. */
+bool ks_deploy_is_scaling_event(const ks_deploy_spec *d,
+                                const ks_deploy_rs *rs, size_t n);
+
+/* IsSaturated: the RS is annotated desired == replicas == available ==
+ * d->replicas. */
+bool ks_deploy_is_saturated(const ks_deploy_spec *d, const ks_deploy_rs *r);
+
+/* GetProportion with getReplicaSetFraction: the replicas to add to (or,
+ * negative, remove from) r when to_add are to be spread and added already
+ * went to the RSs before it: r's share is replicas * (d->replicas +
+ * MaxSurge) / its max-replicas annotation, rounded half away from zero
+ * (status_replicas, the Deployment's status.replicas, when r has none),
+ * capped by what is left of to_add.  A share over a zero base is 0 (the
+ * upstream division by zero cannot happen with the annotations this
+ * controller writes). */
+int32_t ks_deploy_proportion(const ks_deploy_spec *d, const ks_deploy_rs *r,
+                             int32_t status_replicas, int32_t to_add,
+                             int32_t added);
+
+/* scale(): the sync of a paused Deployment or of a scaling event.
+ *   - FindActiveOrLatest: with at most one active RS (the newest RS when
+ *     none is active, the new one first), it alone goes to d->replicas;
+ *   - else a saturated new RS (IsSaturated) has every active old RS go to
+ *     0;
+ *   - else, for RollingUpdate, the active RSs share to_add = (d->replicas
+ *     + MaxSurge, or 0 when scaling to 0) - their replicas in proportion,
+ *     biggest first (ties: newest first when adding, oldest first when
+ *     removing), and the first of that order takes the rounding leftover
+ *     (not below 0); each gets the replica annotations.
+ * Changes rs[].replicas and the annotations (the writes to send: every RS
+ * whose replicas or annotations differ from the store's); returns the
+ * number of RSs whose replicas changed. */
+int ks_deploy_scale(const ks_deploy_spec *d, ks_deploy_rs *rs, size_t n,
+                    int new_idx, int32_t status_replicas);
+
+/* ---- progress (the Progressing condition) ----------------------------- */
+
+/* Upstream's condition reasons (deployment_util.go). */
+#define KS_DEPLOY_REASON_RS_UPDATED "ReplicaSetUpdated"
+#define KS_DEPLOY_REASON_NEW_RS_CREATED "NewReplicaSetCreated"
+#define KS_DEPLOY_REASON_FOUND_NEW_RS "FoundNewReplicaSet"
+#define KS_DEPLOY_REASON_NEW_RS_AVAILABLE "NewReplicaSetAvailable"
+#define KS_DEPLOY_REASON_TIMED_OUT "ProgressDeadlineExceeded"
+#define KS_DEPLOY_REASON_PAUSED "DeploymentPaused"
+#define KS_DEPLOY_REASON_RESUMED "DeploymentResumed"
+#define KS_DEPLOY_REASON_MIN_AVAILABLE "MinimumReplicasAvailable"
+#define KS_DEPLOY_REASON_MIN_UNAVAILABLE "MinimumReplicasUnavailable"
+
+/* The status counts calculateStatus takes from the ReplicaSets. */
+typedef struct ks_deploy_counts {
+    int32_t replicas;  /* status.replicas */
+    int32_t updated;   /* the new RS's status.replicas */
+    int32_t ready;
+    int32_t available;
+} ks_deploy_counts;
+
+/* HasProgressDeadline: progressDeadlineSeconds set and not MaxInt32 (here:
+ * > 0, which validation requires, and not INT32_MAX). */
+bool ks_deploy_has_progress_deadline(int32_t deadline_s);
+
+/* DeploymentProgressing: more updated, ready or available pods, or fewer
+ * old ones (replicas - updated), than before. */
+bool ks_deploy_progressing(const ks_deploy_counts *before,
+                           const ks_deploy_counts *now);
+
+/* DeploymentTimedOut from the Progressing condition (reason NULL: none):
+ * never after NewReplicaSetAvailable, always once ProgressDeadlineExceeded,
+ * else when last_update + deadline is strictly before now. */
+bool ks_deploy_timed_out(int32_t deadline_s, const char *reason,
+                         ks_time last_update, ks_time now);
+
+/* requeueStuckDeployment: when to look again at a rollout whose status did
+ * not change.  -1: not at all (no deadline or condition, complete, timed
+ * out); 0: now, rate-limited (less than a second left); else the delay,
+ * last_update + deadline - now plus upstream's extra second. */
+ks_time ks_deploy_progress_recheck(int32_t deadline_s, const char *reason,
+                                   ks_time last_update, bool complete,
+                                   ks_time now);
+
+/* ---- rollback ---------------------------------------------------------- */
+
+/* deploymentRevision (kubectl rollback.go), over the Deployment's RSs in
+ * kubectl's order (the old ones by creation, then the new one): to_revision
+ * 0 asks for the previous revision, the second highest (kubectl's one-pass
+ * scan: of two RSs with the same highest revision, the later is the
+ * previous one), else the first RS with that revision.  Returns its index,
+ * -1 when to_revision is not found (or negative), -2 when 0 finds no
+ * previous revision. */
+int ks_deploy_rollback_target(const ks_deploy_rs *rs, size_t n,
+                              int64_t to_revision);
 
 /* One (old, new) point of a rollout: the sum of the old RSs' spec replicas
  * and the new RS's, after a sync that changed something. */

@@ -30,6 +30,7 @@ typedef struct fixture {
     ks_rs_controller *rsc;
     ks_deploy_controller *dc;
     ks_time ready_delay; /* the stub's T */
+    const char *never_ready_image; /* pods of this image never turn ready */
     int stub_watch;
 } fixture;
 
@@ -49,6 +50,10 @@ static void stub_ready(ks_engine *e, void *ctx, uint64_t uid)
 static void stub_on_pod(void *ctx, const ks_watch_event *ev)
 {
     fixture *f = ctx;
+    const ks_pod_body *b = ev->obj ? ev->obj->body : NULL;
+    if (f->never_ready_image && b && b->spec.image &&
+        strcmp(b->spec.image, f->never_ready_image) == 0)
+        return; /* e.g. a crash loop: never Ready */
     if (ev->type == KS_WATCH_ADDED)
         ks_engine_after(f->e, f->ready_delay, stub_ready, f, ev->uid);
 }
@@ -506,6 +511,472 @@ static void test_rs_min_ready(void)
     teardown(&f);
 }
 
+/* ---- Deployment: progress deadline, rollback, scaling, pause ------------ */
+
+static void update_deployment(fixture *f, uint64_t d, const char *image,
+                              int32_t replicas, int paused)
+{
+    ks_deployment_body *nb =
+        ks_deployment_body_copy(ks_store_get(f->s, d)->body);
+    if (image) {
+        free(nb->template.image);
+        nb->template.image = ks_xstrdup(image);
+    }
+    if (replicas >= 0)
+        nb->replicas = replicas;
+    if (paused >= 0)
+        nb->paused = paused;
+    CU_ASSERT_EQUAL(ks_store_update(f->s, d, 0, nb, NULL, NULL), 0);
+}
+
+/* The Deployment's ReplicaSet whose template has image (NULL: none). */
+static const ks_object *rs_of_image(fixture *f, const char *image)
+{
+    const ks_object **v;
+    size_t n;
+    const ks_object *found = NULL;
+    ks_store_list(f->s, KS_KIND_REPLICASET, NULL, NULL, &v, &n);
+    for (size_t i = 0; i < n && !found; i++) {
+        const ks_replicaset_body *b = v[i]->body;
+        if (b->template.image && strcmp(b->template.image, image) == 0)
+            found = v[i];
+    }
+    free(v);
+    return found;
+}
+
+static const ks_replicaset_body *rsbody(fixture *f, const char *image)
+{
+    const ks_object *o = rs_of_image(f, image);
+    return o ? o->body : NULL;
+}
+
+/* Pods of image in the store. */
+static size_t pods_of_image(fixture *f, const char *image)
+{
+    const ks_object **v;
+    size_t n = pods(f, &v), k = 0;
+    for (size_t i = 0; i < n; i++)
+        k += strcmp(((const ks_pod_body *)v[i]->body)->spec.image, image) ==
+             0;
+    free(v);
+    return k;
+}
+
+static int reason_is(const ks_deployment_condition *c, const char *reason)
+{
+    return c->reason && strcmp(c->reason, reason) == 0;
+}
+
+/* Watches a Deployment's Progressing condition: every reason it takes (a
+ * repeat collapsed), whether it was ever not True, and when it became
+ * ProgressDeadlineExceeded. */
+typedef struct cond_recorder {
+    fixture *f;
+    uint64_t deploy;
+    const char *reasons[16];
+    int nreasons;
+    int not_true;
+    ks_time first_transition;
+    int transition_moved;
+    ks_time timed_out_at;
+} cond_recorder;
+
+static void record_condition(void *ctx, const ks_watch_event *ev)
+{
+    cond_recorder *r = ctx;
+    if (ev->uid != r->deploy || !ev->obj)
+        return;
+    const ks_deployment_condition *c =
+        &((const ks_deployment_body *)ev->obj->body)->progressing;
+    if (c->status == KS_DCOND_ABSENT)
+        return;
+    if (c->status != KS_DCOND_TRUE)
+        r->not_true = 1;
+    if (r->nreasons == 0)
+        r->first_transition = c->last_transition;
+    else if (c->last_transition != r->first_transition)
+        r->transition_moved = 1;
+    if ((r->nreasons == 0 ||
+         strcmp(r->reasons[r->nreasons - 1], c->reason) != 0) &&
+        r->nreasons < 16)
+        r->reasons[r->nreasons++] = c->reason;
+    if (reason_is(c, KS_DEPLOY_REASON_TIMED_OUT) && r->timed_out_at < 0)
+        r->timed_out_at = ks_engine_now(r->f->e);
+}
+
+/* Required: new pods that never become ready.  A 10-replica Deployment
+ * (25%/25%, progressDeadlineSeconds 60) rolls to an image whose pods never
+ * turn Ready.  At t0 the rollout makes its last progress ((8, 5): the new
+ * RS created, its pods created, old pods removed, all at t0), and the
+ * Progressing condition is True ReplicaSetUpdated with lastUpdateTime t0.
+ * Nothing changes after that; the sync that sees no new status requeues
+ * the Deployment for lastUpdateTime + 60 s + 1 s (requeueStuckDeployment's
+ * extra second), and that sync finds the deadline strictly passed
+ * (DeploymentTimedOut: t0 + 60 s before now): Progressing=False
+ * ProgressDeadlineExceeded at t0 + 61 s, and not a moment before.  The
+ * rollout itself is not undone; `kubectl rollout undo` then brings back
+ * the old template and the Deployment completes again. */
+static void test_progress_deadline_exceeded(void)
+{
+    fixture f;
+    setup(&f, 2 * KS_SECOND);
+    f.never_ready_image = "img:bad";
+    uint64_t d = make_deployment(&f, "web", 10, 0);
+    ks_deployment_body *b = ks_store_body(f.s, d);
+    b->progress_deadline_s = 60;
+    ks_engine_run(f.e, 30 * KS_SECOND);
+    const ks_deployment_body *db = dbody(&f, d);
+    CU_ASSERT_EQUAL_FATAL(db->available_replicas, 10);
+    CU_ASSERT_EQUAL(db->progressing.status, KS_DCOND_TRUE);
+    CU_ASSERT_TRUE(reason_is(&db->progressing,
+                             KS_DEPLOY_REASON_NEW_RS_AVAILABLE));
+    CU_ASSERT_EQUAL(db->available.status, KS_DCOND_TRUE);
+    CU_ASSERT_TRUE(reason_is(&db->available, KS_DEPLOY_REASON_MIN_AVAILABLE));
+
+    cond_recorder r = {.f = &f, .deploy = d, .timed_out_at = -1};
+    int w = ks_store_watch(f.s, KS_KIND_DEPLOYMENT, NULL, NULL, 0,
+                           record_condition, &r);
+    const ks_time t0 = ks_engine_now(f.e);
+    CU_ASSERT_EQUAL(t0, 30 * KS_SECOND);
+    change_image(&f, d, "img:bad");
+    ks_engine_run(f.e, t0 + 10 * KS_SECOND);
+    db = dbody(&f, d);
+    CU_ASSERT_EQUAL(rsbody(&f, "img:1")->replicas, 8);
+    CU_ASSERT_EQUAL(rsbody(&f, "img:bad")->replicas, 5);
+    CU_ASSERT_EQUAL(db->updated_replicas, 5);
+    CU_ASSERT_EQUAL(db->available_replicas, 8);
+    CU_ASSERT_EQUAL(db->progressing.status, KS_DCOND_TRUE);
+    CU_ASSERT_TRUE(reason_is(&db->progressing, KS_DEPLOY_REASON_RS_UPDATED));
+    CU_ASSERT_EQUAL(db->progressing.last_update, t0);
+    /* the deadline passes at t0 + 60 s, nobody looks until t0 + 61 s */
+    ks_engine_run(f.e, t0 + 61 * KS_SECOND - 1);
+    CU_ASSERT_TRUE(reason_is(&dbody(&f, d)->progressing,
+                             KS_DEPLOY_REASON_RS_UPDATED));
+    ks_engine_run(f.e, t0 + 200 * KS_SECOND);
+    db = dbody(&f, d);
+    CU_ASSERT_EQUAL(r.timed_out_at, t0 + 61 * KS_SECOND);
+    CU_ASSERT_EQUAL(db->progressing.status, KS_DCOND_FALSE);
+    CU_ASSERT_TRUE(reason_is(&db->progressing, KS_DEPLOY_REASON_TIMED_OUT));
+    CU_ASSERT_EQUAL(db->progressing.last_update, t0 + 61 * KS_SECOND);
+    CU_ASSERT_EQUAL(db->progressing.last_transition, t0 + 61 * KS_SECOND);
+    /* reasons: NewReplicaSetCreated (with the scale-down in the same sync)
+     * then ReplicaSetUpdated, then the timeout */
+    CU_ASSERT_EQUAL_FATAL(r.nreasons, 4);
+    CU_ASSERT_STRING_EQUAL(r.reasons[0], KS_DEPLOY_REASON_NEW_RS_AVAILABLE);
+    CU_ASSERT_STRING_EQUAL(r.reasons[1], KS_DEPLOY_REASON_NEW_RS_CREATED);
+    CU_ASSERT_STRING_EQUAL(r.reasons[2], KS_DEPLOY_REASON_RS_UPDATED);
+    CU_ASSERT_STRING_EQUAL(r.reasons[3], KS_DEPLOY_REASON_TIMED_OUT);
+    /* the rollout stays where it was */
+    CU_ASSERT_EQUAL(rsbody(&f, "img:1")->replicas, 8);
+    CU_ASSERT_EQUAL(rsbody(&f, "img:bad")->replicas, 5);
+    CU_ASSERT_EQUAL(db->available.status, KS_DCOND_TRUE); /* 8 >= 10 - 2 */
+
+    /* kubectl rollout undo: the old RS is the new one again (revision 3)
+     * and the unhealthy pods go first (cleanupUnhealthyReplicas) */
+    ks_error err;
+    CU_ASSERT_EQUAL(ks_deployment_rollback(f.s, d, 0, &err), 0);
+    ks_engine_run(f.e, t0 + 300 * KS_SECOND);
+    ks_store_unwatch(f.s, w);
+    db = dbody(&f, d);
+    CU_ASSERT_EQUAL(rsbody(&f, "img:1")->replicas, 10);
+    CU_ASSERT_EQUAL(rsbody(&f, "img:1")->revision, 3);
+    CU_ASSERT_EQUAL(rsbody(&f, "img:bad")->replicas, 0);
+    CU_ASSERT_EQUAL(db->available_replicas, 10);
+    CU_ASSERT_EQUAL(db->progressing.status, KS_DCOND_TRUE);
+    CU_ASSERT_TRUE(reason_is(&db->progressing,
+                             KS_DEPLOY_REASON_NEW_RS_AVAILABLE));
+    CU_ASSERT_EQUAL(pods_of_image(&f, "img:1"), 10);
+    CU_ASSERT_EQUAL(ks_store_count(f.s, KS_KIND_POD), 10);
+    teardown(&f);
+}
+
+/* Required: a rollout that progresses keeps Progressing=True the whole
+ * time (its lastTransitionTime never moves), goes NewReplicaSetCreated ->
+ * ReplicaSetUpdated -> NewReplicaSetAvailable for the creation and again
+ * for the template change, and never times out even with a deadline
+ * shorter than the rollout (each step is progress). */
+static void test_progressing_rollout(void)
+{
+    fixture f;
+    const ks_time T = 2 * KS_SECOND;
+    setup(&f, T);
+    cond_recorder r = {.f = &f, .timed_out_at = -1};
+    int w = ks_store_watch(f.s, KS_KIND_DEPLOYMENT, NULL, NULL, 0,
+                           record_condition, &r);
+    ks_deployment_body *db0 = ks_xcalloc(1, sizeof *db0);
+    ks_deployment_body_defaults(db0);
+    db0->replicas = 10;
+    db0->progress_deadline_s = 3; /* > T: every step makes progress */
+    ks_labels_set(&db0->selector.match_labels, "app", "web");
+    template_init(&db0->template, "web", "img:1");
+    ks_object_spec spec = {KS_KIND_DEPLOYMENT, "default", "web", NULL, NULL,
+                           0, NULL, db0};
+    CU_ASSERT_EQUAL_FATAL(ks_store_create_object(f.s, &spec, &r.deploy), 0);
+    ks_engine_run(f.e, 30 * KS_SECOND);
+    change_image(&f, r.deploy, "img:2");
+    ks_engine_run(f.e, 90 * KS_SECOND);
+    ks_store_unwatch(f.s, w);
+    static const char *const want[] = {
+        KS_DEPLOY_REASON_NEW_RS_CREATED, KS_DEPLOY_REASON_RS_UPDATED,
+        KS_DEPLOY_REASON_NEW_RS_AVAILABLE, KS_DEPLOY_REASON_NEW_RS_CREATED,
+        KS_DEPLOY_REASON_RS_UPDATED, KS_DEPLOY_REASON_NEW_RS_AVAILABLE};
+    CU_ASSERT_EQUAL_FATAL(r.nreasons, (int)N_OF(want));
+    for (size_t i = 0; i < N_OF(want); i++)
+        CU_ASSERT_STRING_EQUAL(r.reasons[i], want[i]);
+    CU_ASSERT_FALSE(r.not_true);
+    CU_ASSERT_FALSE(r.transition_moved);
+    CU_ASSERT_EQUAL(r.first_transition, 0);
+    CU_ASSERT_EQUAL(r.timed_out_at, -1);
+    const ks_deployment_body *db = dbody(&f, r.deploy);
+    CU_ASSERT_EQUAL(db->updated_replicas, 10);
+    CU_ASSERT_EQUAL(db->available_replicas, 10);
+    /* completion at t0 + 2T (the last old pods gone): 30 s + 4 s */
+    CU_ASSERT_EQUAL(db->progressing.last_update, 34 * KS_SECOND);
+    CU_ASSERT_EQUAL(db->available.status, KS_DCOND_TRUE);
+    teardown(&f);
+}
+
+/* Required: `kubectl rollout undo` to the previous revision.  After
+ * img:1 (revision 1) -> img:2 (revision 2), the undo writes img:1 back
+ * into the Deployment; the controller finds the revision-1 ReplicaSet as
+ * the new one, gives it revision 3 (max + 1, as getNewReplicaSet does for
+ * a rolled-back RS) and scales it back up from 0 while the revision-2 RS
+ * goes to 0; no ReplicaSet is created.  --to-revision=2 then goes forward
+ * again (revision 4), and undoing to the current revision is skipped. */
+static void test_rollback(void)
+{
+    fixture f;
+    setup(&f, KS_SECOND);
+    uint64_t d = make_deployment(&f, "api", 4, 0);
+    ks_engine_run(f.e, 10 * KS_SECOND);
+    change_image(&f, d, "img:2");
+    ks_engine_run(f.e, 30 * KS_SECOND);
+    const ks_object *rs1 = rs_of_image(&f, "img:1"),
+                    *rs2 = rs_of_image(&f, "img:2");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(rs1);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(rs2);
+    uint64_t u1 = rs1->uid, u2 = rs2->uid;
+    const ks_replicaset_body *b1 = rs1->body, *b2 = rs2->body;
+    CU_ASSERT_EQUAL(b1->revision, 1);
+    CU_ASSERT_EQUAL(b1->replicas, 0);
+    CU_ASSERT_EQUAL(b2->revision, 2);
+    CU_ASSERT_EQUAL(b2->replicas, 4);
+    uint64_t gen = ks_store_get(f.s, d)->generation;
+
+    ks_error err;
+    CU_ASSERT_EQUAL(ks_deployment_rollback(f.s, d, 0, &err), 0);
+    CU_ASSERT_EQUAL(ks_store_get(f.s, d)->generation, gen + 1);
+    CU_ASSERT_STRING_EQUAL(dbody(&f, d)->template.image, "img:1");
+    ks_engine_run(f.e, 60 * KS_SECOND);
+    b1 = ks_store_get(f.s, u1)->body;
+    b2 = ks_store_get(f.s, u2)->body;
+    CU_ASSERT_EQUAL(b1->replicas, 4);
+    CU_ASSERT_EQUAL(b1->revision, 3);
+    CU_ASSERT_EQUAL(b2->replicas, 0);
+    CU_ASSERT_EQUAL(b2->revision, 2);
+    CU_ASSERT_EQUAL(ks_store_count(f.s, KS_KIND_REPLICASET), 2);
+    CU_ASSERT_EQUAL(ks_deploy_controller_get_stats(f.dc)->rs_created, 2);
+    CU_ASSERT_EQUAL(pods_of_image(&f, "img:1"), 4);
+    CU_ASSERT_EQUAL(ks_store_count(f.s, KS_KIND_POD), 4);
+    const ks_deployment_body *db = dbody(&f, d);
+    CU_ASSERT_EQUAL(db->updated_replicas, 4);
+    CU_ASSERT_EQUAL(db->available_replicas, 4);
+    CU_ASSERT_TRUE(reason_is(&db->progressing,
+                             KS_DEPLOY_REASON_NEW_RS_AVAILABLE));
+
+    /* --to-revision=2 */
+    CU_ASSERT_EQUAL(ks_deployment_rollback(f.s, d, 2, &err), 0);
+    ks_engine_run(f.e, 90 * KS_SECOND);
+    b1 = ks_store_get(f.s, u1)->body;
+    b2 = ks_store_get(f.s, u2)->body;
+    CU_ASSERT_EQUAL(b2->replicas, 4);
+    CU_ASSERT_EQUAL(b2->revision, 4);
+    CU_ASSERT_EQUAL(b1->replicas, 0);
+    CU_ASSERT_EQUAL(pods_of_image(&f, "img:2"), 4);
+
+    /* already there: skipped, nothing written */
+    gen = ks_store_get(f.s, d)->generation;
+    memset(&err, 0, sizeof err);
+    CU_ASSERT_EQUAL(ks_deployment_rollback(f.s, d, 4, &err), 1);
+    CU_ASSERT_EQUAL(err.code, KS_OK);
+    CU_ASSERT_STRING_EQUAL(err.msg, "skipped rollback (current template "
+                                    "already matches revision 4)");
+    CU_ASSERT_EQUAL(ks_store_get(f.s, d)->generation, gen);
+    /* revision 3 (the first RS) is the previous one now */
+    CU_ASSERT_EQUAL(ks_deployment_rollback(f.s, d, 0, NULL), 0);
+    CU_ASSERT_STRING_EQUAL(dbody(&f, d)->template.image, "img:1");
+    teardown(&f);
+}
+
+/* Required: kubectl's errors. */
+static void test_rollback_errors(void)
+{
+    fixture f;
+    setup(&f, KS_SECOND);
+    uint64_t d = make_deployment(&f, "solo", 2, 0);
+    ks_engine_run(f.e, 10 * KS_SECOND);
+    ks_error err;
+    CU_ASSERT_EQUAL(ks_deployment_rollback(f.s, d, 0, &err), KS_ENOENT);
+    CU_ASSERT_STRING_EQUAL(err.msg,
+                           "no rollout history found for deployment \"solo\"");
+    CU_ASSERT_EQUAL(ks_deployment_rollback(f.s, d, 5, &err), KS_ENOENT);
+    CU_ASSERT_STRING_EQUAL(err.msg,
+                           "unable to find specified revision 5 in history");
+    CU_ASSERT_EQUAL(ks_deployment_rollback(f.s, d, -1, &err), KS_ENOENT);
+    CU_ASSERT_STRING_EQUAL(err.msg,
+                           "unable to find specified revision -1 in history");
+    CU_ASSERT_EQUAL(ks_deployment_rollback(f.s, d, 1, &err), 1);
+    CU_ASSERT_STRING_EQUAL(err.msg, "skipped rollback (current template "
+                                    "already matches revision 1)");
+    CU_ASSERT_EQUAL(ks_deployment_rollback(f.s, 999999, 0, &err), KS_ENOENT);
+    /* a paused Deployment is refused once the revision is found */
+    update_deployment(&f, d, NULL, -1, 1);
+    CU_ASSERT_EQUAL(ks_deployment_rollback(f.s, d, 1, &err), KS_ESTATE);
+    CU_ASSERT_STRING_EQUAL(err.msg,
+                           "you cannot rollback a paused deployment; resume "
+                           "it first with 'kubectl rollout resume "
+                           "deployment/solo' and try again");
+    CU_ASSERT_EQUAL(ks_deployment_rollback(f.s, d, 7, &err), KS_ENOENT);
+    /* no quorum: the patch fails */
+    update_deployment(&f, d, "img:2", -1, 0);
+    ks_engine_run(f.e, 30 * KS_SECOND);
+    ks_store_members_down(f.s, 1);
+    CU_ASSERT_EQUAL(ks_deployment_rollback(f.s, d, 0, &err),
+                    KS_EUNAVAILABLE);
+    CU_ASSERT_STRING_EQUAL(err.msg, "failed restoring revision 0: service "
+                                    "unavailable");
+    ks_store_members_down(f.s, -1);
+    teardown(&f);
+}
+
+/* Required: proportional scaling in the middle of a rollout.  10 replicas,
+ * 25%/25%: right after the template change the RSs are at (8 old, 5 new)
+ * (the steps of test_rolling_update_steps), the 5 new pods not ready yet.
+ * Scaled to 20 then (maxSurge 5, 25 pods allowed): a scaling event (the
+ * RSs' desired-replicas annotation says 10), so sync.go's scale spreads
+ * the 12 new pods in proportion to the RSs' sizes over their max-replicas
+ * annotation 13: old 8 -> round(8 * 25 / 13) = 15, new 5 -> 10, both in
+ * one sync (sync_test.go TestScale's "change both surge and size" is the
+ * same arithmetic: (8, 5) at 10 + 3 -> (34, 22) at 50 + 6).  The rollout
+ * then goes on at 20 and completes, never above 25 pods. */
+static void test_scale_mid_rollout(void)
+{
+    fixture f;
+    const ks_time T = 2 * KS_SECOND;
+    setup(&f, T);
+    uint64_t d = make_deployment(&f, "web", 10, 0);
+    ks_engine_run(f.e, 30 * KS_SECOND);
+    const ks_object *old = rs_of_image(&f, "img:1");
+    recorder r = {.f = &f, .deploy = d, .old_rs = old->uid,
+                  .last_old = 10, .last_new = 0, .min_ready = 10};
+    int w1 = ks_store_watch(f.s, KS_KIND_REPLICASET, NULL, NULL, 0, record, &r);
+    int w2 = ks_store_watch(f.s, KS_KIND_POD, NULL, NULL, 0, record, &r);
+    ks_time t0 = ks_engine_now(f.e);
+    change_image(&f, d, "img:2");
+    ks_engine_run(f.e, t0 + T / 2);
+    CU_ASSERT_EQUAL_FATAL(r.nsteps, 2);
+    CU_ASSERT_EQUAL(r.steps[1].old_replicas, 8);
+    CU_ASSERT_EQUAL(r.steps[1].new_replicas, 5);
+    update_deployment(&f, d, NULL, 20, -1);
+    ks_engine_run(f.e, t0 + T / 2);
+    CU_ASSERT_EQUAL_FATAL(r.nsteps, 3);
+    CU_ASSERT_EQUAL(r.steps[2].old_replicas, 15);
+    CU_ASSERT_EQUAL(r.steps[2].new_replicas, 10);
+    CU_ASSERT_EQUAL(r.times[2], t0 + T / 2);
+    const ks_replicaset_body *ob = rsbody(&f, "img:1"),
+                             *nb = rsbody(&f, "img:2");
+    CU_ASSERT_TRUE(ob->replicas_annotated && ob->desired_replicas == 20 &&
+                   ob->max_replicas == 25);
+    CU_ASSERT_TRUE(nb->replicas_annotated && nb->desired_replicas == 20 &&
+                   nb->max_replicas == 25);
+    ks_engine_run(f.e, t0 + 120 * KS_SECOND);
+    ks_store_unwatch(f.s, w1);
+    ks_store_unwatch(f.s, w2);
+    CU_ASSERT_EQUAL(r.last_old, 0);
+    CU_ASSERT_EQUAL(r.last_new, 20);
+    CU_ASSERT_TRUE(r.max_pods <= 25);
+    const ks_deployment_body *db = dbody(&f, d);
+    CU_ASSERT_EQUAL(db->updated_replicas, 20);
+    CU_ASSERT_EQUAL(db->available_replicas, 20);
+    CU_ASSERT_TRUE(reason_is(&db->progressing,
+                             KS_DEPLOY_REASON_NEW_RS_AVAILABLE));
+    CU_ASSERT_EQUAL(pods_of_image(&f, "img:2"), 20);
+    CU_ASSERT_EQUAL(ks_store_count(f.s, KS_KIND_POD), 20);
+    teardown(&f);
+}
+
+/* Required: pause.  A Deployment stuck mid-rollout at (8, 5) (new pods
+ * never ready) is paused: Progressing=Unknown DeploymentPaused.  Scaled to
+ * 20 while paused it still scales, proportionally ((15, 10), as above);
+ * its template changed while paused starts no rollout (no ReplicaSet, no
+ * pod of the new image).  Resumed (DeploymentResumed), it rolls to the
+ * last template and completes at 20. */
+static void test_paused(void)
+{
+    fixture f;
+    setup(&f, KS_SECOND);
+    f.never_ready_image = "img:bad";
+    uint64_t d = make_deployment(&f, "web", 10, 0);
+    ks_engine_run(f.e, 20 * KS_SECOND);
+    change_image(&f, d, "img:bad");
+    ks_engine_run(f.e, 30 * KS_SECOND);
+    CU_ASSERT_EQUAL(rsbody(&f, "img:1")->replicas, 8);
+    CU_ASSERT_EQUAL(rsbody(&f, "img:bad")->replicas, 5);
+
+    update_deployment(&f, d, NULL, -1, 1);
+    ks_engine_run(f.e, 35 * KS_SECOND);
+    const ks_deployment_body *db = dbody(&f, d);
+    CU_ASSERT_EQUAL(db->progressing.status, KS_DCOND_UNKNOWN);
+    CU_ASSERT_TRUE(reason_is(&db->progressing, KS_DEPLOY_REASON_PAUSED));
+    CU_ASSERT_EQUAL(db->progressing.last_update, 30 * KS_SECOND);
+
+    update_deployment(&f, d, NULL, 20, -1);
+    ks_engine_run(f.e, 45 * KS_SECOND);
+    CU_ASSERT_EQUAL(rsbody(&f, "img:1")->replicas, 15);
+    CU_ASSERT_EQUAL(rsbody(&f, "img:bad")->replicas, 10);
+    CU_ASSERT_EQUAL(pods_of_image(&f, "img:1"), 15);
+    CU_ASSERT_EQUAL(pods_of_image(&f, "img:bad"), 10);
+
+    update_deployment(&f, d, "img:3", -1, -1);
+    ks_engine_run(f.e, 100 * KS_SECOND);
+    CU_ASSERT_PTR_NULL(rs_of_image(&f, "img:3"));
+    CU_ASSERT_EQUAL(pods_of_image(&f, "img:3"), 0);
+    CU_ASSERT_EQUAL(ks_store_count(f.s, KS_KIND_REPLICASET), 2);
+    CU_ASSERT_EQUAL(rsbody(&f, "img:1")->replicas, 15);
+    CU_ASSERT_EQUAL(rsbody(&f, "img:bad")->replicas, 10);
+    db = dbody(&f, d);
+    /* paused for 70 s with a 600 s deadline: still Unknown, no timeout */
+    CU_ASSERT_TRUE(reason_is(&db->progressing, KS_DEPLOY_REASON_PAUSED));
+    CU_ASSERT_EQUAL(db->updated_replicas, 0); /* img:3 has no RS */
+
+    cond_recorder r = {.f = &f, .deploy = d, .timed_out_at = -1};
+    int w = ks_store_watch(f.s, KS_KIND_DEPLOYMENT, NULL, NULL, 0,
+                           record_condition, &r);
+    update_deployment(&f, d, NULL, -1, 0);
+    ks_engine_run(f.e, 200 * KS_SECOND);
+    ks_store_unwatch(f.s, w);
+    /* the resuming sync writes DeploymentResumed, creates the img:3 RS
+     * and then fails to write NewReplicaSetCreated (a conflict, as
+     * upstream's stale copy does); the condition stays Resumed until the
+     * first progress */
+    static const char *const want[] = {
+        KS_DEPLOY_REASON_PAUSED, KS_DEPLOY_REASON_RESUMED,
+        KS_DEPLOY_REASON_RS_UPDATED, KS_DEPLOY_REASON_NEW_RS_AVAILABLE};
+    CU_ASSERT_EQUAL_FATAL(r.nreasons, (int)N_OF(want));
+    for (size_t i = 0; i < N_OF(want); i++)
+        CU_ASSERT_STRING_EQUAL(r.reasons[i], want[i]);
+    CU_ASSERT_EQUAL(rsbody(&f, "img:3")->replicas, 20);
+    CU_ASSERT_EQUAL(rsbody(&f, "img:1")->replicas, 0);
+    CU_ASSERT_EQUAL(rsbody(&f, "img:bad")->replicas, 0);
+    CU_ASSERT_EQUAL(pods_of_image(&f, "img:3"), 20);
+    CU_ASSERT_EQUAL(ks_store_count(f.s, KS_KIND_POD), 20);
+    db = dbody(&f, d);
+    CU_ASSERT_EQUAL(db->available_replicas, 20);
+    CU_ASSERT_EQUAL(db->updated_replicas, 20);
+    teardown(&f);
+}
+
 void ks_suite_controllers(void)
 {
     static const ks_test_case cases[] = {
@@ -520,6 +991,18 @@ void ks_suite_controllers(void)
         {"informers 300 ms late: converge, no double create",
          test_informer_delay},
         {"ReplicaSet: minReadySeconds requeue", test_rs_min_ready},
+        {"Deployment: ProgressDeadlineExceeded 60 s after the last progress "
+         "(+1 s requeue), then rollout undo",
+         test_progress_deadline_exceeded},
+        {"Deployment: Progressing stays True through a rollout",
+         test_progressing_rollout},
+        {"Deployment: rollout undo to the previous and a given revision",
+         test_rollback},
+        {"Deployment: rollout undo errors", test_rollback_errors},
+        {"Deployment: 10 -> 20 mid-rollout scales (8, 5) to (15, 10)",
+         test_scale_mid_rollout},
+        {"Deployment: paused scales proportionally, does not roll; resumes",
+         test_paused},
         {NULL, NULL}};
     ks_test_add_suite("sim/controllers", cases);
 }

@@ -1,6 +1,7 @@
 /* test_rs_deployment.c - the ReplicaSet and Deployment controllers'
  * algorithms (sim/controllers/replicaset.h, deployment.h), with upstream's
  * test tables ported where they exist (each case names the Go test). */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -833,6 +834,273 @@ static void test_intstr_scaled(void)
     CU_ASSERT_EQUAL(ks_intstr_scaled(&unset, 25, false, &v, NULL), KS_EINVAL);
 }
 
+/* ---- Deployment: scaling (sync.go scale) ------------------------------- */
+
+/* One row of sync_test.go TestScale (commit 003e8629).  newDeployment
+ * there has maxSurge = maxUnavailable = 0 unless given; the RSs carry the
+ * replica annotations of the old Deployment (desired = its replicas, max =
+ * desired + its maxSurge), or the desired override. */
+typedef struct scale_row {
+    const char *name;
+    int32_t replicas, surge;         /* the Deployment now */
+    int32_t old_replicas, old_surge; /* before: the RSs' annotations */
+    int nrs;                         /* RSs: [0] the new one if has_new */
+    int has_new;
+    int32_t size[3];                 /* spec.replicas */
+    int hours[3];                    /* creationTimestamp, hours */
+    int32_t want[3];
+    int32_t desired[3];              /* 0: the old Deployment's */
+    int broken;                      /* the new RS has no available pod */
+} scale_row;
+
+static void test_scale_table(void)
+{
+    /* timestamps: new 2h, old 1h, older 0h */
+    static const scale_row t[] = {
+        {"normal scaling event: 10 -> 12", 12, 0, 10, 0, 1, 1, {10}, {2},
+         {12}, {0}, 0},
+        {"normal scaling event: 10 -> 5", 5, 0, 10, 0, 1, 1, {10}, {2}, {5},
+         {0}, 0},
+        {"proportional scaling: 5 -> 10", 10, 0, 5, 0, 2, 1, {2, 3}, {2, 1},
+         {4, 6}, {0}, 0},
+        {"proportional scaling: 5 -> 3", 3, 0, 5, 0, 2, 1, {2, 3}, {2, 1},
+         {1, 2}, {0}, 0},
+        {"proportional scaling: 9 -> 4", 4, 0, 9, 0, 2, 1, {8, 1}, {2, 1},
+         {4, 0}, {0}, 0},
+        {"proportional scaling: 7 -> 10", 10, 0, 7, 0, 3, 1, {2, 3, 2},
+         {2, 1, 0}, {3, 4, 3}, {0}, 0},
+        {"proportional scaling: 13 -> 8", 8, 0, 13, 0, 3, 1, {2, 8, 3},
+         {2, 1, 0}, {1, 5, 2}, {0}, 0},
+        {"leftover distribution: 3 -> 4", 4, 0, 3, 0, 3, 1, {1, 1, 1},
+         {2, 1, 0}, {2, 1, 1}, {0}, 0},
+        {"leftover distribution: 3 -> 2", 2, 0, 3, 0, 3, 1, {1, 1, 1},
+         {2, 1, 0}, {1, 1, 0}, {0}, 0},
+        {"proportional scaling (no new rs): 4 -> 5", 5, 0, 4, 0, 2, 0,
+         {2, 2}, {1, 0}, {3, 2}, {0}, 0},
+        {"proportional scaling: 6 -> 0", 0, 0, 6, 0, 3, 1, {3, 2, 1},
+         {2, 1, 0}, {0, 0, 0}, {0}, 0},
+        {"proportional scaling: 0 -> 6", 6, 0, 6, 0, 3, 1, {0, 0, 0},
+         {2, 1, 0}, {6, 0, 0}, {0}, 0},
+        {"failed rs update", 5, 0, 5, 0, 3, 1, {2, 1, 1}, {2, 1, 0},
+         {2, 2, 1}, {0, 3, 0}, 0},
+        {"deployment with surge pods", 20, 2, 10, 2, 2, 1, {6, 6}, {2, 1},
+         {11, 11}, {0}, 0},
+        {"change both surge and size", 50, 6, 10, 3, 2, 1, {5, 8}, {2, 1},
+         {22, 34}, {0}, 0},
+        {"change both size and template", 14, 0, 10, 0, 2, 0, {7, 3}, {2, 1},
+         {10, 4}, {0}, 0},
+        {"saturated but broken new replica set does not affect old pods", 2,
+         1, 2, 1, 2, 1, {2, 1}, {2, 1}, {2, 1}, {0}, 1},
+    };
+    for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
+        ks_deploy_spec d = rolling(t[i].replicas, ks_intstr_int(t[i].surge),
+                                   ks_intstr_int(0));
+        /* "broken" has maxUnavailable 1 */
+        if (t[i].broken)
+            d.max_unavailable = ks_intstr_int(1);
+        ks_deploy_rs rs[3];
+        for (int k = 0; k < t[i].nrs; k++) {
+            rs[k] = rs_of(t[i].size[k], t[i].size[k],
+                          (ks_time)t[i].hours[k] * KS_HOUR);
+            int32_t desired = t[i].desired[k] ? t[i].desired[k]
+                                              : t[i].old_replicas;
+            rs[k].annotated = true;
+            rs[k].desired_replicas = desired;
+            rs[k].max_replicas = desired + t[i].old_surge;
+        }
+        if (t[i].broken)
+            rs[0].available = 0;
+        ks_deploy_scale(&d, rs, (size_t)t[i].nrs, t[i].has_new ? 0 : -1, 0);
+        for (int k = 0; k < t[i].nrs; k++) {
+            if (rs[k].replicas != t[i].want[k])
+                fprintf(stderr, "\n  TestScale %s: RS %d: %d, want %d\n",
+                        t[i].name, k, rs[k].replicas, t[i].want[k]);
+            CU_ASSERT_EQUAL(rs[k].replicas, t[i].want[k]);
+        }
+    }
+}
+
+/* Required: a Deployment of 10 (25%/25%: surge 3) in the middle of a
+ * rollout at (8 old, 5 new), scaled to 20 (surge 5): 25 - 13 = 12 more
+ * pods, the old RS first (bigger): round(8 * 25 / 13 = 15.38) = 15 (+7),
+ * then the new one round(5 * 25 / 13 = 9.62) = 10 (+5, all that is left);
+ * no leftover.  Both get desired 20 / max 25, so the next sync is no
+ * scaling event.  Scaling back to 10 removes 15 pods: the old RS first,
+ * round(15 * 13 / 25 = 7.8) = 8, the new one round(10 * 13 / 25 = 5.2) =
+ * 5: back at (8, 5). */
+static void test_scale_mid_rollout(void)
+{
+    ks_deploy_spec d10 = rolling(10, ks_intstr_str("25%"),
+                                 ks_intstr_str("25%"));
+    ks_deploy_rs rs[2] = {rs_of(8, 8, 0), rs_of(5, 0, KS_SECOND)};
+    for (int k = 0; k < 2; k++)
+        CU_ASSERT_TRUE(ks_deploy_set_replicas_annotations(&d10, &rs[k]));
+    CU_ASSERT_FALSE(ks_deploy_set_replicas_annotations(&d10, &rs[0]));
+    CU_ASSERT_EQUAL(rs[0].desired_replicas, 10);
+    CU_ASSERT_EQUAL(rs[0].max_replicas, 13);
+    CU_ASSERT_FALSE(ks_deploy_is_scaling_event(&d10, rs, 2));
+    ks_deploy_spec d20 = d10;
+    d20.replicas = 20;
+    CU_ASSERT_TRUE(ks_deploy_is_scaling_event(&d20, rs, 2));
+    CU_ASSERT_EQUAL(ks_deploy_proportion(&d20, &rs[0], 0, 12, 0), 7);
+    CU_ASSERT_EQUAL(ks_deploy_proportion(&d20, &rs[1], 0, 12, 7), 5);
+    CU_ASSERT_EQUAL(ks_deploy_proportion(&d20, &rs[1], 0, 12, 12), 0);
+    CU_ASSERT_EQUAL(ks_deploy_scale(&d20, rs, 2, 1, 13), 2);
+    CU_ASSERT_EQUAL(rs[0].replicas, 15);
+    CU_ASSERT_EQUAL(rs[1].replicas, 10);
+    for (int k = 0; k < 2; k++) {
+        CU_ASSERT_EQUAL(rs[k].desired_replicas, 20);
+        CU_ASSERT_EQUAL(rs[k].max_replicas, 25);
+    }
+    CU_ASSERT_FALSE(ks_deploy_is_scaling_event(&d20, rs, 2));
+    CU_ASSERT_EQUAL(ks_deploy_scale(&d10, rs, 2, 1, 25), 2);
+    CU_ASSERT_EQUAL(rs[0].replicas, 8);
+    CU_ASSERT_EQUAL(rs[1].replicas, 5);
+    /* an inactive RS is no scaling event, and without annotations the
+     * share is taken over status.replicas */
+    ks_deploy_rs plain[2] = {rs_of(4, 4, 0), rs_of(0, 0, 1)};
+    plain[1].annotated = true;
+    plain[1].desired_replicas = 3;
+    CU_ASSERT_FALSE(ks_deploy_is_scaling_event(&d10, plain, 2));
+    CU_ASSERT_EQUAL(ks_deploy_proportion(&d10, &plain[0], 4, 9, 0),
+                    9); /* 4 * 13 / 4 = 13: +9 */
+    CU_ASSERT_EQUAL(ks_deploy_proportion(&d10, &plain[0], 0, 9, 0), 0);
+    /* IsSaturated (TestAnnotationUtils) */
+    ks_deploy_spec d1 = rolling(1, ks_intstr_int(1), ks_intstr_int(0));
+    ks_deploy_rs sat = rs_of(1, 1, 0);
+    CU_ASSERT_FALSE(ks_deploy_is_saturated(&d1, &sat));
+    sat.annotated = true;
+    sat.desired_replicas = 1;
+    CU_ASSERT_TRUE(ks_deploy_is_saturated(&d1, &sat));
+    sat.available = 0;
+    CU_ASSERT_FALSE(ks_deploy_is_saturated(&d1, &sat));
+}
+
+/* A saturated new RS takes the old RSs to 0 (scale's adoption case); with
+ * Recreate several active RSs are left alone. */
+static void test_scale_saturated_and_recreate(void)
+{
+    ks_deploy_spec d = rolling(3, ks_intstr_int(1), ks_intstr_int(0));
+    ks_deploy_rs rs[3] = {rs_of(2, 2, 0), rs_of(1, 1, 1), rs_of(3, 3, 2)};
+    rs[2].annotated = true;
+    rs[2].desired_replicas = 3;
+    CU_ASSERT_EQUAL(ks_deploy_scale(&d, rs, 3, 2, 0), 2);
+    CU_ASSERT_EQUAL(rs[0].replicas, 0);
+    CU_ASSERT_EQUAL(rs[1].replicas, 0);
+    CU_ASSERT_EQUAL(rs[2].replicas, 3);
+    CU_ASSERT_TRUE(rs[0].annotated && rs[0].desired_replicas == 3 &&
+                   rs[0].max_replicas == 4);
+    d.strategy = KS_DEPLOY_RECREATE;
+    ks_deploy_rs two[2] = {rs_of(2, 2, 0), rs_of(2, 0, 1)};
+    CU_ASSERT_EQUAL(ks_deploy_scale(&d, two, 2, 1, 4), 0);
+    CU_ASSERT_EQUAL(two[0].replicas + two[1].replicas, 4);
+}
+
+/* The rolling and Recreate syncs annotate what they scale and create. */
+static void test_sync_annotates(void)
+{
+    ks_deploy_spec d = rolling(10, ks_intstr_str("25%"), ks_intstr_str("25%"));
+    ks_deploy_rs rs[2] = {rs_of(10, 10, 0)};
+    size_t n = 1;
+    int new_idx = -1;
+    ks_deploy_sync_result r;
+    CU_ASSERT_EQUAL(ks_deploy_rolling_sync(&d, rs, &n, 2, &new_idx, KS_SECOND,
+                                           &r, NULL), 0);
+    CU_ASSERT_EQUAL(rs[0].replicas, 8);
+    CU_ASSERT_EQUAL(rs[1].replicas, 3);
+    for (int k = 0; k < 2; k++)
+        CU_ASSERT_TRUE(rs[k].annotated && rs[k].desired_replicas == 10 &&
+                       rs[k].max_replicas == 13);
+}
+
+/* deployment_util_test.go TestDeploymentProgressing (current table:
+ * before (replicas, updated, ready, available), now, progressing). */
+static void test_deployment_progressing(void)
+{
+    static const int32_t t[][9] = {
+        {10, 4, 4, 4, 10, 6, 4, 4, 1},   /* updated pods */
+        {10, 4, 4, 4, 10, 4, 4, 4, 0},   /* not progressing */
+        {10, 4, 6, 6, 8, 4, 6, 6, 1},    /* old pods removed */
+        {10, 7, 3, 3, 10, 6, 3, 3, 0},   /* less new pods */
+        {10, 4, 7, 7, 8, 8, 5, 5, 1},    /* less overall, more new */
+        {10, 10, 9, 8, 10, 10, 10, 8, 1}, /* more ready pods */
+        {10, 10, 10, 9, 10, 10, 10, 10, 1}, /* more available pods */
+    };
+    for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
+        ks_deploy_counts before = {t[i][0], t[i][1], t[i][2], t[i][3]};
+        ks_deploy_counts now = {t[i][4], t[i][5], t[i][6], t[i][7]};
+        CU_ASSERT_EQUAL(ks_deploy_progressing(&before, &now), t[i][8] != 0);
+    }
+}
+
+/* deployment_util_test.go TestDeploymentTimedOut (nil deadline: 0 here),
+ * and requeueStuckDeployment's delay. */
+static void test_deployment_timed_out(void)
+{
+    const ks_time m1s9 = 69 * KS_SECOND, m1s11 = 71 * KS_SECOND,
+                  m1s20 = 80 * KS_SECOND;
+    CU_ASSERT_FALSE(ks_deploy_timed_out(0, "", m1s9, m1s20));
+    CU_ASSERT_FALSE(ks_deploy_timed_out(INT32_MAX, "", m1s9, m1s20));
+    CU_ASSERT_TRUE(ks_deploy_timed_out(10, "", m1s9, m1s20));
+    CU_ASSERT_FALSE(ks_deploy_timed_out(10, "", m1s11, m1s20));
+    CU_ASSERT_FALSE(ks_deploy_timed_out(0, KS_DEPLOY_REASON_NEW_RS_AVAILABLE,
+                                        0, m1s20));
+    /* strictly after the deadline; no condition: no base to estimate */
+    CU_ASSERT_FALSE(ks_deploy_timed_out(10, "", 70 * KS_SECOND, m1s20));
+    CU_ASSERT_TRUE(ks_deploy_timed_out(10, "", 70 * KS_SECOND, m1s20 + 1));
+    CU_ASSERT_FALSE(ks_deploy_timed_out(10, NULL, 0, m1s20));
+    CU_ASSERT_TRUE(ks_deploy_timed_out(10, KS_DEPLOY_REASON_TIMED_OUT, m1s20,
+                                       m1s20));
+    CU_ASSERT_FALSE(ks_deploy_timed_out(10,
+                                        KS_DEPLOY_REASON_NEW_RS_AVAILABLE, 0,
+                                        m1s20));
+    /* progress.go: lastUpdate 00:00, deadline 600 s, now 03:00 -> 7 min,
+     * plus the extra second */
+    CU_ASSERT_EQUAL(ks_deploy_progress_recheck(600,
+                                               KS_DEPLOY_REASON_RS_UPDATED, 0,
+                                               false, 3 * KS_MINUTE),
+                    7 * KS_MINUTE + KS_SECOND);
+    CU_ASSERT_EQUAL(ks_deploy_progress_recheck(
+                        600, KS_DEPLOY_REASON_RS_UPDATED, 0, false,
+                        600 * KS_SECOND - KS_SECOND / 2),
+                    0);
+    CU_ASSERT_EQUAL(ks_deploy_progress_recheck(
+                        600, KS_DEPLOY_REASON_RS_UPDATED, 0, true, 0),
+                    -1);
+    CU_ASSERT_EQUAL(ks_deploy_progress_recheck(
+                        600, KS_DEPLOY_REASON_TIMED_OUT, 0, false, 0),
+                    -1);
+    CU_ASSERT_EQUAL(ks_deploy_progress_recheck(600, NULL, 0, false, 0), -1);
+    CU_ASSERT_EQUAL(ks_deploy_progress_recheck(
+                        0, KS_DEPLOY_REASON_RS_UPDATED, 0, false, 0),
+                    -1);
+}
+
+/* kubectl rollback.go deploymentRevision: the previous revision by
+ * default, a given one, and the two errors. */
+static void test_rollback_target(void)
+{
+    ks_deploy_rs rs[4];
+    const int64_t revs[4] = {1, 3, 2, 4}; /* old ones by creation, new */
+    for (int i = 0; i < 4; i++) {
+        rs[i] = rs_of(0, 0, (ks_time)i);
+        rs[i].revision = revs[i];
+    }
+    CU_ASSERT_EQUAL(ks_deploy_rollback_target(rs, 4, 0), 1); /* rev 3 */
+    CU_ASSERT_EQUAL(ks_deploy_rollback_target(rs, 4, 2), 2);
+    CU_ASSERT_EQUAL(ks_deploy_rollback_target(rs, 4, 4), 3);
+    CU_ASSERT_EQUAL(ks_deploy_rollback_target(rs, 4, 5), -1);
+    CU_ASSERT_EQUAL(ks_deploy_rollback_target(rs, 4, -1), -1);
+    CU_ASSERT_EQUAL(ks_deploy_rollback_target(rs, 1, 0), -2);
+    CU_ASSERT_EQUAL(ks_deploy_rollback_target(rs, 0, 0), -2);
+    /* the one-pass scan: the highest seen first leaves a later lower one
+     * as the previous revision */
+    const int64_t later[3] = {5, 2, 4};
+    for (int i = 0; i < 3; i++)
+        rs[i].revision = later[i];
+    CU_ASSERT_EQUAL(ks_deploy_rollback_target(rs, 3, 0), 2); /* rev 4 */
+}
+
 void ks_suite_rs_deployment(void)
 {
     static const ks_test_case cases[] = {
@@ -872,6 +1140,17 @@ void ks_suite_rs_deployment(void)
          test_deployment_complete},
         {"revision numbering and history cleanup", test_revision_history},
         {"intstr percentages", test_intstr_scaled},
+        {"scale (TestScale)", test_scale_table},
+        {"10 -> 20 at (8 old, 5 new), 25%: proportional (15, 10)",
+         test_scale_mid_rollout},
+        {"scale: saturated new RS, Recreate",
+         test_scale_saturated_and_recreate},
+        {"syncs write the replica annotations", test_sync_annotates},
+        {"DeploymentProgressing (TestDeploymentProgressing)",
+         test_deployment_progressing},
+        {"DeploymentTimedOut (TestDeploymentTimedOut), requeue delay",
+         test_deployment_timed_out},
+        {"kubectl rollout undo: which revision", test_rollback_target},
         {NULL, NULL},
     };
     ks_test_add_suite("rs_deployment", cases);
