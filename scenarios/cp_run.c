@@ -18,6 +18,7 @@
 #include "scenarios/cp_spec.h"
 #include "scenarios/rbac_manifests.h"
 #include "sched/store_bridge.h"
+#include "sim/controllers/daemonset_controller.h"
 #include "sim/controllers/deploy_controller.h"
 #include "sim/controllers/endpointslice_controller.h"
 #include "sim/controllers/job_controller.h"
@@ -44,6 +45,7 @@ struct ks_cp_run {
     ks_rs_controller *rsc;
     ks_deploy_controller *dc;
     ks_job_controller *jc;
+    ks_daemonset_controller *dsc;
     ks_nodelife_controller *nlc;
     ks_endpointslice_controller *esc;
     ks_store_bridge *bridge;
@@ -65,9 +67,13 @@ struct ks_cp_run {
 
 /* ---- nodes ------------------------------------------------------------------ */
 
+/* A Node object and its kubelet.  unschedulable: spec.unschedulable,
+ * seen by the scheduler as the taint the node lifecycle controller adds
+ * for it. */
 static void add_node(ks_cp_run *cp, const char *name, const int64_t *alloc,
                      const ks_labels *labels, const ks_taint *taints,
-                     size_t ntaints, const ks_kubelet_config *kc)
+                     size_t ntaints, int unschedulable,
+                     const ks_kubelet_config *kc)
 {
     ks_node_body *b = ks_xcalloc(1, sizeof *b);
     memcpy(b->allocatable, alloc, sizeof b->allocatable);
@@ -76,10 +82,12 @@ static void add_node(ks_cp_run *cp, const char *name, const int64_t *alloc,
         labels ? ks_labels_get(labels, "topology.kubernetes.io/zone") : NULL;
     b->zone = zone ? ks_xstrdup(zone) : NULL;
     for (size_t i = 0; i < ntaints; i++)
-        if (ks_node_body_add_taint(b, taints[i].key, taints[i].effect, 0) ==
-                0 &&
+        if (ks_node_body_add_taint(b, taints[i].key, taints[i].effect, 0) &&
             taints[i].value)
             b->taints[b->ntaints - 1].value = ks_xstrdup(taints[i].value);
+    if (unschedulable)
+        ks_node_body_add_taint(b, UNSCHEDULABLE_TAINT, KS_EFFECT_NO_SCHEDULE,
+                               0);
     ks_object_spec spec = {KS_KIND_NODE, NULL, name, labels, NULL, 0, NULL,
                            b};
     if (ks_store_create_object(cp->store, &spec, NULL) != 0)
@@ -101,7 +109,7 @@ static void add_pool_nodes(ks_cp_run *cp, const ks_kubelet_config *kc)
         for (int64_t i = 0; i < pool->count; i++) {
             char name[128];
             snprintf(name, sizeof name, "%s-%lld", pool->name, (long long)i);
-            add_node(cp, name, pool->allocatable, &labels, NULL, 0, kc);
+            add_node(cp, name, pool->allocatable, &labels, NULL, 0, 0, kc);
         }
         ks_labels_free(&labels);
     }
@@ -121,7 +129,7 @@ static int add_manifest_nodes(ks_cp_run *cp, const ks_kubelet_config *kc,
         if (rc)
             return rc;
         add_node(cp, mn->name, alloc, &mn->info.labels, mn->info.taints,
-                 mn->info.ntaints, kc);
+                 mn->info.ntaints, mn->info.unschedulable, kc);
     }
     return 0;
 }
@@ -177,6 +185,9 @@ ks_cp_run *ks_cp_run_create(const ks_scenario *sc, ks_engine *e,
     ks_job_controller_config jc = {s->watch_delay, s->controller_qps,
                                    s->controller_burst};
     cp->jc = ks_job_controller_create(e, cp->store, &jc);
+    ks_daemonset_controller_config dsc = {s->watch_delay, s->controller_qps,
+                                          s->controller_burst, 0, 0};
+    cp->dsc = ks_daemonset_controller_create(e, cp->store, &dsc);
     cp->nlc = ks_nodelife_controller_create(e, cp->store, NULL,
                                             s->watch_delay);
     ks_nodelife_controller_set_events(cp->nlc, cp->events);
@@ -205,6 +216,7 @@ void ks_cp_run_destroy(ks_cp_run *cp)
     ks_store_bridge_destroy(cp->bridge);
     ks_endpointslice_controller_destroy(cp->esc);
     ks_nodelife_controller_destroy(cp->nlc);
+    ks_daemonset_controller_destroy(cp->dsc);
     ks_job_controller_destroy(cp->jc);
     ks_deploy_controller_destroy(cp->dc);
     ks_rs_controller_destroy(cp->rsc);
@@ -318,40 +330,62 @@ static int set_unschedulable_taint(ks_cp_run *cp, const ks_object *node,
     return ks_store_touch(cp->store, node->uid);
 }
 
-/* Evicts (deletes) the node's pods that a DaemonSet does not own, each an
- * eviction request of the action's user. */
-static int drain(ks_cp_run *cp, const ks_cp_action *a, const ks_object *node,
-                 char *reason, size_t size)
+/* The pods a drain of node evicts: those not owned by a DaemonSet, in
+ * creation order (*out, free() it). */
+static size_t drain_victims(ks_cp_run *cp, const ks_object *node,
+                            const ks_object ***out)
+{
+    const ks_object **pods;
+    size_t n, k = 0;
+    ks_store_list(cp->store, KS_KIND_POD, NULL, NULL, &pods, &n);
+    for (size_t i = 0; i < n; i++) {
+        if (!pods[i]->node_name || strcmp(pods[i]->node_name, node->name))
+            continue;
+        int daemon = 0;
+        for (size_t o = 0; o < pods[i]->nowners; o++)
+            daemon |= pods[i]->owners[o].kind == KS_KIND_DAEMONSET;
+        if (!daemon)
+            pods[k++] = pods[i];
+    }
+    *out = pods;
+    return k;
+}
+
+/* A drain is allowed only if the cordon and every eviction are: a denied
+ * request changes nothing, so all are authorized before any is made. */
+static int authorize_evictions(ks_cp_run *cp, const ks_cp_action *a,
+                               const ks_object *node, char *reason,
+                               size_t size)
+{
+    const ks_object **pods;
+    size_t n = drain_victims(cp, node, &pods);
+    int ok = 1;
+    for (size_t i = 0; ok && i < n; i++)
+        ok = authorize(cp, a, "create", "Pod", "eviction",
+                       pods[i]->namespace_name, pods[i]->name, reason, size);
+    free(pods);
+    return ok;
+}
+
+/* Cordons node, then evicts (deletes) its pods. */
+static int drain(ks_cp_run *cp, const ks_object *node)
 {
     int rc = set_unschedulable_taint(cp, node, 1);
     if (rc)
         return rc;
     const ks_object **pods;
-    size_t n;
-    ks_store_list(cp->store, KS_KIND_POD, NULL, NULL, &pods, &n);
+    size_t n = drain_victims(cp, node, &pods);
     uint64_t *victims = ks_xcalloc(n + 1, sizeof *victims);
-    size_t nv = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (!pods[i]->node_name || strcmp(pods[i]->node_name, node->name))
-            continue;
-        int daemon = 0;
-        for (size_t k = 0; k < pods[i]->nowners; k++)
-            daemon |= pods[i]->owners[k].kind == KS_KIND_DAEMONSET;
-        if (daemon)
-            continue;
-        if (!authorize(cp, a, "create", "Pod", "eviction",
-                       pods[i]->namespace_name, pods[i]->name, reason, size))
-            break;
-        victims[nv++] = pods[i]->uid;
-    }
+    for (size_t i = 0; i < n; i++)
+        victims[i] = pods[i]->uid;
     free(pods);
-    for (size_t i = 0; i < nv; i++) {
+    for (size_t i = 0; i < n; i++) {
         const ks_object *p = ks_store_get(cp->store, victims[i]);
         ks_podevents_record(cp->events, p, KS_PE_EVICTED, "Drain");
         ks_store_delete(cp->store, victims[i], KS_PROPAGATE_BACKGROUND);
     }
     free(victims);
-    return reason[0] ? KS_EINVAL : 0;
+    return 0;
 }
 
 static int apply_workload_change(ks_cp_run *cp, const ks_cp_action *a,
@@ -391,9 +425,12 @@ static void perform(ks_cp_run *cp, uint32_t index)
     if (!authorize(cp, a, verb, a->object_kind, sub, a->namespace_name,
                    a->name, res->reason, sizeof res->reason))
         return;
-    res->allowed = 1;
     const ks_object *o = ks_store_find(cp->store, store_kind(a->object_kind),
                                        a->namespace_name, a->name);
+    if (o && a->kind == KS_ACT_DRAIN &&
+        !authorize_evictions(cp, a, o, res->reason, sizeof res->reason))
+        return;
+    res->allowed = 1;
     if (!o) {
         snprintf(res->reason, sizeof res->reason, "%s \"%s\" not found",
                  a->object_kind, a->name);
@@ -406,7 +443,7 @@ static void perform(ks_cp_run *cp, uint32_t index)
         rc = set_unschedulable_taint(cp, o, a->kind == KS_ACT_CORDON);
         break;
     case KS_ACT_DRAIN:
-        rc = drain(cp, a, o, res->reason, sizeof res->reason);
+        rc = drain(cp, o);
         break;
     case KS_ACT_DELETE:
         rc = ks_store_delete(cp->store, o->uid, KS_PROPAGATE_BACKGROUND);

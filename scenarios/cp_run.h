@@ -52,7 +52,7 @@ typedef struct ks_cp_action_result {
     uint32_t action;   /* index in spec.actions */
     int allowed;       /* RBAC */
     int applied;       /* allowed and done */
-    char reason[128];  /* denial or failure; "" when applied */
+    char reason[256];  /* denial or failure; "" when applied */
 } ks_cp_action_result;
 
 typedef struct ks_cp_run ks_cp_run;

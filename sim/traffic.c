@@ -15,6 +15,7 @@ typedef struct service {
     ks_service_stats stats;
     ks_time observed;  /* last time zero_endpoints was brought up to date */
     int zero;          /* no endpoint programmed since `observed` */
+    uint64_t slice;    /* uid of its EndpointSlice once seen, 0: none */
 } service;
 
 struct ks_traffic {
@@ -54,15 +55,44 @@ static long find_service(const ks_traffic *t, const ks_object *svc)
     return -1;
 }
 
+static long find_slice(const ks_traffic *t, uint64_t slice)
+{
+    for (size_t i = 0; i < t->nsvc; i++)
+        if (t->svc[i].slice == slice)
+            return (long)i;
+    return -1;
+}
+
+/* A Service's slice is gone (the Service was deleted): kube-proxy removes
+ * its rules, and requests are rejected from then on. */
+static void slice_deleted(ks_traffic *t, uint64_t slice)
+{
+    long i = find_slice(t, slice);
+    if (i < 0)
+        return;
+    t->svc[i].slice = 0;
+    ks_time now = ks_engine_now(t->engine);
+    observe(t, (size_t)i, now);
+    ks_time at = ks_proxy_update(t->proxy, (uint32_t)i, NULL, 0, now);
+    ks_engine_at(t->engine, at, on_programmed, t, (uint64_t)i);
+}
+
 static void on_slice(void *ctx, const ks_watch_event *ev)
 {
     ks_traffic *t = ctx;
+    if (ev->type == KS_WATCH_DELETED) {
+        slice_deleted(t, ev->uid);
+        return;
+    }
     const ks_endpointslice_body *b = ev->obj ? ev->obj->body : NULL;
     if (!b)
         return;
-    long i = find_service(t, ks_store_get(t->store, b->service));
+    long i = find_slice(t, ev->uid);
+    if (i < 0)
+        i = find_service(t, ks_store_get(t->store, b->service));
     if (i < 0)
         return;
+    t->svc[i].slice = ev->uid;
     uint32_t *eps = ks_xmalloc((b->nendpoints ? b->nendpoints : 1) *
                                sizeof *eps);
     size_t n = 0;

@@ -30,6 +30,7 @@
     X(kubelet)                                                                 \
     X(podevents)                                                               \
     X(job_controller)                                                          \
+    X(daemonset_controller)                                                    \
     X(hpa_controller)                                                          \
     X(nodelife_controller)                                                     \
     X(controllers)                                                             \
@@ -52,6 +53,8 @@
     X(manifests)                                                               \
     X(rbac_manifests)                                                          \
     X(cp_objects)                                                              \
+    X(cp_spec)                                                                 \
+    X(cp_run)                                                                  \
     X(sweep)                                                                   \
     X(build)                                                                   \
     X(generator)                                                               \
