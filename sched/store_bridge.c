@@ -1,7 +1,7 @@
 /* store_bridge.c - the scheduler's informers and binder on the store.
  *
- * Two maps tie the store to the cluster: store uid -> cluster pod index
- * (and back) and node name -> cluster node (the cluster's own order).
+ * Maps tie the store to the cluster: store uid -> cluster pod index (and
+ * back), node uid and node name -> cluster node (the cluster's own order).
  * The binding is an engine event after the bind latency that writes the
  * node into the Pod object; a Pod object gone by then is not bound. */
 #include "sched/store_bridge.h"
@@ -24,6 +24,10 @@ struct ks_store_bridge {
     size_t uid_of_pod_cap;
     uint64_t *node_uid;    /* [cluster node] -> store uid */
     size_t node_uid_cap;
+    uint32_t *node_of_uid; /* [uid - 1] -> cluster node, KS_NO_NODE */
+    size_t node_of_uid_cap;
+    uint32_t *node_slots;  /* node name hash: cluster node + 1, 0 empty */
+    size_t node_slots_cap;
     int watches[2];
     uint64_t bindings;
 };
@@ -53,10 +57,55 @@ static void map_pod(ks_store_bridge *b, uint64_t uid, uint32_t pod)
 
 static uint32_t node_index(const ks_store_bridge *b, uint64_t uid)
 {
-    for (size_t i = 0; i < b->cluster->nnodes; i++)
-        if (b->node_uid[i] == uid)
-            return (uint32_t)i;
-    return KS_NO_NODE;
+    return uid >= 1 && uid <= b->node_of_uid_cap ? b->node_of_uid[uid - 1]
+                                                 : KS_NO_NODE;
+}
+
+static size_t node_slot(const ks_store_bridge *b, const char *name)
+{
+    uint64_t h = 0xcbf29ce484222325ULL;
+    for (const char *p = name; *p; p++)
+        h = (h ^ (unsigned char)*p) * 0x100000001b3ULL;
+    size_t mask = b->node_slots_cap - 1;
+    size_t i = (size_t)h & mask;
+    while (b->node_slots[i] &&
+           strcmp(b->cluster->nodes[b->node_slots[i] - 1].name, name) != 0)
+        i = (i + 1) & mask;
+    return i;
+}
+
+/* The cluster node named name, KS_NO_NODE if none. */
+static uint32_t node_named(const ks_store_bridge *b, const char *name)
+{
+    if (!b->node_slots_cap || !name)
+        return KS_NO_NODE;
+    uint32_t v = b->node_slots[node_slot(b, name)];
+    return v ? v - 1 : KS_NO_NODE;
+}
+
+static void map_node(ks_store_bridge *b, uint64_t uid, uint32_t n)
+{
+    b->node_uid = ks_xgrow(b->node_uid, &b->node_uid_cap, (size_t)n + 1,
+                           sizeof *b->node_uid);
+    b->node_uid[n] = uid;
+    if (uid > b->node_of_uid_cap) {
+        size_t old = b->node_of_uid_cap;
+        b->node_of_uid = ks_xgrow(b->node_of_uid, &b->node_of_uid_cap,
+                                  (size_t)uid, sizeof *b->node_of_uid);
+        for (size_t i = old; i < b->node_of_uid_cap; i++)
+            b->node_of_uid[i] = KS_NO_NODE;
+    }
+    b->node_of_uid[uid - 1] = n;
+    if ((size_t)(n + 1) * 2 > b->node_slots_cap) {
+        free(b->node_slots);
+        b->node_slots_cap = b->node_slots_cap ? b->node_slots_cap * 2 : 64;
+        while ((size_t)(n + 1) * 2 > b->node_slots_cap)
+            b->node_slots_cap *= 2;
+        b->node_slots = ks_xcalloc(b->node_slots_cap, sizeof *b->node_slots);
+        for (uint32_t k = 0; k < n; k++)
+            b->node_slots[node_slot(b, b->cluster->nodes[k].name)] = k + 1;
+    }
+    b->node_slots[node_slot(b, b->cluster->nodes[n].name)] = n + 1;
 }
 
 /* The node's taints as the scheduler's TaintToleration sees them. */
@@ -91,9 +140,7 @@ static void on_node(void *ctx, const ks_watch_event *ev)
         const ks_node_body *nb = ev->obj->body;
         n = ks_cluster_add_node(b->cluster, ev->obj->name, nb->allocatable,
                                 0);
-        b->node_uid = ks_xgrow(b->node_uid, &b->node_uid_cap, (size_t)n + 1,
-                               sizeof *b->node_uid);
-        b->node_uid[n] = ev->uid;
+        map_node(b, ev->uid, n);
         /* The Node object's labels, plus the hostname label every
          * kubelet sets. */
         ks_node_info info = {0};
@@ -112,7 +159,9 @@ static void on_node(void *ctx, const ks_watch_event *ev)
 
 /* ---- pods ----------------------------------------------------------------------- */
 
-static void new_pending_pod(ks_store_bridge *b, const ks_object *o)
+/* The cluster's copy of Pod object o (pending; the caller queues or
+ * binds it). */
+static uint32_t add_cluster_pod(ks_store_bridge *b, const ks_object *o)
 {
     const ks_pod_body *pb = o->body;
     ks_time now = ks_engine_now(b->engine);
@@ -138,7 +187,32 @@ static void new_pending_pod(ks_store_bridge *b, const ks_object *o)
         }
         b->cluster->pods[p].spec = ks_cluster_adopt_spec(b->cluster, spec);
     }
-    ks_scheduler_pod_added(b->sched, p);
+    return p;
+}
+
+static void new_pending_pod(ks_store_bridge *b, const ks_object *o)
+{
+    ks_scheduler_pod_added(b->sched, add_cluster_pod(b, o));
+}
+
+/* A pod bound without this scheduler (spec.nodeName from its creator: a
+ * DaemonSet's pods, manifest pods): its node accounts it, as the
+ * scheduler's cache does for every assigned pod. */
+static void new_bound_pod(ks_store_bridge *b, const ks_object *o)
+{
+    uint32_t n = node_named(b, o->node_name);
+    if (n == KS_NO_NODE)
+        return; /* a node the scheduler does not know (yet) */
+    uint32_t p = add_cluster_pod(b, o);
+    ks_time now = ks_engine_now(b->engine);
+    ks_cluster_bind(b->cluster, p, n, now);
+    ks_cluster_start(b->cluster, p, now);
+    ks_scheduler_pod_bound_elsewhere(b->sched, p);
+}
+
+static int terminal(const ks_pod_body *pb)
+{
+    return pb->phase == KS_PHASE_SUCCEEDED || pb->phase == KS_PHASE_FAILED;
 }
 
 static void pod_deleted(ks_store_bridge *b, uint64_t uid)
@@ -165,10 +239,22 @@ static void on_pod(void *ctx, const ks_watch_event *ev)
         return;
     }
     const ks_object *o = ev->obj;
-    if (!o || !o->body || o->node_name || pod_of(b, o->uid) != KS_NO_POD)
+    if (!o || !o->body)
         return;
     const ks_pod_body *pb = o->body;
-    if (pb->phase == KS_PHASE_PENDING)
+    if (pod_of(b, o->uid) != KS_NO_POD) {
+        /* The scheduler's informer keeps only non-terminal pods
+         * (scheduler/eventhandlers.go): a pod that ended frees its
+         * resources as a deleted one does. */
+        if (terminal(pb))
+            pod_deleted(b, o->uid);
+        return;
+    }
+    if (terminal(pb) || o->deletion_time >= 0)
+        return;
+    if (o->node_name)
+        new_bound_pod(b, o);
+    else
         new_pending_pod(b, o);
 }
 
@@ -225,6 +311,8 @@ void ks_store_bridge_destroy(ks_store_bridge *b)
     free(b->pod_of_uid);
     free(b->uid_of_pod);
     free(b->node_uid);
+    free(b->node_of_uid);
+    free(b->node_slots);
     free(b);
 }
 

@@ -48,6 +48,7 @@
     X(plugin_api)                                                              \
     X(scheduler)                                                               \
     X(preemption)                                                              \
+    X(store_bridge)                                                            \
     X(loader)                                                                  \
     X(schedconfig)                                                             \
     X(manifests)                                                               \
