@@ -86,6 +86,10 @@ struct ks_daemonset_controller {
     int watch_ds, watch_pod, watch_node;
     ks_event_id worker_ev;
     ks_time worker_at; /* KS_TIME_NEVER when no worker event is pending */
+    /* The workers wait for the client's rate limiter until then (client-go
+     * blocks them in the limiter's Wait): a throttled sync holds the queue
+     * instead of every queued key failing for a token. */
+    ks_time blocked_until;
     ks_event_id gc_ev;
     ks_time gc_at;     /* KS_TIME_NEVER when no GC event is pending */
     pod_entry *pods;   /* sorted by uid */
@@ -262,6 +266,8 @@ static void kick(ks_daemonset_controller *c)
     ks_time now = ks_engine_now(c->engine);
     ks_time at = ks_workqueue_len(c->queue) ? now
                                             : ks_workqueue_next_ready(c->queue);
+    if (at != KS_TIME_NEVER && at < c->blocked_until)
+        at = c->blocked_until;
     if (at == KS_TIME_NEVER || at >= c->worker_at)
         return;
     if (c->worker_at != KS_TIME_NEVER)
@@ -1455,6 +1461,7 @@ static void sync_ds(ks_daemonset_controller *c, uint64_t uid)
     ks_labels_free(&sc.pod_labels);
     if (sc.retry != KS_TIME_NEVER) {
         c->stats.throttled++;
+        c->blocked_until = sc.retry;
         enqueue_at(c, uid, sc.retry);
     } else if (sc.error) {
         ks_workqueue_add_rate_limited(c->queue, uid, now);

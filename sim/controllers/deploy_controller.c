@@ -39,6 +39,10 @@ struct ks_deploy_controller {
     int watch_d, watch_rs;
     ks_event_id worker_ev;
     ks_time worker_at;
+    /* The workers wait for the client's rate limiter until then (client-go
+     * blocks them in the limiter's Wait): a throttled sync holds the queue
+     * instead of every queued key failing for a token. */
+    ks_time blocked_until;
     owner_entry *owners; /* ReplicaSet uid -> Deployment uid, sorted */
     size_t nowners, cap_owners;
     ks_deploy_controller_stats stats;
@@ -95,6 +99,8 @@ static void kick(ks_deploy_controller *c)
     ks_time now = ks_engine_now(c->engine);
     ks_time at = ks_workqueue_len(c->queue) ? now
                                             : ks_workqueue_next_ready(c->queue);
+    if (at != KS_TIME_NEVER && at < c->blocked_until)
+        at = c->blocked_until;
     if (at == KS_TIME_NEVER || at >= c->worker_at)
         return;
     if (c->worker_at != KS_TIME_NEVER)
@@ -699,6 +705,7 @@ static void sync_deploy(ks_deploy_controller *c, uint64_t uid)
     free(v);
     if (retry != KS_TIME_NEVER) {
         c->stats.throttled++;
+        c->blocked_until = retry;
         ks_workqueue_add_after(c->queue, uid, retry);
     } else if (error) {
         c->stats.write_errors++;

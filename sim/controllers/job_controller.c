@@ -56,6 +56,10 @@ struct ks_job_controller {
     int watch_job, watch_pod;
     ks_event_id worker_ev;
     ks_time worker_at; /* KS_TIME_NEVER when no worker event is pending */
+    /* The workers wait for the client's rate limiter until then (client-go
+     * blocks them in the limiter's Wait): a throttled sync holds the queue
+     * instead of every queued key failing for a token. */
+    ks_time blocked_until;
     job_state **jobs;  /* sorted by uid; pointers stay valid */
     size_t njobs, cap_jobs;
     pod_entry *pods;   /* sorted by uid */
@@ -191,6 +195,8 @@ static void kick(ks_job_controller *c)
     }
     if (at == KS_TIME_NEVER)
         return;
+    if (at < c->blocked_until)
+        at = c->blocked_until;
     if (at < now)
         at = now;
     if (at >= c->worker_at)
@@ -677,6 +683,7 @@ static void sync_job(ks_job_controller *c, uint64_t uid)
         ks_workqueue_add_rate_limited(c->queue, uid, now);
     } else if (retry != KS_TIME_NEVER) {
         c->stats.throttled++;
+        c->blocked_until = retry;
         ks_workqueue_forget(c->queue, uid);
         enqueue_at(c, uid, retry);
     } else {
