@@ -84,8 +84,16 @@ typedef struct node_watches {
 } node_watches;
 
 /* A watch event on its way. */
+#define BATCH_INLINE 10
+
+/* One write's event on its way to the watches that wanted it with the
+ * same delay: one engine event delivers it to all of them, in the order
+ * the watches were made (as separate events at the same time would). */
 typedef struct pending {
-    int watch;
+    int inline_watches[BATCH_INLINE];
+    int *more;          /* the watches after the inline ones, or NULL */
+    uint32_t nwatches, more_cap;
+    ks_time delay;
     ks_watch_type type;
     ks_kind kind;
     uint64_t uid;
@@ -177,6 +185,8 @@ void ks_store_destroy(ks_store *s)
         free(s->node_watches[i].list.v);
     }
     free(s->node_watches);
+    for (size_t i = 0; i < s->npend; i++)
+        free(s->pend[i].more); /* events never delivered */
     free(s->pend);
     free(s);
 }
@@ -376,20 +386,32 @@ void ks_store_unwatch(ks_store *s, int w)
         s->watches[w].active = 0;
 }
 
+static int pending_watch(const pending *p, uint32_t i)
+{
+    return i < BATCH_INLINE ? p->inline_watches[i]
+                            : p->more[i - BATCH_INLINE];
+}
+
 static void on_deliver(ks_engine *e, void *ctx, uint64_t arg)
 {
     (void)e;
     ks_store *s = ctx;
+    /* Callbacks may write and so grow s->pend: work on a copy, and free
+     * the slot only after the last delivery. */
     pending p = s->pend[arg];
+    for (uint32_t i = 0; i < p.nwatches; i++) {
+        watch *w = &s->watches[pending_watch(&p, i)];
+        if (!w->active)
+            continue;
+        ks_watch_event ev = {p.type, p.kind, p.uid, p.revision,
+                             object_at(s, p.uid)};
+        s->stats.events++;
+        w->fn(w->ctx, &ev);
+    }
+    free(p.more);
+    s->pend[arg].more = NULL;
     s->pend[arg].next_free = s->pend_free;
     s->pend_free = (uint32_t)arg + 1;
-    watch *w = &s->watches[p.watch];
-    if (!w->active)
-        return;
-    ks_watch_event ev = {p.type, p.kind, p.uid, p.revision,
-                         object_at(s, p.uid)};
-    s->stats.events++;
-    w->fn(w->ctx, &ev);
 }
 
 static uint32_t pending_slot(ks_store *s)
@@ -411,32 +433,72 @@ static int watch_wants(const watch *w, const ks_object *o)
            (!w->node_name || same_str(w->node_name, o->node_name));
 }
 
-static void emit_to(ks_store *s, int i, ks_watch_type type,
-                    const ks_object *o)
+static void pending_add(pending *p, int w)
+{
+    if (p->nwatches < BATCH_INLINE) {
+        p->inline_watches[p->nwatches++] = w;
+        return;
+    }
+    size_t cap = p->more_cap;
+    p->more = ks_xgrow(p->more, &cap, p->nwatches - BATCH_INLINE + 1,
+                       sizeof *p->more);
+    p->more_cap = (uint32_t)cap;
+    p->more[p->nwatches++ - BATCH_INLINE] = w;
+}
+
+/* Adds watch i to the batch of its delay (batches[0..*nb) are the slots
+ * of this write's pending events). */
+static void emit_to(ks_store *s, int i, const ks_object *o,
+                    ks_watch_type type, uint32_t *batches, size_t *nb,
+                    size_t max)
 {
     if (!watch_wants(&s->watches[i], o))
         return;
+    ks_time delay = s->watches[i].delay;
+    for (size_t k = 0; k < *nb; k++)
+        if (s->pend[batches[k]].delay == delay) {
+            pending_add(&s->pend[batches[k]], i);
+            return;
+        }
+    if (*nb == max) { /* many distinct delays: one event for this one */
+        uint32_t slot = pending_slot(s);
+        s->pend[slot] = (pending){{0}, NULL, 0, 0, delay, type, o->kind,
+                                  o->uid, o->resource_version, 0};
+        pending_add(&s->pend[slot], i);
+        ks_engine_after(s->engine, delay, on_deliver, s, slot);
+        return;
+    }
     uint32_t slot = pending_slot(s);
-    s->pend[slot] = (pending){i, type, o->kind, o->uid, o->resource_version,
-                              0};
-    ks_engine_after(s->engine, s->watches[i].delay, on_deliver, s, slot);
+    s->pend[slot] = (pending){{0}, NULL, 0, 0, delay, type, o->kind,
+                              o->uid, o->resource_version, 0};
+    pending_add(&s->pend[slot], i);
+    batches[(*nb)++] = slot;
 }
 
 /* Schedules the event for every watch that wants it, in the order the
  * watches were made: the kind's watches merged with those of the object's
- * node. */
+ * node.  Watches with the same delay share one engine event. */
 static void emit(ks_store *s, ks_watch_type type, const ks_object *o)
 {
     const watch_list *all = &s->kind_watches[o->kind];
     const watch_list *node =
         o->node_name ? node_watch_list(s, o->node_name, 0) : NULL;
     size_t a = 0, b = 0, nb = node ? node->n : 0;
+    uint32_t batches[8];
+    size_t nbatches = 0;
     while (a < all->n || b < nb) {
+        int w;
         if (b == nb || (a < all->n && all->v[a] < node->v[b]))
-            emit_to(s, all->v[a++], type, o);
+            w = all->v[a++];
         else
-            emit_to(s, node->v[b++], type, o);
+            w = node->v[b++];
+        emit_to(s, w, o, type, batches, &nbatches, 8);
     }
+    /* Scheduled once all members are in: the batches of one write go out
+     * in the order of their first watch. */
+    for (size_t k = 0; k < nbatches; k++)
+        ks_engine_after(s->engine, s->pend[batches[k]].delay, on_deliver, s,
+                        batches[k]);
 }
 
 /* ---- writes ------------------------------------------------------------------- */
