@@ -3,6 +3,7 @@
 
 #include "analysis/output.h"
 #include "analysis/recorder.h"
+#include "scenarios/cp_run.h"
 
 typedef struct sampler {
     ks_recorder *rec;
@@ -83,6 +84,9 @@ int ks_simulate_to_file(const ks_scenario *sc, const ks_simulate_options *o,
         res->end_time = ks_run_end_time(run);
         res->events = ks_run_events(run);
         ks_summary_compute(ks_run_cluster(run), s.rec, &res->summary);
+        if (ks_run_control_plane(run))
+            ks_summary_add_startup(&res->summary,
+                                   ks_cp_run_events(ks_run_control_plane(run)));
     }
     ks_run_destroy(run);
     ks_recorder_destroy(s.rec);

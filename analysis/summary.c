@@ -7,6 +7,7 @@
 #include <gsl/gsl_sort.h>
 #include <gsl/gsl_statistics_double.h>
 
+#include "sim/podevents.h"
 #include "sim/xalloc.h"
 
 static void latency_quantiles(const ks_cluster *c, ks_summary *s)
@@ -64,6 +65,54 @@ void ks_summary_compute(const ks_cluster *c, const ks_recorder *rec,
     mean_allocation(rec, out);
 }
 
+/* Median and 99th percentile of v[0..n) (sorted in place), NaN if n is 0. */
+static void quantiles(double *v, size_t n, double *p50, double *p99)
+{
+    if (n == 0) {
+        *p50 = *p99 = NAN;
+        return;
+    }
+    gsl_sort(v, 1, n);
+    *p50 = gsl_stats_quantile_from_sorted_data(v, 1, n, 0.5);
+    *p99 = gsl_stats_quantile_from_sorted_data(v, 1, n, 0.99);
+}
+
+void ks_summary_add_startup(ks_summary *s, const ks_podevents *log)
+{
+    ks_time *lat;
+    uint8_t *pulled;
+    size_t n;
+    ks_podevents_startup(log, &lat, &pulled, &n);
+    double *cached = ks_xmalloc((n ? n : 1) * sizeof *cached);
+    double *pull = ks_xmalloc((n ? n : 1) * sizeof *pull);
+    size_t nc = 0, np = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (pulled[i])
+            pull[np++] = (double)lat[i] / 1e9;
+        else
+            cached[nc++] = (double)lat[i] / 1e9;
+    }
+    s->has_startup = 1;
+    s->started_cached = nc;
+    s->started_pulled = np;
+    quantiles(cached, nc, &s->startup_p50, &s->startup_p99);
+    quantiles(pull, np, &s->startup_pull_p50, &s->startup_pull_p99);
+    free(cached);
+    free(pull);
+    free(lat);
+    free(pulled);
+}
+
+static void print_startup(const char *label, uint64_t n, double p50,
+                          double p99, FILE *out)
+{
+    if (n == 0)
+        fprintf(out, "%s n/a (no pod)\n", label);
+    else
+        fprintf(out, "%s p50 %.3f s, p99 %.3f s (%llu pods)\n", label, p50,
+                p99, (unsigned long long)n);
+}
+
 void ks_summary_print(const ks_summary *s, FILE *out)
 {
     fprintf(out, "nodes                 %llu\n", (unsigned long long)s->nodes);
@@ -84,4 +133,10 @@ void ks_summary_print(const ks_summary *s, FILE *out)
                 s->latency_p50, s->latency_p99);
     fprintf(out, "mean allocation       cpu %.1f%%, memory %.1f%%\n",
             100 * s->mean_cpu_allocated, 100 * s->mean_memory_allocated);
+    if (s->has_startup) {
+        print_startup("pod startup           ", s->started_cached,
+                      s->startup_p50, s->startup_p99, out);
+        print_startup("pod startup with pull ", s->started_pulled,
+                      s->startup_pull_p50, s->startup_pull_p99, out);
+    }
 }

@@ -65,6 +65,7 @@
     X(sweep_exec)                                                              \
     X(export)                                                                  \
     X(stats)                                                                   \
+    X(summary)                                                                 \
     X(metrics)                                                                 \
     X(report)                                                                  \
     X(gpu_alloc)                                                               \
