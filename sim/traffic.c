@@ -1,6 +1,7 @@
 /* traffic.c - Poisson requests routed by the kube-proxy model. */
 #include "sim/traffic.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,7 +12,10 @@
 
 typedef struct service {
     char *namespace_name, *name;
-    double rate;
+    double rate;       /* requests per second, >= 0 */
+    int pending;       /* an arrival is scheduled (rate > 0) */
+    ks_event_id next;  /* that arrival's event */
+    ks_time next_at;   /* and its time */
     ks_service_stats stats;
     ks_time observed;  /* last time zero_endpoints was brought up to date */
     int zero;          /* no endpoint programmed since `observed` */
@@ -130,10 +134,18 @@ static void on_request(ks_engine *e, void *ctx, uint64_t i)
     schedule_request(t, (size_t)i);
 }
 
+/* The next arrival after now, drawn from the stream (none at rate 0). */
 static void schedule_request(ks_traffic *t, size_t i)
 {
-    double gap = gsl_ran_exponential(t->rng, 1.0 / t->svc[i].rate);
-    ks_engine_after(t->engine, (ks_time)(gap * 1e9), on_request, t, i);
+    service *s = &t->svc[i];
+    s->pending = 0;
+    if (!(s->rate > 0))
+        return;
+    double gap = gsl_ran_exponential(t->rng, 1.0 / s->rate);
+    ks_time delay = (ks_time)(gap * 1e9);
+    s->next_at = ks_engine_now(t->engine) + delay;
+    s->next = ks_engine_after(t->engine, delay, on_request, t, i);
+    s->pending = 1;
 }
 
 ks_traffic *ks_traffic_create(ks_engine *e, ks_store *s, gsl_rng *rng,
@@ -168,7 +180,7 @@ void ks_traffic_destroy(ks_traffic *t)
 int ks_traffic_add_service(ks_traffic *t, const char *namespace_name,
                            const char *name, double rate)
 {
-    if (!(rate > 0) || !name)
+    if (!(rate >= 0) || !isfinite(rate) || !name)
         return -1;
     t->svc = ks_xgrow(t->svc, &t->svc_cap, t->nsvc + 1, sizeof *t->svc);
     service *s = &t->svc[t->nsvc];
@@ -181,6 +193,34 @@ int ks_traffic_add_service(ks_traffic *t, const char *namespace_name,
     s->zero = 1;
     schedule_request(t, t->nsvc);
     return (int)t->nsvc++;
+}
+
+int ks_traffic_set_rate(ks_traffic *t, int i, double rate)
+{
+    if (i < 0 || (size_t)i >= t->nsvc || !(rate >= 0) || !isfinite(rate))
+        return -1;
+    service *s = &t->svc[i];
+    ks_time now = ks_engine_now(t->engine);
+    double old = s->rate;
+    s->rate = rate;
+    if (!s->pending) {
+        schedule_request(t, (size_t)i); /* from 0: a fresh draw */
+        return 0;
+    }
+    ks_engine_cancel(t->engine, s->next);
+    s->pending = 0;
+    if (!(rate > 0))
+        return 0;
+    /* Time rescaling: the arrival's remaining work at the old rate,
+     * (next_at - now) * old, takes work / rate at the new one. */
+    double left = (double)(s->next_at - now) * old / rate;
+    ks_time at = left >= (double)(KS_TIME_NEVER - now)
+                     ? KS_TIME_NEVER - 1
+                     : now + (ks_time)left;
+    s->next_at = at;
+    s->next = ks_engine_at(t->engine, at, on_request, t, (uint64_t)i);
+    s->pending = 1;
+    return 0;
 }
 
 ks_service_stats ks_traffic_stats(ks_traffic *t, int i)

@@ -212,12 +212,133 @@ static void test_service_traffic(void)
     teardown(&c);
 }
 
+/* ---- a changing request rate (sim/traffic.h ks_traffic_set_rate) ------- */
+
+typedef struct rate_run {
+    ks_engine *e;
+    ks_store *s;
+    gsl_rng *r;
+    ks_traffic *tr;
+    int svc;
+} rate_run;
+
+static void rate_run_start(rate_run *x, double rate)
+{
+    x->e = ks_engine_create();
+    x->s = ks_store_create(x->e, NULL);
+    ks_kinds_install(x->s);
+    x->r = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(x->r, 11);
+    x->tr = ks_traffic_create(x->e, x->s, x->r, NULL);
+    x->svc = ks_traffic_add_service(x->tr, "default", "web", rate);
+}
+
+static uint64_t requests_at(rate_run *x, ks_time t)
+{
+    ks_engine_run(x->e, t);
+    return ks_traffic_stats(x->tr, x->svc).requests;
+}
+
+static void rate_run_end(rate_run *x)
+{
+    ks_traffic_destroy(x->tr);
+    ks_store_destroy(x->s);
+    ks_engine_destroy(x->e);
+    gsl_rng_free(x->r);
+}
+
+/* The rate changes at given times: requests follow it (Poisson counts
+ * within 5 standard deviations), a rate of 0 sends none, a change to the
+ * same rate leaves the stream exactly as it was (time rescaling, no extra
+ * draw), and a run is reproducible.  No Service exists: every request is
+ * rejected, which is all this needs. */
+static void test_traffic_rate_changes(void)
+{
+    rate_run a, b, c;
+    rate_run_start(&a, 20.0);
+    rate_run_start(&b, 20.0);
+    rate_run_start(&c, 20.0);
+    CU_ASSERT_EQUAL_FATAL(a.svc, 0);
+    /* b changes to the same rate twice: the same arrivals as a. */
+    uint64_t a100 = requests_at(&a, 100 * KS_SECOND);
+    ks_engine_run(b.e, 33 * KS_SECOND);
+    CU_ASSERT_EQUAL(ks_traffic_set_rate(b.tr, b.svc, 20.0), 0);
+    ks_engine_run(b.e, 66 * KS_SECOND);
+    CU_ASSERT_EQUAL(ks_traffic_set_rate(b.tr, b.svc, 20.0), 0);
+    CU_ASSERT_EQUAL(requests_at(&b, 100 * KS_SECOND), a100);
+    CU_ASSERT(a100 > 2000 - 5 * 45 && a100 < 2000 + 5 * 45);
+    /* c: 20/s for 100 s, then 0 for 100 s, then 100/s for 100 s, then
+     * 20/s again. */
+    CU_ASSERT_EQUAL(requests_at(&c, 100 * KS_SECOND), a100);
+    CU_ASSERT_EQUAL(ks_traffic_set_rate(c.tr, c.svc, 0.0), 0);
+    CU_ASSERT_EQUAL(requests_at(&c, 200 * KS_SECOND), a100);
+    CU_ASSERT_EQUAL(ks_traffic_set_rate(c.tr, c.svc, 100.0), 0);
+    uint64_t c300 = requests_at(&c, 300 * KS_SECOND);
+    CU_ASSERT(c300 - a100 > 10000 - 5 * 100 && c300 - a100 < 10000 + 5 * 100);
+    CU_ASSERT_EQUAL(ks_traffic_set_rate(c.tr, c.svc, 20.0), 0);
+    uint64_t c400 = requests_at(&c, 400 * KS_SECOND);
+    CU_ASSERT(c400 - c300 > 2000 - 5 * 45 && c400 - c300 < 2000 + 5 * 45);
+    /* No Service: every request was rejected. */
+    ks_service_stats st = ks_traffic_stats(c.tr, c.svc);
+    CU_ASSERT_EQUAL(st.requests, st.rejected);
+    /* Bad calls change nothing. */
+    CU_ASSERT_EQUAL(ks_traffic_set_rate(c.tr, 1, 5.0), -1);
+    CU_ASSERT_EQUAL(ks_traffic_set_rate(c.tr, -1, 5.0), -1);
+    CU_ASSERT_EQUAL(ks_traffic_set_rate(c.tr, c.svc, -1.0), -1);
+    CU_ASSERT_EQUAL(ks_traffic_set_rate(c.tr, c.svc, 0.0 / 0.0), -1);
+    CU_ASSERT_EQUAL(ks_traffic_add_service(c.tr, "default", "x", -1.0), -1);
+    CU_ASSERT_EQUAL(ks_traffic_add_service(c.tr, "default", NULL, 1.0), -1);
+    /* A Service added at rate 0 sends nothing until its rate is set. */
+    int z = ks_traffic_add_service(c.tr, "default", "later", 0.0);
+    CU_ASSERT_EQUAL(z, 1);
+    ks_engine_run(c.e, 500 * KS_SECOND);
+    CU_ASSERT_EQUAL(ks_traffic_stats(c.tr, z).requests, 0);
+    CU_ASSERT_EQUAL(ks_traffic_set_rate(c.tr, z, 10.0), 0);
+    ks_engine_run(c.e, 600 * KS_SECOND);
+    uint64_t zr = ks_traffic_stats(c.tr, z).requests;
+    CU_ASSERT(zr > 1000 - 5 * 32 && zr < 1000 + 5 * 32);
+    /* Reproducible: the same changes give the same counts. */
+    rate_run d;
+    rate_run_start(&d, 20.0);
+    ks_engine_run(d.e, 100 * KS_SECOND);
+    ks_traffic_set_rate(d.tr, d.svc, 0.0);
+    ks_engine_run(d.e, 200 * KS_SECOND);
+    ks_traffic_set_rate(d.tr, d.svc, 100.0);
+    CU_ASSERT_EQUAL(requests_at(&d, 300 * KS_SECOND), c300);
+    rate_run_end(&d);
+    rate_run_end(&a);
+    rate_run_end(&b);
+    rate_run_end(&c);
+}
+
+/* Time rescaling exactly: with the pending arrival at A and a change from
+ * r1 to r2 at T, the arrival moves to T + (A - T) * r1 / r2; doubling the
+ * rate at T = 0 halves every gap (the same draws). */
+static void test_traffic_rescaling(void)
+{
+    rate_run a, b;
+    rate_run_start(&a, 5.0);
+    rate_run_start(&b, 10.0); /* set back to 5/s at 0: the same stream */
+    CU_ASSERT_EQUAL(ks_traffic_set_rate(b.tr, b.svc, 5.0), 0);
+    uint64_t a60 = requests_at(&a, 60 * KS_SECOND);
+    uint64_t b60 = requests_at(&b, 60 * KS_SECOND);
+    /* b's first gap was drawn at 10/s and stretched to 5/s: the same
+     * arrival time within a nanosecond of rounding, then the same draws
+     * at the same rate. */
+    CU_ASSERT(a60 == b60 || a60 == b60 + 1 || a60 + 1 == b60);
+    rate_run_end(&a);
+    rate_run_end(&b);
+}
+
 void ks_suite_control_loop(void)
 {
     static const ks_test_case cases[] = {
         {"a Deployment's pods scheduled and running", test_deployment_runs},
         {"a failed node's pods are replaced", test_node_failure_replaced},
         {"Service traffic through kube-proxy", test_service_traffic},
+        {"traffic rate changes", test_traffic_rate_changes},
+        {"traffic rate change rescales the pending arrival",
+         test_traffic_rescaling},
         {NULL, NULL}};
     ks_test_add_suite("e2e/control_loop", cases);
 }
