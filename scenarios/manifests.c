@@ -47,6 +47,18 @@
  *     pkg/apis/batch/validation/validation.go validateJobSpec (backoffLimit
  *     and activeDeadlineSeconds non-negative, restartPolicy OnFailure or
  *     Never) and core validation's ValidatePodTemplateSpecForRC.
+ *   - HorizontalPodAutoscaler (autoscaling/v2): pkg/apis/autoscaling/v2/
+ *     defaults.go (SetDefaults_HorizontalPodAutoscaler: minReplicas 1, a
+ *     cpu Utilization metric of 80 % when none is given;
+ *     SetDefaults_HorizontalPodAutoscalerBehavior with
+ *     GenerateHPAScaleUpRules / GenerateHPAScaleDownRules: the unset parts
+ *     of a given behavior filled in) and pkg/apis/autoscaling/validation/
+ *     validation.go (validateHorizontalPodAutoscalerSpec,
+ *     ValidateCrossVersionObjectReference, validateMetricSpec,
+ *     validateResourceSource, validateMetricTarget, validateBehavior,
+ *     validateScalingRules, validateScalingPolicy with MaxPeriodSeconds
+ *     1800 and MaxStabilizationWindowSeconds 3600; minReplicas >= 1, the
+ *     HPAScaleToZero gate being off by default).
  */
 #include "scenarios/manifests.h"
 
@@ -361,6 +373,45 @@ static const field_def replication_controller_spec_fields[] = {
     {"minReadySeconds", W}, {"replicas", W}, {"selector", W},
     {"template", W}, {NULL, 0}};
 
+/* autoscaling/v2 (v1.36).  selectionStrategy is an alpha field (the pods
+ * an HPA counts); tolerance an alpha one (per-HPA tolerance): both are
+ * accepted and warn. */
+static const field_def hpa_spec_fields[] = {
+    {"behavior", W}, {"maxReplicas", W}, {"metrics", W}, {"minReplicas", W},
+    {"scaleTargetRef", W}, {"selectionStrategy", W}, {NULL, 0}};
+static const type_def t_hpa_spec = {"HorizontalPodAutoscalerSpec",
+                                    hpa_spec_fields};
+static const field_def cross_version_ref_fields[] = {
+    {"apiVersion", W}, {"kind", W}, {"name", W}, {NULL, 0}};
+static const type_def t_cross_version_ref = {"CrossVersionObjectReference",
+                                             cross_version_ref_fields};
+static const field_def metric_spec_fields[] = {
+    {"containerResource", W}, {"external", W}, {"object", W}, {"pods", W},
+    {"resource", W}, {"type", W}, {NULL, 0}};
+static const type_def t_metric_spec = {"MetricSpec", metric_spec_fields};
+static const field_def resource_metric_fields[] = {
+    {"name", W}, {"target", W}, {NULL, 0}};
+static const type_def t_resource_metric = {"ResourceMetricSource",
+                                           resource_metric_fields};
+static const field_def metric_target_fields[] = {
+    {"averageUtilization", W}, {"averageValue", W}, {"type", W},
+    {"value", W}, {NULL, 0}};
+static const type_def t_metric_target = {"MetricTarget",
+                                         metric_target_fields};
+static const field_def hpa_behavior_fields[] = {
+    {"scaleDown", W}, {"scaleUp", W}, {NULL, 0}};
+static const type_def t_hpa_behavior = {"HorizontalPodAutoscalerBehavior",
+                                        hpa_behavior_fields};
+static const field_def scaling_rules_fields[] = {
+    {"policies", W}, {"selectPolicy", W}, {"stabilizationWindowSeconds", W},
+    {"tolerance", W}, {NULL, 0}};
+static const type_def t_scaling_rules = {"HPAScalingRules",
+                                         scaling_rules_fields};
+static const field_def scaling_policy_fields[] = {
+    {"periodSeconds", W}, {"type", W}, {"value", W}, {NULL, 0}};
+static const type_def t_scaling_policy = {"HPAScalingPolicy",
+                                          scaling_policy_fields};
+
 #undef S
 #undef W
 
@@ -419,7 +470,7 @@ static void strset_put(strset *set, const char *s)
 
 /* Growable arrays of the result, with their capacities. */
 typedef struct caps {
-    size_t nodes, pods, templates, classes, pdbs, services, warnings;
+    size_t nodes, pods, templates, classes, pdbs, services, hpas, warnings;
 } caps;
 
 typedef struct ld {
@@ -2058,7 +2109,8 @@ static int read_meta(ld *l, const ks_yt_node *obj, const char *const *reads,
 
 static const field_def ksim_annotation_fields[] = {
     {KS_ANNOTATION_RUN_TIME, 0}, {KS_ANNOTATION_IMAGE_SIZE, 0},
-    {KS_ANNOTATION_CRASH_AFTER, 0}, {NULL, 0}};
+    {KS_ANNOTATION_CRASH_AFTER, 0}, {KS_ANNOTATION_CPU_PER_REQUEST, 0},
+    {KS_ANNOTATION_CPU_BASE, 0}, {NULL, 0}};
 static const type_def t_ksim_annotations = {"ksim annotations",
                                           ksim_annotation_fields};
 
@@ -2123,6 +2175,35 @@ static int annotation_bytes(ld *l, const ks_yt_node *n, int64_t *out)
     return 0;
 }
 
+/* An annotation value that is a CPU quantity (sim/quantity.h) in
+ * millicores, >= 0. */
+static int annotation_cpu(ld *l, const ks_yt_node *n, int64_t *out)
+{
+    char q[96];
+    const char *s;
+    int rc = get_str(l, n, &s);
+    if (rc)
+        return rc;
+    if (!s || !*s)
+        return ks_yt_fail(&l->c, n, KS_EINVAL,
+                          "needs a CPU quantity such as \"5m\" or \"0.1\"");
+    int64_t v;
+    rc = ks_quantity_parse(s, 3, &v);
+    if (rc == KS_ERANGE)
+        return ks_yt_fail(&l->c, n, KS_ERANGE, "quantity %s is too large",
+                          QUOTED(s, q));
+    if (rc)
+        return ks_yt_fail(&l->c, n, KS_EPARSE,
+                          "invalid quantity %s (expected CPU such as \"5m\", "
+                          "\"0.1\" or \"1\")",
+                          QUOTED(s, q));
+    if (v < 0)
+        return ks_yt_fail(&l->c, n, KS_ERANGE, "must not be negative, got %s",
+                          QUOTED(s, q));
+    *out = v;
+    return 0;
+}
+
 /* metadata.annotations of a pod or pod template: the ksim.io/ keys are
  * read (another key under ksim.io/ is an error, likely a typo); any other
  * annotation makes the usual "not modelled" warning. */
@@ -2150,6 +2231,12 @@ static int read_annotations(ld *l, const ks_yt_node *n, ks_manifest_pod *pod)
         } else if (!strcmp(key, KS_ANNOTATION_CRASH_AFTER)) {
             rc = annotation_duration(l, v, 1, &pod->crash_after_ns);
             pod->has_crash_after = !rc;
+        } else if (!strcmp(key, KS_ANNOTATION_CPU_PER_REQUEST)) {
+            rc = annotation_duration(l, v, 0, &pod->cpu_per_request_ns);
+            pod->has_cpu_per_request = !rc;
+        } else if (!strcmp(key, KS_ANNOTATION_CPU_BASE)) {
+            rc = annotation_cpu(l, v, &pod->cpu_base_milli);
+            pod->has_cpu_base = !rc;
         } else {
             char q[96], hint[160] = "";
             const char *near = closest_field(&t_ksim_annotations, key);
@@ -2157,10 +2244,12 @@ static int read_annotations(ld *l, const ks_yt_node *n, ks_manifest_pod *pod)
                 snprintf(hint, sizeof hint, " (did you mean \"%s\"?)", near);
             rc = ks_yt_fail_key(&l->c, v, KS_EINVAL,
                                 "unknown ksim annotation %s%s; ksim reads "
-                                "%s, %s and %s",
+                                "%s, %s, %s, %s and %s",
                                 QUOTED(key, q), hint, KS_ANNOTATION_RUN_TIME,
                                 KS_ANNOTATION_IMAGE_SIZE,
-                                KS_ANNOTATION_CRASH_AFTER);
+                                KS_ANNOTATION_CRASH_AFTER,
+                                KS_ANNOTATION_CPU_PER_REQUEST,
+                                KS_ANNOTATION_CPU_BASE);
         }
         if (rc)
             return rc;
@@ -2932,6 +3021,360 @@ static int load_service(ld *l, const ks_yt_node *obj)
     return read_string_map(l, sel, &svc->selector);
 }
 
+/* ---- HorizontalPodAutoscaler
+ * ---------------------------------------------------------- */
+
+/* validation.go: the largest policy period and stabilization window. */
+#define HPA_MAX_PERIOD_SECONDS 1800
+#define HPA_MAX_STABILIZATION_SECONDS 3600
+
+/* pathvalidation.IsValidPathSegmentName, as ValidateCrossVersionObjectReference
+ * applies it to the target's kind and name. */
+static int check_path_segment(ld *l, const ks_yt_node *n, const char *s)
+{
+    if (!strcmp(s, ".") || !strcmp(s, ".."))
+        return ks_yt_fail(&l->c, n, KS_EINVAL, "may not be '%s'", s);
+    if (strchr(s, '/'))
+        return ks_yt_fail(&l->c, n, KS_EINVAL, "may not contain '/'");
+    if (strchr(s, '%'))
+        return ks_yt_fail(&l->c, n, KS_EINVAL, "may not contain '%%'");
+    return 0;
+}
+
+/* The index of s in names (NULL-terminated), or -1. */
+static int name_index(const char *s, const char *const *names)
+{
+    for (int i = 0; s && names[i]; i++)
+        if (!strcmp(names[i], s))
+            return i;
+    return -1;
+}
+
+/* spec.scaleTargetRef: a Deployment or a ReplicaSet (apps/v1). */
+static int read_scale_target(ld *l, const ks_yt_node *ref,
+                             ks_manifest_hpa *hpa)
+{
+    static const char *const reads[] = {"apiVersion", "kind", "name", NULL};
+    const ks_yt_node *kind, *name, *api = val(ref, "apiVersion");
+    const char *k, *nm, *a = NULL;
+    char q[96], q2[96];
+    int rc;
+    if ((rc = check_fields(l, ref, &t_cross_version_ref, reads)) ||
+        (rc = require(l, ref, "kind", &kind)) ||
+        (rc = get_name(l, kind, &k)) ||
+        (rc = check_path_segment(l, kind, k)) ||
+        (rc = require(l, ref, "name", &name)) ||
+        (rc = get_name(l, name, &nm)) ||
+        (rc = check_path_segment(l, name, nm)) ||
+        (rc = get_str(l, api, &a)))
+        return rc;
+    if (strcmp(k, "Deployment") && strcmp(k, "ReplicaSet"))
+        return ks_yt_fail(&l->c, kind, KS_EINVAL,
+                          "ksim scales a Deployment or a ReplicaSet, not %s",
+                          QUOTED(k, q));
+    if (a && strcmp(a, "apps/v1"))
+        return ks_yt_fail(&l->c, api, KS_EINVAL,
+                          "unsupported apiVersion %s for kind %s (ksim reads "
+                          "apps/v1)",
+                          QUOTED(a, q), QUOTED(k, q2));
+    hpa->target_kind = ks_xstrdup(k);
+    hpa->target_name = ks_xstrdup(nm);
+    return 0;
+}
+
+/* A MetricTarget of the cpu Resource metric: type Utilization with
+ * averageUtilization (validateMetricTarget, validateResourceSource). */
+static int read_metric_target(ld *l, const ks_yt_node *t,
+                              ks_manifest_hpa *hpa)
+{
+    static const char *const reads[] = {"type", "averageUtilization",
+                                        "averageValue", NULL};
+    static const char *const types[] = {"Utilization", "Value",
+                                        "AverageValue", NULL};
+    const ks_yt_node *type, *util, *avg = val(t, "averageValue");
+    int idx, rc;
+    if ((rc = check_fields(l, t, &t_metric_target, reads)) ||
+        (rc = require(l, t, "type", &type)))
+        return rc;
+    const char *ts;
+    if ((rc = get_str(l, type, &ts)))
+        return rc;
+    if ((idx = name_index(ts, types)) < 0)
+        return ks_yt_fail(&l->c, type, KS_EINVAL,
+                          "must be either Utilization, Value, or "
+                          "AverageValue");
+    if (idx != 0)
+        return ks_yt_fail(&l->c, type, KS_EINVAL,
+                          "target type %s is not supported: ksim models a "
+                          "cpu target of type Utilization "
+                          "(averageUtilization)",
+                          types[idx]);
+    if (!(util = val(t, "averageUtilization"))) {
+        if (avg)
+            return ks_yt_fail(&l->c, avg, KS_EINVAL,
+                              "an averageValue target is not supported: "
+                              "ksim models averageUtilization");
+        return ks_yt_fail(&l->c, t, KS_EINVAL,
+                          "missing averageUtilization: must set either a "
+                          "target raw value or a target utilization");
+    }
+    if ((rc = get_int32(l, util, INT32_MIN, &hpa->target_utilization)))
+        return rc;
+    if (hpa->target_utilization < 1)
+        return ks_yt_fail(&l->c, util, KS_EINVAL, "must be greater than 0");
+    if (avg)
+        return ks_yt_fail(&l->c, avg, KS_EINVAL,
+                          "may not set both a target raw value and a target "
+                          "utilization");
+    return 0;
+}
+
+/* One MetricSpec (validateMetricSpec): ksim models Resource cpu only. */
+static int read_metric(ld *l, const ks_yt_node *n, ks_manifest_hpa *hpa)
+{
+    /* In validMetricSourceTypes order; the key each type populates. */
+    static const char *const types[] = {"ContainerResource", "External",
+                                        "Object", "Pods", "Resource", NULL};
+    static const char *const sources[] = {"containerResource", "external",
+                                          "object", "pods", "resource"};
+    static const char *const reads[] = {"type", "containerResource",
+                                        "external", "object", "pods",
+                                        "resource", NULL};
+    static const char *const res_reads[] = {"name", "target", NULL};
+    const ks_yt_node *type, *res, *name, *target;
+    const char *rname;
+    char q[96];
+    int idx, rc;
+    if ((rc = check_fields(l, n, &t_metric_spec, reads)) ||
+        (rc = require(l, n, "type", &type)))
+        return rc;
+    const char *ts;
+    if ((rc = get_str(l, type, &ts)))
+        return rc;
+    if ((idx = name_index(ts, types)) < 0)
+        return ks_yt_fail(&l->c, type, KS_EINVAL,
+                          "Unsupported value: supported values: "
+                          "\"ContainerResource\", \"External\", \"Object\", "
+                          "\"Pods\", \"Resource\"");
+    if (idx != 4)
+        return ks_yt_fail(&l->c, type, KS_EINVAL,
+                          "metric type %s is not supported: ksim models one "
+                          "metric, type Resource (name cpu, target type "
+                          "Utilization)",
+                          types[idx]);
+    for (int i = 0; i < 4; i++) {
+        const ks_yt_node *other = val(n, sources[i]);
+        if (other)
+            return ks_yt_fail_key(&l->c, other, KS_EINVAL,
+                                  "must populate the given metric source "
+                                  "only (type Resource: resource)");
+    }
+    if (!(res = val(n, "resource")))
+        return ks_yt_fail(&l->c, n, KS_EINVAL,
+                          "missing resource: must populate information for "
+                          "the given metric source");
+    if ((rc = check_fields(l, res, &t_resource_metric, res_reads)) ||
+        (rc = require(l, res, "name", &name)) ||
+        (rc = get_name(l, name, &rname)))
+        return rc;
+    if (strcmp(rname, "cpu"))
+        return ks_yt_fail(&l->c, name, KS_EINVAL,
+                          "resource %s is not supported: ksim models the cpu "
+                          "usage of pods",
+                          QUOTED(rname, q));
+    if ((rc = require(l, res, "target", &target)))
+        return rc;
+    return read_metric_target(l, target, hpa);
+}
+
+/* spec.metrics: none is SetDefaults_HorizontalPodAutoscaler's cpu at 80 %;
+ * one Resource cpu metric is modelled. */
+static int read_metrics(ld *l, const ks_yt_node *n, ks_manifest_hpa *hpa)
+{
+    int rc;
+    if (!n)
+        return 0;
+    if ((rc = expect_seq(l, n)) || n->n == 0)
+        return rc;
+    if ((rc = read_metric(l, n->items[0], hpa)))
+        return rc;
+    if (n->n > 1)
+        return ks_yt_fail(&l->c, n->items[1], KS_EINVAL,
+                          "ksim models one metric (Resource cpu), this HPA "
+                          "has %zu",
+                          n->n);
+    return 0;
+}
+
+/* One HPAScalingPolicy (validateScalingPolicy). */
+static int read_scaling_policy(ld *l, const ks_yt_node *n, ks_hpa_policy *p)
+{
+    static const char *const reads[] = {"type", "value", "periodSeconds",
+                                        NULL};
+    static const char *const types[] = {"Pods", "Percent", NULL};
+    const ks_yt_node *type, *value, *period;
+    int idx, rc;
+    if ((rc = check_fields(l, n, &t_scaling_policy, reads)) ||
+        (rc = require(l, n, "type", &type)))
+        return rc;
+    const char *ts;
+    if ((rc = get_str(l, type, &ts)))
+        return rc;
+    if ((idx = name_index(ts, types)) < 0)
+        return ks_yt_fail(&l->c, type, KS_EINVAL,
+                          "Unsupported value: supported values: "
+                          "\"Percent\", \"Pods\"");
+    p->percent = idx == 1;
+    if ((rc = require(l, n, "value", &value)) ||
+        (rc = get_int32(l, value, INT32_MIN, &p->value)))
+        return rc;
+    if (p->value <= 0)
+        return ks_yt_fail(&l->c, value, KS_EINVAL,
+                          "must be greater than zero");
+    if ((rc = require(l, n, "periodSeconds", &period)) ||
+        (rc = get_int32(l, period, INT32_MIN, &p->period_seconds)))
+        return rc;
+    if (p->period_seconds <= 0)
+        return ks_yt_fail(&l->c, period, KS_EINVAL,
+                          "must be greater than zero");
+    if (p->period_seconds > HPA_MAX_PERIOD_SECONDS)
+        return ks_yt_fail(&l->c, period, KS_EINVAL,
+                          "must be less than or equal to %d",
+                          HPA_MAX_PERIOD_SECONDS);
+    return 0;
+}
+
+/* behavior.scaleUp or scaleDown over the defaulted rules in *r
+ * (copyHPAScalingRules: what is given replaces the default, a given
+ * policy list replaces the whole default list), then
+ * validateScalingRules. */
+static int read_scaling_rules(ld *l, const ks_yt_node *n, ks_hpa_rules *r)
+{
+    static const char *const reads[] = {"policies", "selectPolicy",
+                                        "stabilizationWindowSeconds", NULL};
+    static const char *const selects[] = {"Max", "Min", "Disabled", NULL};
+    const ks_yt_node *v;
+    int rc, idx;
+    if (!n)
+        return 0;
+    if ((rc = check_fields(l, n, &t_scaling_rules, reads)))
+        return rc;
+    if ((v = val(n, "stabilizationWindowSeconds"))) {
+        if ((rc = get_int32(l, v, INT32_MIN,
+                            &r->stabilization_window_seconds)))
+            return rc;
+        if (r->stabilization_window_seconds < 0)
+            return ks_yt_fail(&l->c, v, KS_EINVAL,
+                              "must be greater than or equal to zero");
+        if (r->stabilization_window_seconds > HPA_MAX_STABILIZATION_SECONDS)
+            return ks_yt_fail(&l->c, v, KS_EINVAL,
+                              "must be less than or equal to %d",
+                              HPA_MAX_STABILIZATION_SECONDS);
+    }
+    if ((v = val(n, "selectPolicy"))) {
+        const char *ss;
+        if ((rc = get_str(l, v, &ss)))
+            return rc;
+        if ((idx = name_index(ss, selects)) < 0)
+            return ks_yt_fail(&l->c, v, KS_EINVAL,
+                              "Unsupported value: supported values: "
+                              "\"Disabled\", \"Max\", \"Min\"");
+        r->select = idx == 0   ? KS_HPA_SELECT_MAX
+                    : idx == 1 ? KS_HPA_SELECT_MIN
+                                 : KS_HPA_SELECT_DISABLED;
+    }
+    /* A null list is unset (the defaults stay); [] is given and empty. */
+    if (!(v = val(n, "policies")))
+        return 0;
+    if ((rc = expect_seq(l, v)))
+        return rc;
+    if (v->n == 0)
+        return ks_yt_fail(&l->c, v, KS_EINVAL,
+                          "must specify at least one Policy");
+    if (v->n > KS_HPA_MAX_POLICIES)
+        return ks_yt_fail(&l->c, v->items[KS_HPA_MAX_POLICIES], KS_EINVAL,
+                          "ksim models at most %d policies per direction",
+                          KS_HPA_MAX_POLICIES);
+    r->n_policies = 0;
+    for (size_t i = 0; i < v->n; i++)
+        if ((rc = read_scaling_policy(l, v->items[i],
+                                      &r->policies[r->n_policies++])))
+            return rc;
+    return 0;
+}
+
+static int read_behavior(ld *l, const ks_yt_node *n, ks_manifest_hpa *hpa)
+{
+    static const char *const reads[] = {"scaleUp", "scaleDown", NULL};
+    int rc;
+    if (!n)
+        return 0;
+    if ((rc = check_fields(l, n, &t_hpa_behavior, reads)))
+        return rc;
+    hpa->has_behavior = 1; /* SetDefaults_HorizontalPodAutoscalerBehavior */
+    if ((rc = read_scaling_rules(l, val(n, "scaleUp"), &hpa->scale_up)))
+        return rc;
+    return read_scaling_rules(l, val(n, "scaleDown"), &hpa->scale_down);
+}
+
+/* An autoscaling/v2 HorizontalPodAutoscaler: defaulted, then validated as
+ * validateHorizontalPodAutoscalerSpec does (in its order). */
+static int load_hpa(ld *l, const ks_yt_node *obj)
+{
+    static const char *const reads[] = {"apiVersion", "kind", "metadata",
+                                        "spec", NULL};
+    /* An HPA's own labels select nothing: read and dropped. */
+    static const char *const meta_reads[] = {"name", "namespace", "labels",
+                                             NULL};
+    static const char *const spec_reads[] = {
+        "scaleTargetRef", "minReplicas", "maxReplicas", "metrics",
+        "behavior", NULL};
+    ks_manifests *m = l->out;
+    m->hpas = ks_xgrow(m->hpas, &l->cap.hpas, m->nhpas + 1, sizeof *m->hpas);
+    ks_manifest_hpa *hpa = &m->hpas[m->nhpas++];
+    memset(hpa, 0, sizeof *hpa);
+    set_place(obj, l, &hpa->file, &hpa->line, &hpa->col);
+    ks_hpa_spec def;
+    ks_hpa_spec_default(&def);
+    hpa->min_replicas = def.min_replicas;
+    hpa->target_utilization = def.target_utilization;
+    hpa->scale_up = def.scale_up;
+    hpa->scale_down = def.scale_down;
+    const ks_yt_node *spec, *ref, *max, *min;
+    meta md;
+    int rc;
+    if ((rc = check_fields(l, obj, OBJECT_TYPE("HorizontalPodAutoscaler"),
+                           reads)) ||
+        (rc = read_meta(l, obj, meta_reads, 0, &md)))
+        return rc;
+    hpa->name = ks_xstrdup(md.name);
+    if (md.namespace_name)
+        hpa->namespace_name = ks_xstrdup(md.namespace_name);
+    if ((rc = require(l, obj, "spec", &spec)) ||
+        (rc = check_fields(l, spec, &t_hpa_spec, spec_reads)) ||
+        (rc = require(l, spec, "scaleTargetRef", &ref)) ||
+        (rc = require(l, spec, "maxReplicas", &max)))
+        return rc;
+    if ((min = val(spec, "minReplicas"))) {
+        if ((rc = get_int32(l, min, INT32_MIN, &hpa->min_replicas)))
+            return rc;
+        if (hpa->min_replicas < 1)
+            return ks_yt_fail(&l->c, min, KS_EINVAL,
+                              "must be greater than or equal to 1");
+    }
+    if ((rc = get_int32(l, max, INT32_MIN, &hpa->max_replicas)))
+        return rc;
+    if (hpa->max_replicas < 1)
+        return ks_yt_fail(&l->c, max, KS_EINVAL, "must be greater than 0");
+    if (hpa->max_replicas < hpa->min_replicas)
+        return ks_yt_fail(&l->c, max, KS_EINVAL,
+                          "must be greater than or equal to `minReplicas`");
+    if ((rc = read_scale_target(l, ref, hpa)) ||
+        (rc = read_metrics(l, val(spec, "metrics"), hpa)))
+        return rc;
+    return read_behavior(l, val(spec, "behavior"), hpa);
+}
+
 /* ---- documents and lists
  * ------------------------------------------------------ */
 
@@ -2952,6 +3395,7 @@ static const kind_def kinds[] = {
     {"StatefulSet", "apps/v1"},
     {"DaemonSet", "apps/v1"},
     {"Job", "batch/v1"},
+    {"HorizontalPodAutoscaler", "autoscaling/v2"},
     {NULL, NULL}};
 
 static int load_known(ld *l, const ks_yt_node *obj, const char *kind)
@@ -2966,6 +3410,8 @@ static int load_known(ld *l, const ks_yt_node *obj, const char *kind)
         return load_pdb(l, obj);
     if (!strcmp(kind, "Service"))
         return load_service(l, obj);
+    if (!strcmp(kind, "HorizontalPodAutoscaler"))
+        return load_hpa(l, obj);
     for (size_t i = 0; workloads[i].kind; i++)
         if (!strcmp(kind, workloads[i].kind))
             return load_workload(l, obj, &workloads[i]);
@@ -3047,6 +3493,19 @@ static int load_object(ld *l, const ks_yt_node *obj, const char *list_api,
     for (size_t i = 0; kinds[i].kind; i++) {
         if (strcmp(kinds[i].kind, kind))
             continue;
+        /* autoscaling/v1, v2beta1, v2beta2 HPAs (old dumps): skipped as
+         * kinds ksim does not read are. */
+        if (strcmp(kinds[i].api_version, api) &&
+            !strcmp(kind, "HorizontalPodAutoscaler") &&
+            !strncmp(api, "autoscaling/", 12)) {
+            char text[200];
+            snprintf(text, sizeof text,
+                     "kind HorizontalPodAutoscaler %s: not modelled (ksim "
+                     "reads autoscaling/v2), skipped",
+                     api);
+            add_warning(l, text);
+            return 0;
+        }
         if (strcmp(kinds[i].api_version, api))
             return ks_yt_fail(&l->c, where, KS_EINVAL,
                               "unsupported apiVersion %s for kind %s "
@@ -3193,7 +3652,16 @@ static int check_duplicates(const ks_manifests *old, const ks_manifests *add,
                      is_new, i, m->services[i].file, m->services[i].line,
                      m->services[i].col);
     }
-    return keys_check(&k, "Service", err);
+    if ((rc = keys_check(&k, "Service", err)))
+        return rc;
+    for (int is_new = 0; is_new < 2; is_new++) {
+        const ks_manifests *m = is_new ? add : old;
+        for (size_t i = 0; i < m->nhpas; i++)
+            keys_add(&k, ns_key(m->hpas[i].namespace_name, m->hpas[i].name),
+                     is_new, i, m->hpas[i].file, m->hpas[i].line,
+                     m->hpas[i].col);
+    }
+    return keys_check(&k, "HorizontalPodAutoscaler", err);
 }
 
 /* Appends src[0..n) (elements of size sz) to *dst holding *dn. */
@@ -3227,6 +3695,8 @@ static void merge(ks_manifests *into, ks_manifests *add)
     into->services = append_all(into->services, &into->nservices,
                                 add->services, add->nservices,
                                 sizeof *add->services);
+    into->hpas = append_all(into->hpas, &into->nhpas, add->hpas, add->nhpas,
+                            sizeof *add->hpas);
     into->files = append_all(into->files, &into->nfiles, add->files,
                              add->nfiles, sizeof *add->files);
     for (size_t i = 0; i < add->nwarnings; i++) {
@@ -3248,6 +3718,7 @@ static void merge(ks_manifests *into, ks_manifests *add)
     free(add->priority_classes);
     free(add->pdbs);
     free(add->services);
+    free(add->hpas);
     free(add->files);
     free(add->warnings);
     memset(add, 0, sizeof *add);
@@ -3512,6 +3983,13 @@ void ks_manifests_free(ks_manifests *m)
         ks_labels_free(&m->services[i].selector);
     }
     free(m->services);
+    for (size_t i = 0; i < m->nhpas; i++) {
+        free(m->hpas[i].namespace_name);
+        free(m->hpas[i].name);
+        free(m->hpas[i].target_kind);
+        free(m->hpas[i].target_name);
+    }
+    free(m->hpas);
     for (size_t i = 0; i < m->npriority_classes; i++)
         free(m->priority_classes[i].name);
     free(m->priority_classes);

@@ -6,8 +6,9 @@
  * exactly as kubectl prints them.  Kinds read: v1 Node, v1 Pod, v1 Service,
  * v1 ReplicationController, scheduling.k8s.io/v1 PriorityClass, policy/v1
  * PodDisruptionBudget, apps/v1 Deployment, ReplicaSet, StatefulSet,
- * DaemonSet and batch/v1 Job.  Every other kind is skipped with one warning
- * per kind.
+ * DaemonSet, batch/v1 Job and autoscaling/v2 HorizontalPodAutoscaler
+ * (another autoscaling version of it is skipped with a warning).  Every
+ * other kind is skipped with one warning per kind.
  *
  * Strictness: every field is checked against the real Kubernetes schema
  * (v1.36).  A field ksim reads is converted exactly (quantities with
@@ -47,6 +48,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "sim/controllers/hpa.h"
 #include "sim/error.h"
 #include "sim/objects.h"
 
@@ -87,6 +89,14 @@ typedef struct ks_manifest_node {
  * after each start, unless a shorter run-time ends it first.  Absent: it
  * never crashes. */
 #define KS_ANNOTATION_CRASH_AFTER "ksim.io/crash-after"
+/* The CPU usage model (sim/usage.h) of a Deployment's or ReplicaSet's
+ * pods, the HorizontalPodAutoscaler's input.  cpu-per-request: a Go
+ * duration (>= 0) of CPU time each request to the pods costs ("10ms": a
+ * load of 100 requests per second keeps one core busy); cpu-base: a CPU
+ * quantity (>= 0, "5m") every running pod uses on its own.  Absent: 0;
+ * a workload with neither has no CPU metric. */
+#define KS_ANNOTATION_CPU_PER_REQUEST "ksim.io/cpu-per-request"
+#define KS_ANNOTATION_CPU_BASE "ksim.io/cpu-base"
 
 /* spec.restartPolicy (core/v1 RestartPolicy). */
 typedef enum ks_manifest_restart_policy {
@@ -152,6 +162,10 @@ typedef struct ks_manifest_pod {
     int64_t image_size;
     int has_crash_after;
     int64_t crash_after_ns;
+    int has_cpu_per_request;
+    int64_t cpu_per_request_ns; /* CPU nanoseconds per request */
+    int has_cpu_base;
+    int64_t cpu_base_milli;     /* millicores */
     const char *file;
     int line, col;
 } ks_manifest_pod;
@@ -266,6 +280,33 @@ typedef struct ks_manifest_pdb {
     int line, col;
 } ks_manifest_pdb;
 
+/* An autoscaling/v2 HorizontalPodAutoscaler, defaulted as
+ * pkg/apis/autoscaling/v2/defaults.go does and validated as
+ * pkg/apis/autoscaling/validation does.  One metric is modelled: Resource
+ * cpu with a Utilization target (no metrics: the default, 80 %). */
+typedef struct ks_manifest_hpa {
+    char *namespace_name; /* NULL = "default" */
+    char *name;
+    /* spec.scaleTargetRef: kind "Deployment" or "ReplicaSet" (apps/v1),
+     * in the HPA's namespace. */
+    char *target_kind;
+    char *target_name;
+    int32_t min_replicas;       /* >= 1, default 1 */
+    int32_t max_replicas;       /* >= min_replicas */
+    int32_t target_utilization; /* averageUtilization > 0, default 80 */
+    /* spec.behavior: has_behavior 0 when absent (the legacy rules; the
+     * rules below then hold the defaults, as ks_hpa_spec_default gives
+     * them).  When set, each direction is GenerateHPAScale{Up,Down}Rules
+     * of what was given: scale-up window 0, scale-down window -1 (the
+     * controller's, 300 s), selectPolicy Max, the default policies when
+     * none are given. */
+    int has_behavior;
+    ks_hpa_rules scale_up;
+    ks_hpa_rules scale_down;
+    const char *file;
+    int line, col;
+} ks_manifest_hpa;
+
 typedef struct ks_manifests {
     ks_manifest_node *nodes;
     size_t nnodes;
@@ -279,6 +320,8 @@ typedef struct ks_manifests {
     size_t npdbs;
     ks_manifest_service *services;
     size_t nservices;
+    ks_manifest_hpa *hpas;
+    size_t nhpas;
     /* Each unmodelled field (by kind and path pattern) and each skipped
      * kind, once, in the order first met. */
     char **warnings;

@@ -130,7 +130,8 @@ static int fails_with(const char *text, int code, int line, int col,
     ks_error err;
     int rc = ks_manifests_load_buffer(text, strlen(text), "bad.yaml", &m, &err);
     int unchanged = !rc || (m.npods == 0 && m.nnodes == 0 && m.nfiles == 0 &&
-                            m.nwarnings == 0 && m.ntemplates == 0);
+                            m.nwarnings == 0 && m.ntemplates == 0 &&
+                            m.nhpas == 0);
     if (!rc)
         rc = ks_manifests_resolve_priorities(&m, &err);
     int ok = rc == code && err.code == code && err.line == line &&
@@ -326,8 +327,11 @@ static void test_kubevious(void)
     p = find_pod(&m, "gitlab-unicorn-84d7dc6557-2smmj");
     CU_ASSERT_STRING_EQUAL(p->owner_api_version, "apps/v1");
     CU_ASSERT_STRING_EQUAL(p->owner_kind, "ReplicaSet");
-    CU_ASSERT(has_warning(&m, "kind HorizontalPodAutoscaler: not modelled "
-                              "yet, skipped") == 1);
+    /* Its HPAs are autoscaling/v1: skipped; ksim reads autoscaling/v2. */
+    CU_ASSERT_EQUAL(m.nhpas, 0);
+    CU_ASSERT(has_warning(&m, "kind HorizontalPodAutoscaler autoscaling/v1: "
+                              "not modelled (ksim reads autoscaling/v2), "
+                              "skipped") == 1);
     CU_ASSERT(has_warning(&m, "Deployment spec.template.spec.containers[]."
                               "livenessProbe (not modelled)") == 1);
     ks_manifests_free(&m);
@@ -1790,7 +1794,8 @@ static void test_error_ksim_annotations(void)
     EXPECT_ERROR(ANNOTATED_POD("ksim.io/runtime", "5m"), KS_EINVAL, 6, 5,
                  "unknown ksim annotation \"ksim.io/runtime\" (did you mean "
                  "\"ksim.io/run-time\"?); ksim reads ksim.io/run-time, "
-                 "ksim.io/image-size and ksim.io/crash-after");
+                 "ksim.io/image-size, ksim.io/crash-after, "
+                 "ksim.io/cpu-per-request and ksim.io/cpu-base");
     /* In a workload's template, at its place in the file. */
     EXPECT_ERROR(DEPLOY_HEAD "  template:\n    metadata:\n"
                              "      annotations: {ksim.io/crash-after: "
@@ -2011,6 +2016,522 @@ static void test_error_keeps_set(void)
     ks_manifests_free(NULL);
 }
 
+/* ---- HorizontalPodAutoscaler (autoscaling/v2) ---------------------------- */
+
+#define HPA_HEAD                                                               \
+    "apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\n"              \
+    "metadata: {name: h}\nspec:\n"
+#define HPA_TARGET                                                             \
+    "  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}\n"
+
+static const ks_manifest_hpa *find_hpa(const ks_manifests *m,
+                                       const char *name)
+{
+    for (size_t i = 0; i < m->nhpas; i++)
+        if (!strcmp(m->hpas[i].name, name))
+            return &m->hpas[i];
+    return NULL;
+}
+
+/* Every field read, with the behavior mapped onto hpa.h's rules. */
+static void test_hpa_fields(void)
+{
+    ks_manifests m = {0};
+    CU_ASSERT_EQUAL_FATAL(
+        load(&m,
+             "apiVersion: autoscaling/v2\n"
+             "kind: HorizontalPodAutoscaler\n"
+             "metadata: {name: web, namespace: prod, labels: {app: web}}\n"
+             "spec:\n"
+             "  scaleTargetRef: {apiVersion: apps/v1, kind: ReplicaSet, "
+             "name: web-rs}\n"
+             "  minReplicas: 2\n"
+             "  maxReplicas: 12\n"
+             "  metrics:\n"
+             "    - type: Resource\n"
+             "      resource:\n"
+             "        name: cpu\n"
+             "        target: {type: Utilization, averageUtilization: 60}\n"
+             "  behavior:\n"
+             "    scaleUp:\n"
+             "      stabilizationWindowSeconds: 30\n"
+             "      selectPolicy: Min\n"
+             "      policies:\n"
+             "        - {type: Pods, value: 2, periodSeconds: 60}\n"
+             "        - {type: Percent, value: 50, periodSeconds: 30}\n"
+             "    scaleDown:\n"
+             "      stabilizationWindowSeconds: 600\n"
+             "      selectPolicy: Disabled\n"
+             "      policies: [{type: Percent, value: 10, periodSeconds: "
+             "1800}]\n"
+             "status: {currentReplicas: 3, desiredReplicas: 3}\n"),
+        0);
+    CU_ASSERT_EQUAL_FATAL(m.nhpas, 1);
+    const ks_manifest_hpa *h = &m.hpas[0];
+    CU_ASSERT_STRING_EQUAL(h->name, "web");
+    CU_ASSERT_STRING_EQUAL(h->namespace_name, "prod");
+    CU_ASSERT_STRING_EQUAL(h->target_kind, "ReplicaSet");
+    CU_ASSERT_STRING_EQUAL(h->target_name, "web-rs");
+    CU_ASSERT_EQUAL(h->min_replicas, 2);
+    CU_ASSERT_EQUAL(h->max_replicas, 12);
+    CU_ASSERT_EQUAL(h->target_utilization, 60);
+    CU_ASSERT_EQUAL(h->has_behavior, 1);
+    CU_ASSERT_EQUAL(h->scale_up.stabilization_window_seconds, 30);
+    CU_ASSERT_EQUAL(h->scale_up.select, KS_HPA_SELECT_MIN);
+    CU_ASSERT_EQUAL_FATAL(h->scale_up.n_policies, 2);
+    CU_ASSERT_EQUAL(h->scale_up.policies[0].percent, 0);
+    CU_ASSERT_EQUAL(h->scale_up.policies[0].value, 2);
+    CU_ASSERT_EQUAL(h->scale_up.policies[0].period_seconds, 60);
+    CU_ASSERT_EQUAL(h->scale_up.policies[1].percent, 1);
+    CU_ASSERT_EQUAL(h->scale_up.policies[1].value, 50);
+    CU_ASSERT_EQUAL(h->scale_up.policies[1].period_seconds, 30);
+    CU_ASSERT_EQUAL(h->scale_down.stabilization_window_seconds, 600);
+    CU_ASSERT_EQUAL(h->scale_down.select, KS_HPA_SELECT_DISABLED);
+    CU_ASSERT_EQUAL_FATAL(h->scale_down.n_policies, 1);
+    CU_ASSERT_EQUAL(h->scale_down.policies[0].percent, 1);
+    CU_ASSERT_EQUAL(h->scale_down.policies[0].value, 10);
+    CU_ASSERT_EQUAL(h->scale_down.policies[0].period_seconds, 1800);
+    CU_ASSERT_STRING_EQUAL(h->file, "t.yaml");
+    CU_ASSERT_EQUAL(h->line, 1);
+    CU_ASSERT_EQUAL(h->col, 1);
+    /* status is the controller's: listed as not modelled, like the
+     * workloads'; labels select nothing and are silent. */
+    CU_ASSERT(has_warning(&m, "HorizontalPodAutoscaler status (not "
+                              "modelled)") == 1);
+    CU_ASSERT_EQUAL(m.nwarnings, 1);
+    ks_manifests_free(&m);
+}
+
+/* autoscaling/v2 defaults: minReplicas 1, cpu at 80 % without metrics, no
+ * behavior; a given behavior is completed with the default rules
+ * (GenerateHPAScaleUpRules / GenerateHPAScaleDownRules). */
+static void test_hpa_defaults(void)
+{
+    ks_manifests m = {0};
+    CU_ASSERT_EQUAL_FATAL(
+        load(&m, HPA_HEAD "  scaleTargetRef: {kind: Deployment, name: web}\n"
+                          "  maxReplicas: 5\n"
+                          "---\n"
+                          "apiVersion: autoscaling/v2\n"
+                          "kind: HorizontalPodAutoscaler\n"
+                          "metadata: {name: b}\n"
+                          "spec:\n" HPA_TARGET "  maxReplicas: 5\n"
+                          "  metrics: []\n"
+                          "  behavior: {}\n"
+                          "---\n"
+                          "apiVersion: autoscaling/v2\n"
+                          "kind: HorizontalPodAutoscaler\n"
+                          "metadata: {name: c}\n"
+                          "spec:\n" HPA_TARGET "  maxReplicas: 5\n"
+                          "  behavior:\n"
+                          "    scaleUp: {selectPolicy: Min}\n"
+                          "    scaleDown: {stabilizationWindowSeconds: 0, "
+                          "policies: null}\n"),
+        0);
+    CU_ASSERT_EQUAL_FATAL(m.nhpas, 3);
+    ks_hpa_spec def;
+    ks_hpa_spec_default(&def);
+    const ks_manifest_hpa *h = find_hpa(&m, "h");
+    CU_ASSERT_PTR_NULL(h->namespace_name);
+    CU_ASSERT_STRING_EQUAL(h->target_kind, "Deployment");
+    CU_ASSERT_EQUAL(h->min_replicas, 1);
+    CU_ASSERT_EQUAL(h->max_replicas, 5);
+    CU_ASSERT_EQUAL(h->target_utilization, 80);
+    CU_ASSERT_EQUAL(h->has_behavior, 0);
+    /* behavior {}: every rule defaulted.  Scale-up: window 0, Max of Pods
+     * 4 / 15 s and Percent 100 / 15 s; scale-down: the controller's window
+     * (-1), Max, Percent 100 / 15 s. */
+    h = find_hpa(&m, "b");
+    CU_ASSERT_EQUAL(h->target_utilization, 80);
+    CU_ASSERT_EQUAL(h->has_behavior, 1);
+    CU_ASSERT_EQUAL(h->scale_up.stabilization_window_seconds, 0);
+    CU_ASSERT_EQUAL(h->scale_up.select, KS_HPA_SELECT_MAX);
+    CU_ASSERT_EQUAL_FATAL(h->scale_up.n_policies, 2);
+    CU_ASSERT(!h->scale_up.policies[0].percent &&
+              h->scale_up.policies[0].value == 4 &&
+              h->scale_up.policies[0].period_seconds == 15);
+    CU_ASSERT(h->scale_up.policies[1].percent &&
+              h->scale_up.policies[1].value == 100 &&
+              h->scale_up.policies[1].period_seconds == 15);
+    CU_ASSERT_EQUAL(h->scale_down.stabilization_window_seconds, -1);
+    CU_ASSERT_EQUAL(h->scale_down.select, KS_HPA_SELECT_MAX);
+    CU_ASSERT_EQUAL_FATAL(h->scale_down.n_policies, 1);
+    CU_ASSERT(h->scale_down.policies[0].percent &&
+              h->scale_down.policies[0].value == 100 &&
+              h->scale_down.policies[0].period_seconds == 15);
+    CU_ASSERT_EQUAL(h->scale_up.n_policies, def.scale_up.n_policies);
+    CU_ASSERT_EQUAL(h->scale_down.stabilization_window_seconds,
+                    def.scale_down.stabilization_window_seconds);
+    /* Only what is given replaces the default; a null policy list is
+     * unset. */
+    h = find_hpa(&m, "c");
+    CU_ASSERT_EQUAL(h->scale_up.select, KS_HPA_SELECT_MIN);
+    CU_ASSERT_EQUAL(h->scale_up.stabilization_window_seconds, 0);
+    CU_ASSERT_EQUAL(h->scale_up.n_policies, 2);
+    CU_ASSERT_EQUAL(h->scale_down.stabilization_window_seconds, 0);
+    CU_ASSERT_EQUAL(h->scale_down.select, KS_HPA_SELECT_MAX);
+    CU_ASSERT_EQUAL(h->scale_down.n_policies, 1);
+    CU_ASSERT_EQUAL(m.nwarnings, 0);
+    ks_manifests_free(&m);
+}
+
+/* Accepted and listed: unmodelled fields; other autoscaling versions are
+ * skipped; HPAs are keyed by namespace and name; a List holds them. */
+static void test_hpa_warnings_and_versions(void)
+{
+    ks_manifests m = {0};
+    CU_ASSERT_EQUAL_FATAL(
+        load(&m,
+             "apiVersion: autoscaling/v2\n"
+             "kind: HorizontalPodAutoscaler\n"
+             "metadata:\n  name: h\n  annotations: {team: a}\n"
+             "spec:\n" HPA_TARGET "  maxReplicas: 3\n"
+             "  behavior:\n"
+             "    scaleUp: {tolerance: 50m}\n"
+             "---\n"
+             "apiVersion: autoscaling/v1\n"
+             "kind: HorizontalPodAutoscaler\n"
+             "metadata: {name: old}\n"
+             "spec: {maxReplicas: 3, scaleTargetRef: {kind: Deployment, "
+             "name: web}, targetCPUUtilizationPercentage: 50}\n"
+             "---\n"
+             "apiVersion: autoscaling/v2beta2\n"
+             "kind: HorizontalPodAutoscaler\n"
+             "metadata: {name: older}\n"
+             "spec: {}\n"
+             "---\n"
+             "apiVersion: v1\n"
+             "kind: List\n"
+             "items:\n"
+             "  - apiVersion: autoscaling/v2\n"
+             "    kind: HorizontalPodAutoscaler\n"
+             "    metadata: {name: h, namespace: other}\n"
+             "    spec: {maxReplicas: 1, scaleTargetRef: {kind: Deployment, "
+             "name: web}}\n"),
+        0);
+    CU_ASSERT_EQUAL(m.nhpas, 2);
+    CU_ASSERT(has_warning(&m, "HorizontalPodAutoscaler metadata.annotations "
+                              "(not modelled)") == 1);
+    CU_ASSERT(has_warning(&m, "HorizontalPodAutoscaler spec.behavior.scaleUp."
+                              "tolerance (not modelled)") == 1);
+    CU_ASSERT(has_warning(&m, "kind HorizontalPodAutoscaler autoscaling/v1: "
+                              "not modelled (ksim reads autoscaling/v2), "
+                              "skipped") == 1);
+    CU_ASSERT(has_warning(&m, "kind HorizontalPodAutoscaler "
+                              "autoscaling/v2beta2: not modelled (ksim reads "
+                              "autoscaling/v2), skipped") == 1);
+    CU_ASSERT_EQUAL(m.nwarnings, 4);
+    CU_ASSERT_STRING_EQUAL(m.hpas[1].namespace_name, "other");
+    CU_ASSERT_EQUAL(m.hpas[1].min_replicas, 1);
+    CU_ASSERT_EQUAL(m.hpas[1].max_replicas, 1);
+    /* A second file with the same HPA: a duplicate. */
+    ks_error err;
+    const char *again = HPA_HEAD HPA_TARGET "  maxReplicas: 3\n";
+    CU_ASSERT_EQUAL(
+        ks_manifests_load_buffer(again, strlen(again), "c.yaml", &m, &err),
+        KS_EEXIST);
+    CU_ASSERT(strstr(err.msg, "duplicate HorizontalPodAutoscaler default/h "
+                              "(first defined at t.yaml:1)") != NULL);
+    CU_ASSERT_EQUAL(m.nhpas, 2);
+    ks_manifests_free(&m);
+}
+
+/* pkg/apis/autoscaling/validation and what ksim does not model: each an
+ * error at the value's FILE:LINE:COL. */
+static void test_error_hpa(void)
+{
+#define HPA(rest) HPA_HEAD HPA_TARGET rest
+    /* The spec and its required fields. */
+    EXPECT_ERROR("apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\n"
+                 "metadata: {name: h}\n",
+                 KS_EPARSE, 1, 1,
+                 "missing required key \"spec\"");
+    EXPECT_ERROR(HPA_HEAD "  maxReplicas: 3\n", KS_EPARSE, 5, 3,
+                 "missing required key \"scaleTargetRef\" in spec");
+    EXPECT_ERROR(HPA(""), KS_EPARSE, 5, 3,
+                 "missing required key \"maxReplicas\" in spec");
+    EXPECT_ERROR(HPA("  maxReplicas: 3\n  minReplica: 1\n"), KS_EPARSE, 7, 3,
+                 "HorizontalPodAutoscalerSpec has no field \"minReplica\" "
+                 "(did you mean \"minReplicas\"?)");
+    /* validateHorizontalPodAutoscalerSpec */
+    EXPECT_ERROR(HPA("  minReplicas: 0\n  maxReplicas: 3\n"), KS_EINVAL, 6, 16,
+                 "spec.minReplicas: must be greater than or equal to 1");
+    EXPECT_ERROR(HPA("  maxReplicas: 0\n"), KS_EINVAL, 6, 16,
+                 "spec.maxReplicas: must be greater than 0");
+    EXPECT_ERROR(HPA("  minReplicas: 4\n  maxReplicas: 3\n"), KS_EINVAL, 7, 16,
+                 "spec.maxReplicas: must be greater than or equal to "
+                 "`minReplicas`");
+    EXPECT_ERROR(HPA("  maxReplicas: \"3\"\n"), KS_EPARSE, 6, 16,
+                 "spec.maxReplicas: expected an integer");
+    EXPECT_ERROR(HPA("  maxReplicas: 3000000000\n"), KS_ERANGE, 6, 16,
+                 "spec.maxReplicas: must be between");
+    /* ValidateCrossVersionObjectReference and the kinds ksim scales. */
+    EXPECT_ERROR(HPA_HEAD "  scaleTargetRef: {kind: Deployment}\n"
+                          "  maxReplicas: 3\n",
+                 KS_EPARSE, 5, 19,
+                 "missing required key \"name\" in spec.scaleTargetRef");
+    EXPECT_ERROR(HPA_HEAD "  scaleTargetRef: {name: web}\n"
+                          "  maxReplicas: 3\n",
+                 KS_EPARSE, 5, 19,
+                 "missing required key \"kind\" in spec.scaleTargetRef");
+    EXPECT_ERROR(HPA_HEAD "  scaleTargetRef: {kind: Deployment, name: a/b}\n"
+                          "  maxReplicas: 3\n",
+                 KS_EINVAL, 5, 44,
+                 "spec.scaleTargetRef.name: may not contain '/'");
+    EXPECT_ERROR(HPA_HEAD "  scaleTargetRef: {kind: Deployment, name: "
+                          "\"..\"}\n"
+                          "  maxReplicas: 3\n",
+                 KS_EINVAL, 5, 44, "spec.scaleTargetRef.name: may not be '..'");
+    EXPECT_ERROR(HPA_HEAD "  scaleTargetRef: {kind: \"a%b\", name: web}\n"
+                          "  maxReplicas: 3\n",
+                 KS_EINVAL, 5, 26, "may not contain '%'");
+    EXPECT_ERROR(HPA_HEAD "  scaleTargetRef: {kind: StatefulSet, name: db}\n"
+                          "  maxReplicas: 3\n",
+                 KS_EINVAL, 5, 26,
+                 "spec.scaleTargetRef.kind: ksim scales a Deployment or a "
+                 "ReplicaSet, not \"StatefulSet\"");
+    EXPECT_ERROR(HPA_HEAD "  scaleTargetRef: {apiVersion: extensions/v1beta1, "
+                          "kind: Deployment, name: web}\n"
+                          "  maxReplicas: 3\n",
+                 KS_EINVAL, 5, 32,
+                 "spec.scaleTargetRef.apiVersion: unsupported apiVersion "
+                 "\"extensions/v1beta1\" for kind \"Deployment\" (ksim reads "
+                 "apps/v1)");
+    EXPECT_ERROR(HPA_HEAD "  scaleTargetRef: {kind: Deployment, name: web, "
+                          "uid: x}\n"
+                          "  maxReplicas: 3\n",
+                 KS_EPARSE, 5, 49,
+                 "CrossVersionObjectReference has no field \"uid\"");
+    /* Metrics: one Resource cpu Utilization metric is modelled. */
+    EXPECT_ERROR(HPA("  maxReplicas: 3\n  metrics: [{type: Pods, pods: {}}]\n"),
+                 KS_EINVAL, 7, 20,
+                 "spec.metrics[0].type: metric type Pods is not supported: "
+                 "ksim models one metric, type Resource (name cpu, target "
+                 "type Utilization)");
+    EXPECT_ERROR(HPA("  maxReplicas: 3\n  metrics: [{type: External}]\n"),
+                 KS_EINVAL, 7, 20, "metric type External is not supported");
+    EXPECT_ERROR(HPA("  maxReplicas: 3\n"
+                     "  metrics: [{type: ContainerResource}]\n"),
+                 KS_EINVAL, 7, 20,
+                 "metric type ContainerResource is not supported");
+    EXPECT_ERROR(HPA("  maxReplicas: 3\n  metrics: [{type: Object}]\n"),
+                 KS_EINVAL, 7, 20, "metric type Object is not supported");
+    EXPECT_ERROR(HPA("  maxReplicas: 3\n  metrics: [{type: Memory}]\n"),
+                 KS_EINVAL, 7, 20,
+                 "spec.metrics[0].type: Unsupported value: supported values: "
+                 "\"ContainerResource\", \"External\", \"Object\", \"Pods\", "
+                 "\"Resource\"");
+    EXPECT_ERROR(HPA("  maxReplicas: 3\n  metrics: [{resource: {name: cpu}}]\n"),
+                 KS_EPARSE, 7, 13,
+                 "missing required key \"type\" in spec.metrics[0]");
+    EXPECT_ERROR(HPA("  maxReplicas: 3\n  metrics: [{type: Resource}]\n"),
+                 KS_EINVAL, 7, 13,
+                 "spec.metrics[0]: missing resource: must populate "
+                 "information for the given metric source");
+    EXPECT_ERROR(HPA("  maxReplicas: 3\n  metrics: [{type: Resource, pods: "
+                     "{}, resource: {name: cpu}}]\n"),
+                 KS_EINVAL, 7, 30,
+                 "spec.metrics[0].pods: must populate the given metric "
+                 "source only");
+    EXPECT_ERROR(HPA("  maxReplicas: 3\n  metrics: [{type: Resource, "
+                     "resource: {name: memory, target: {type: Utilization, "
+                     "averageUtilization: 50}}}]\n"),
+                 KS_EINVAL, 7, 47,
+                 "spec.metrics[0].resource.name: resource \"memory\" is not "
+                 "supported: ksim models the cpu usage of pods");
+    EXPECT_ERROR(HPA("  maxReplicas: 3\n  metrics: [{type: Resource, "
+                     "resource: {name: cpu}}]\n"),
+                 KS_EPARSE, 7, 40,
+                 "missing required key \"target\" in "
+                 "spec.metrics[0].resource");
+    EXPECT_ERROR(HPA("  maxReplicas: 3\n  metrics: [{type: Resource, "
+                     "resource: {name: cpu, target: {type: AverageValue, "
+                     "averageValue: 500m}}}]\n"),
+                 KS_EINVAL, 7, 67,
+                 "spec.metrics[0].resource.target.type: target type "
+                 "AverageValue is not supported: ksim models a cpu target of "
+                 "type Utilization (averageUtilization)");
+    EXPECT_ERROR(HPA("  maxReplicas: 3\n  metrics: [{type: Resource, "
+                     "resource: {name: cpu, target: {type: Percent}}}]\n"),
+                 KS_EINVAL, 7, 67,
+                 "must be either Utilization, Value, or AverageValue");
+    EXPECT_ERROR(HPA("  maxReplicas: 3\n  metrics: [{type: Resource, "
+                     "resource: {name: cpu, target: {type: Utilization}}}]\n"),
+                 KS_EINVAL, 7, 60,
+                 "spec.metrics[0].resource.target: missing "
+                 "averageUtilization: must set either a target raw value or "
+                 "a target utilization");
+    EXPECT_ERROR(HPA("  maxReplicas: 3\n  metrics: [{type: Resource, "
+                     "resource: {name: cpu, target: {type: Utilization, "
+                     "averageUtilization: 0}}}]\n"),
+                 KS_EINVAL, 7, 100,
+                 "spec.metrics[0].resource.target.averageUtilization: must "
+                 "be greater than 0");
+    EXPECT_ERROR(HPA("  maxReplicas: 3\n  metrics: [{type: Resource, "
+                     "resource: {name: cpu, target: {type: Utilization, "
+                     "averageUtilization: 50, averageValue: 1}}}]\n"),
+                 KS_EINVAL, 7, 118,
+                 "may not set both a target raw value and a target "
+                 "utilization");
+    EXPECT_ERROR(HPA("  maxReplicas: 3\n  metrics:\n"
+                     "    - {type: Resource, resource: {name: cpu, target: "
+                     "{type: Utilization, averageUtilization: 50}}}\n"
+                     "    - {type: Resource, resource: {name: cpu, target: "
+                     "{type: Utilization, averageUtilization: 60}}}\n"),
+                 KS_EINVAL, 9, 7,
+                 "spec.metrics[1]: ksim models one metric (Resource cpu), "
+                 "this HPA has 2");
+    EXPECT_ERROR(HPA("  maxReplicas: 3\n  metrics: {type: Resource}\n"),
+                 KS_EPARSE, 7, 12, "spec.metrics: expected a sequence");
+    /* validateBehavior, validateScalingRules, validateScalingPolicy */
+    EXPECT_ERROR(HPA("  maxReplicas: 3\n  behavior: {scaleUp: "
+                     "{stabilizationWindowSeconds: -1}}\n"),
+                 KS_EINVAL, 7, 52,
+                 "spec.behavior.scaleUp.stabilizationWindowSeconds: must be "
+                 "greater than or equal to zero");
+    EXPECT_ERROR(HPA("  maxReplicas: 3\n  behavior: {scaleDown: "
+                     "{stabilizationWindowSeconds: 3601}}\n"),
+                 KS_EINVAL, 7, 54, "must be less than or equal to 3600");
+    EXPECT_ERROR(HPA("  maxReplicas: 3\n  behavior: {scaleDown: "
+                     "{selectPolicy: Fastest}}\n"),
+                 KS_EINVAL, 7, 40,
+                 "spec.behavior.scaleDown.selectPolicy: Unsupported value: "
+                 "supported values: \"Disabled\", \"Max\", \"Min\"");
+    EXPECT_ERROR(HPA("  maxReplicas: 3\n  behavior: {scaleUp: {policies: "
+                     "[]}}\n"),
+                 KS_EINVAL, 7, 34,
+                 "spec.behavior.scaleUp.policies: must specify at least one "
+                 "Policy");
+    EXPECT_ERROR(HPA("  maxReplicas: 3\n  behavior: {scaleUp: {policies: "
+                     "[{type: Replicas, value: 1, periodSeconds: 15}]}}\n"),
+                 KS_EINVAL, 7, 42,
+                 "spec.behavior.scaleUp.policies[0].type: Unsupported value: "
+                 "supported values: \"Percent\", \"Pods\"");
+    EXPECT_ERROR(HPA("  maxReplicas: 3\n  behavior: {scaleUp: {policies: "
+                     "[{type: Pods, value: 0, periodSeconds: 15}]}}\n"),
+                 KS_EINVAL, 7, 55,
+                 "spec.behavior.scaleUp.policies[0].value: must be greater "
+                 "than zero");
+    EXPECT_ERROR(HPA("  maxReplicas: 3\n  behavior: {scaleUp: {policies: "
+                     "[{type: Pods, value: 1, periodSeconds: 0}]}}\n"),
+                 KS_EINVAL, 7, 73,
+                 "spec.behavior.scaleUp.policies[0].periodSeconds: must be "
+                 "greater than zero");
+    EXPECT_ERROR(HPA("  maxReplicas: 3\n  behavior: {scaleUp: {policies: "
+                     "[{type: Pods, value: 1, periodSeconds: 1801}]}}\n"),
+                 KS_EINVAL, 7, 73, "must be less than or equal to 1800");
+    EXPECT_ERROR(HPA("  maxReplicas: 3\n  behavior: {scaleUp: {policies: "
+                     "[{type: Pods, value: 1}]}}\n"),
+                 KS_EPARSE, 7, 35,
+                 "missing required key \"periodSeconds\" in "
+                 "spec.behavior.scaleUp.policies[0]");
+    EXPECT_ERROR(HPA("  maxReplicas: 3\n  behavior: {scaleUp: {policies: "
+                     "[{type: Pods, value: 1, periodSeconds: 1, period: "
+                     "2}]}}\n"),
+                 KS_EPARSE, 7, 76,
+                 "HPAScalingPolicy has no field \"period\"");
+    EXPECT_ERROR(HPA("  maxReplicas: 3\n  behavior:\n    scaleUp:\n"
+                     "      policies:\n"
+                     "        - {type: Pods, value: 1, periodSeconds: 1}\n"
+                     "        - {type: Pods, value: 2, periodSeconds: 1}\n"
+                     "        - {type: Pods, value: 3, periodSeconds: 1}\n"
+                     "        - {type: Pods, value: 4, periodSeconds: 1}\n"
+                     "        - {type: Pods, value: 5, periodSeconds: 1}\n"
+                     "        - {type: Pods, value: 6, periodSeconds: 1}\n"
+                     "        - {type: Pods, value: 7, periodSeconds: 1}\n"
+                     "        - {type: Pods, value: 8, periodSeconds: 1}\n"
+                     "        - {type: Pods, value: 9, periodSeconds: 1}\n"),
+                 KS_EINVAL, 18, 11,
+                 "spec.behavior.scaleUp.policies[8]: ksim models at most 8 "
+                 "policies per direction");
+    EXPECT_ERROR(HPA("  maxReplicas: 3\n  behavior: {scaleSideways: {}}\n"),
+                 KS_EPARSE, 7, 14,
+                 "HorizontalPodAutoscalerBehavior has no field "
+                 "\"scaleSideways\"");
+    /* The kind's own apiVersion check (a typo, not another version). */
+    EXPECT_ERROR("apiVersion: apps/v1\nkind: HorizontalPodAutoscaler\n"
+                 "metadata: {name: h}\nspec: {}\n",
+                 KS_EINVAL, 1, 13,
+                 "unsupported apiVersion \"apps/v1\" for kind "
+                 "\"HorizontalPodAutoscaler\" (ksim reads autoscaling/v2)");
+#undef HPA
+}
+
+/* ksim.io/cpu-per-request and ksim.io/cpu-base: the usage model's
+ * inputs. */
+static void test_cpu_annotations(void)
+{
+    ks_manifests m = {0};
+    CU_ASSERT_EQUAL_FATAL(
+        load(&m, "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\n"
+                 "spec:\n  template:\n    metadata:\n      annotations:\n"
+                 "        ksim.io/cpu-per-request: 10ms\n"
+                 "        ksim.io/cpu-base: 5m\n"
+                 "    spec: {containers: [{name: c}]}\n"
+                 "---\n"
+                 "apiVersion: v1\nkind: Pod\n"
+                 "metadata:\n  name: p\n  annotations:\n"
+                 "    ksim.io/cpu-per-request: 1.5us\n"
+                 "    ksim.io/cpu-base: \"0.25\"\n"
+                 "spec: {containers: [{name: c}]}\n"
+                 "---\n"
+                 "apiVersion: v1\nkind: Pod\n"
+                 "metadata:\n  name: q\n  annotations:\n"
+                 "    ksim.io/cpu-per-request: 0s\n"
+                 "    ksim.io/cpu-base: 0\n"
+                 "spec: {containers: [{name: c}]}\n"),
+        0);
+    const ks_manifest_template *t = find_template(&m, "Deployment", "d");
+    CU_ASSERT(t->pod.has_cpu_per_request &&
+              t->pod.cpu_per_request_ns == 10000000);
+    CU_ASSERT(t->pod.has_cpu_base && t->pod.cpu_base_milli == 5);
+    const ks_manifest_pod *p = find_pod(&m, "p");
+    CU_ASSERT(p->has_cpu_per_request && p->cpu_per_request_ns == 1500);
+    CU_ASSERT(p->has_cpu_base && p->cpu_base_milli == 250);
+    p = find_pod(&m, "q");
+    CU_ASSERT(p->has_cpu_per_request && p->cpu_per_request_ns == 0);
+    CU_ASSERT(p->has_cpu_base && p->cpu_base_milli == 0);
+    CU_ASSERT_EQUAL(m.nwarnings, 0);
+    ks_manifests_free(&m);
+    m = (ks_manifests){0};
+    CU_ASSERT_EQUAL_FATAL(load(&m, POD_HEAD "  containers: [{name: c}]\n"), 0);
+    CU_ASSERT(!m.pods[0].has_cpu_per_request && !m.pods[0].has_cpu_base);
+    ks_manifests_free(&m);
+
+#define ANNOTATED(key, value)                                                  \
+    "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  annotations:\n"        \
+    "    " key ": " value "\nspec: {containers: [{name: c}]}\n"
+    EXPECT_ERROR(ANNOTATED("ksim.io/cpu-per-request", "fast"), KS_EPARSE, 6,
+                 30,
+                 "metadata.annotations[\"ksim.io/cpu-per-request\"]: invalid "
+                 "duration \"fast\"");
+    EXPECT_ERROR(ANNOTATED("ksim.io/cpu-per-request", "-1ms"), KS_ERANGE, 6,
+                 30, "must be 0 or more, got \"-1ms\"");
+    EXPECT_ERROR(ANNOTATED("ksim.io/cpu-per-request", "\"\""), KS_EINVAL, 6,
+                 30, "needs a duration");
+    EXPECT_ERROR(ANNOTATED("ksim.io/cpu-base", "5 cores"), KS_EPARSE, 6, 23,
+                 "metadata.annotations[\"ksim.io/cpu-base\"]: invalid quantity "
+                 "\"5 cores\" (expected CPU such as \"5m\"");
+    EXPECT_ERROR(ANNOTATED("ksim.io/cpu-base", "\"-5m\""), KS_ERANGE, 6, 23,
+                 "must not be negative, got \"-5m\"");
+    EXPECT_ERROR(ANNOTATED("ksim.io/cpu-base", "\"\""), KS_EINVAL, 6, 23,
+                 "needs a CPU quantity");
+    EXPECT_ERROR(ANNOTATED("ksim.io/cpu-base", "[1]"), KS_EPARSE, 6, 23,
+                 "expected a string, got a sequence");
+    EXPECT_ERROR(ANNOTATED("ksim.io/cpu-per-requests", "1ms"), KS_EINVAL, 6, 5,
+                 "unknown ksim annotation \"ksim.io/cpu-per-requests\" (did "
+                 "you mean \"ksim.io/cpu-per-request\"?)");
+    /* In a Deployment's template, at its place. */
+    EXPECT_ERROR("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\n"
+                 "spec:\n  template:\n    metadata:\n"
+                 "      annotations: {ksim.io/cpu-base: lots}\n"
+                 "    spec: {containers: [{name: c}]}\n",
+                 KS_EPARSE, 7, 39,
+                 "spec.template.metadata.annotations[\"ksim.io/cpu-base\"]: "
+                 "invalid quantity \"lots\"");
+#undef ANNOTATED
+}
+
 /* ---- suite
  * ----------------------------------------------------------------------- */
 
@@ -2075,6 +2596,11 @@ void ks_suite_manifests(void)
         {"ksim.io annotations", test_ksim_annotations},
         {"error: control-plane fields", test_error_control_plane},
         {"error: ksim.io annotations", test_error_ksim_annotations},
+        {"HPA: every field", test_hpa_fields},
+        {"HPA: defaults", test_hpa_defaults},
+        {"HPA: warnings, versions, duplicates", test_hpa_warnings_and_versions},
+        {"error: HPA", test_error_hpa},
+        {"ksim.io cpu annotations", test_cpu_annotations},
         {NULL, NULL}};
     ks_test_add_suite("manifests", cases);
 }
