@@ -10,7 +10,11 @@
  *   - pkg/apis/batch/validation/validation.go validateJobSpec: a Job's
  *     template needs restartPolicy OnFailure or Never;
  *   - pkg/registry/batch/job/strategy.go generateSelector: the labels and
- *     selector the API server gives a Job without manualSelector.
+ *     selector the API server gives a Job without manualSelector;
+ *   - pkg/apis/autoscaling/v2/defaults.go and pkg/apis/autoscaling/
+ *     validation/validation.go: the HPA fields the loader defaulted and
+ *     validated, carried into ks_hpa_body (checked again here, as a
+ *     ks_manifests may be built by hand).
  */
 #include "scenarios/cp_objects.h"
 
@@ -388,6 +392,79 @@ int ks_cp_create_services(ks_store *s, const ks_manifests *m, size_t begin,
             labels_without(&b->selector, &svc->selector, NULL);
         if ((rc = create(s, KS_KIND_SERVICE, ns, svc->name, b, svc->file,
                          svc->line, svc->col, NULL, err)))
+            return rc;
+    }
+    return 0;
+}
+
+/* ---- HorizontalPodAutoscalers --------------------------------------------------- */
+
+/* What validateHorizontalPodAutoscalerSpec and the loader guarantee, for
+ * an HPA that did not come from the loader. */
+static int check_hpa(const ks_manifest_hpa *h, ks_error *err)
+{
+    const char *ns = ns_or_default(h->namespace_name);
+    const char *why = NULL;
+    if (!h->name || !h->target_name || !h->target_kind)
+        why = "a name and a scaleTargetRef kind and name are required";
+    else if (strcmp(h->target_kind, "Deployment") &&
+             strcmp(h->target_kind, "ReplicaSet"))
+        why = "ksim scales a Deployment or a ReplicaSet";
+    else if (h->min_replicas < 1 || h->max_replicas < h->min_replicas)
+        why = "needs 1 <= minReplicas <= maxReplicas";
+    else if (h->target_utilization < 1)
+        why = "averageUtilization must be greater than 0";
+    else if (h->scale_up.n_policies < 0 ||
+             h->scale_up.n_policies > KS_HPA_MAX_POLICIES ||
+             h->scale_down.n_policies < 0 ||
+             h->scale_down.n_policies > KS_HPA_MAX_POLICIES)
+        why = "too many scaling policies";
+    if (why)
+        return ks_error_set(err, KS_EINVAL, h->file, h->line, h->col,
+                            "HorizontalPodAutoscaler %s/%s: %s", ns,
+                            h->name ? h->name : "", why);
+    return 0;
+}
+
+static ks_hpa_body *hpa_body(const ks_manifest_hpa *h)
+{
+    ks_hpa_body view;
+    memset(&view, 0, sizeof view);
+    ks_hpa_body_defaults(&view);
+    view.target_kind = !strcmp(h->target_kind, "ReplicaSet")
+                           ? KS_KIND_REPLICASET
+                           : KS_KIND_DEPLOYMENT;
+    view.target_name = h->target_name; /* borrowed: the copy owns it */
+    view.min_replicas = h->min_replicas;
+    view.max_replicas = h->max_replicas;
+    view.target_utilization = h->target_utilization;
+    view.has_behavior = h->has_behavior;
+    view.scale_up = h->scale_up;
+    view.scale_down = h->scale_down;
+    return ks_hpa_body_copy(&view);
+}
+
+int ks_cp_create_hpas(ks_store *s, const ks_manifests *m, size_t begin,
+                      size_t end, ks_error *err)
+{
+    ks_error_clear(err);
+    if (begin > end || end > m->nhpas)
+        return ks_error_set(err, KS_EINVAL, NULL, 0, 0,
+                            "HPAs [%zu, %zu) out of the %zu loaded", begin,
+                            end, m->nhpas);
+    for (size_t i = begin; i < end; i++) {
+        int rc = check_hpa(&m->hpas[i], err);
+        if (rc)
+            return rc;
+    }
+    for (size_t i = begin; i < end; i++) {
+        const ks_manifest_hpa *h = &m->hpas[i];
+        const char *ns = ns_or_default(h->namespace_name);
+        int rc = ensure_namespace(s, ns, h->file, h->line, h->col, err);
+        if (!rc)
+            rc = create(s, KS_KIND_HPA, ns, h->name, hpa_body(h), h->file,
+                        h->line, h->col, NULL, err);
+        if (rc)
             return rc;
     }
     return 0;

@@ -39,6 +39,14 @@
  *                nothing here: the body cannot say "every pod of the
  *                namespace", and the API server's protobuf storage reads an
  *                empty map back as none).
+ *   HorizontalPodAutoscaler
+ *                ks_hpa_body (ks_cp_create_hpas): scaleTargetRef kind and
+ *                name, minReplicas, maxReplicas, the cpu averageUtilization
+ *                and the behavior, as the loader defaulted them
+ *                (autoscaling/v2 defaults.go); the status empty (no scale
+ *                yet, no utilization).  The target need not exist: the
+ *                API server does not check, the HPA controller reports it
+ *                (FailedGetScale).
  *   Pod          ks_pod_body of the pod's template (ks_cp_create_pods).
  *   Namespace    one per namespace the created objects live in ("default"
  *                included), unless the store has it; no body.
@@ -88,6 +96,13 @@ int ks_cp_create_templates(ks_store *s, const ks_manifests *m, size_t begin,
 /* Creates the Services m->services[begin, end) (and their namespaces). */
 int ks_cp_create_services(ks_store *s, const ks_manifests *m, size_t begin,
                           size_t end, ks_error *err);
+
+/* Creates the HorizontalPodAutoscalers m->hpas[begin, end) (and their
+ * namespaces).  Each is checked first (a target kind other than
+ * Deployment or ReplicaSet, or bounds the loader would have refused, are
+ * KS_EINVAL naming the HPA), so a bad input creates nothing. */
+int ks_cp_create_hpas(ks_store *s, const ks_manifests *m, size_t begin,
+                      size_t end, ks_error *err);
 
 /* Creates the Pods m->pods[begin, end) (and their namespaces): each a Pod
  * object labelled with its labels, its body ks_pod_body_new of its

@@ -2,9 +2,10 @@
  * Deployment and a Service give the bodies the API server would store
  * (every field checked), a Recreate Deployment, a ReplicaSet, Jobs with the
  * generated selector, a DaemonSet, bare pods, the namespaces, what is
- * skipped, and the errors (an unsupported kind, a Job that would restart
- * Always, unresolved priorities, a name already taken, a bad range) with
- * their FILE:LINE:COL; then the controllers on the store run the
+ * skipped, HorizontalPodAutoscalers, and the errors (an unsupported kind,
+ * a Job that would restart Always, unresolved priorities, a name already
+ * taken, a bad range, an HPA the loader would refuse) with their
+ * FILE:LINE:COL; then the controllers on the store run the
  * Deployment made so (tests/sim/test_daemonset_controller.c runs a
  * DaemonSet made so).
  */
@@ -17,6 +18,7 @@
 #include "scenarios/cp_objects.h"
 #include "sim/controllers/deploy_controller.h"
 #include "sim/controllers/rs_controller.h"
+#include "sim/xalloc.h"
 #include "tests/test_util.h"
 
 void ks_suite_cp_objects(void);
@@ -630,6 +632,138 @@ static void test_error_state_and_store(void)
     teardown(&f);
 }
 
+/* ---- HorizontalPodAutoscalers ------------------------------------------------------- */
+
+static const char hpa_yaml[] =
+    "apiVersion: autoscaling/v2\n"
+    "kind: HorizontalPodAutoscaler\n"
+    "metadata: {name: web, namespace: shop}\n"
+    "spec:\n"
+    "  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}\n"
+    "  minReplicas: 2\n"
+    "  maxReplicas: 10\n"
+    "  metrics:\n"
+    "    - type: Resource\n"
+    "      resource: {name: cpu, target: {type: Utilization, "
+    "averageUtilization: 50}}\n"
+    "  behavior:\n"
+    "    scaleDown:\n"
+    "      stabilizationWindowSeconds: 60\n"
+    "      policies: [{type: Pods, value: 1, periodSeconds: 30}]\n"
+    "---\n"
+    "apiVersion: autoscaling/v2\n"
+    "kind: HorizontalPodAutoscaler\n"
+    "metadata: {name: rs}\n"
+    "spec:\n"
+    "  scaleTargetRef: {kind: ReplicaSet, name: r}\n"
+    "  maxReplicas: 3\n";
+
+/* The bodies: the spec as loaded (defaults included), the status empty;
+ * the namespaces created; the target need not exist. */
+static void test_hpas(void)
+{
+    fixture f;
+    ks_error err;
+    CU_ASSERT_EQUAL_FATAL(setup(&f, hpa_yaml), 0);
+    CU_ASSERT_EQUAL_FATAL(f.m.nhpas, 2);
+    CU_ASSERT_EQUAL(ks_cp_create_hpas(f.s, &f.m, 0, f.m.nhpas, &err), 0);
+    CU_ASSERT_EQUAL(ks_store_count(f.s, KS_KIND_HPA), 2);
+    CU_ASSERT_PTR_NOT_NULL(ks_store_find(f.s, KS_KIND_NAMESPACE, NULL, "shop"));
+    CU_ASSERT_PTR_NOT_NULL(
+        ks_store_find(f.s, KS_KIND_NAMESPACE, NULL, "default"));
+    const ks_object *o = ks_store_find(f.s, KS_KIND_HPA, "shop", "web");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(o);
+    const ks_hpa_body *b = o->body;
+    CU_ASSERT_EQUAL(b->target_kind, KS_KIND_DEPLOYMENT);
+    CU_ASSERT_STRING_EQUAL(b->target_name, "web");
+    CU_ASSERT_EQUAL(b->min_replicas, 2);
+    CU_ASSERT_EQUAL(b->max_replicas, 10);
+    CU_ASSERT_EQUAL(b->target_utilization, 50);
+    CU_ASSERT_EQUAL(b->has_behavior, 1);
+    /* scaleUp defaulted, scaleDown as given. */
+    CU_ASSERT_EQUAL(b->scale_up.stabilization_window_seconds, 0);
+    CU_ASSERT_EQUAL(b->scale_up.select, KS_HPA_SELECT_MAX);
+    CU_ASSERT_EQUAL(b->scale_up.n_policies, 2);
+    CU_ASSERT_EQUAL(b->scale_down.stabilization_window_seconds, 60);
+    CU_ASSERT_EQUAL(b->scale_down.select, KS_HPA_SELECT_MAX);
+    CU_ASSERT_EQUAL_FATAL(b->scale_down.n_policies, 1);
+    CU_ASSERT(!b->scale_down.policies[0].percent);
+    CU_ASSERT_EQUAL(b->scale_down.policies[0].value, 1);
+    CU_ASSERT_EQUAL(b->scale_down.policies[0].period_seconds, 30);
+    /* No status yet. */
+    CU_ASSERT_EQUAL(b->current_replicas, 0);
+    CU_ASSERT_EQUAL(b->desired_replicas, 0);
+    CU_ASSERT_EQUAL(b->last_scale_time, -1);
+    CU_ASSERT_EQUAL(b->current_utilization, -1);
+    CU_ASSERT_EQUAL(b->scaling_active, 0);
+    o = ks_store_find(f.s, KS_KIND_HPA, "default", "rs");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(o);
+    b = o->body;
+    CU_ASSERT_EQUAL(b->target_kind, KS_KIND_REPLICASET);
+    CU_ASSERT_STRING_EQUAL(b->target_name, "r");
+    CU_ASSERT_EQUAL(b->min_replicas, 1);
+    CU_ASSERT_EQUAL(b->max_replicas, 3);
+    CU_ASSERT_EQUAL(b->target_utilization, 80);
+    CU_ASSERT_EQUAL(b->has_behavior, 0);
+    /* Twice: the names are taken. */
+    CU_ASSERT_EQUAL(ks_cp_create_hpas(f.s, &f.m, 0, 1, &err), KS_EEXIST);
+    CU_ASSERT_STRING_EQUAL(err.file, "t.yaml");
+    CU_ASSERT_EQUAL(err.line, 1);
+    CU_ASSERT_EQUAL(err.col, 1);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "cannot create "
+                                           "HorizontalPodAutoscaler shop/web "
+                                           "on the store: already exists"));
+    teardown(&f);
+}
+
+/* A range beyond the set, an HPA the loader would refuse (built by hand):
+ * nothing created; no etcd quorum: the store's error. */
+static void test_error_hpas(void)
+{
+    fixture f;
+    ks_error err;
+    CU_ASSERT_EQUAL_FATAL(setup(&f, hpa_yaml), 0);
+    CU_ASSERT_EQUAL(ks_cp_create_hpas(f.s, &f.m, 0, 3, &err), KS_EINVAL);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "HPAs [0, 3) out of the 2 loaded"));
+    CU_ASSERT_EQUAL(ks_cp_create_hpas(f.s, &f.m, 2, 1, &err), KS_EINVAL);
+    CU_ASSERT_EQUAL(ks_cp_create_hpas(f.s, &f.m, 1, 1, &err), 0);
+    CU_ASSERT_EQUAL(ks_store_count(f.s, KS_KIND_NAMESPACE), 0);
+    /* The second is bad: the first is not created either. */
+    free(f.m.hpas[1].target_kind);
+    f.m.hpas[1].target_kind = ks_xstrdup("StatefulSet");
+    CU_ASSERT_EQUAL(ks_cp_create_hpas(f.s, &f.m, 0, 2, &err), KS_EINVAL);
+    CU_ASSERT_STRING_EQUAL(err.file, "t.yaml");
+    CU_ASSERT_EQUAL(err.line, 16);
+    CU_ASSERT_EQUAL(err.col, 1);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "HorizontalPodAutoscaler "
+                                           "default/rs: ksim scales a "
+                                           "Deployment or a ReplicaSet"));
+    CU_ASSERT_EQUAL(ks_store_count(f.s, KS_KIND_HPA), 0);
+    free(f.m.hpas[1].target_kind);
+    f.m.hpas[1].target_kind = ks_xstrdup("ReplicaSet");
+    f.m.hpas[1].max_replicas = 0;
+    CU_ASSERT_EQUAL(ks_cp_create_hpas(f.s, &f.m, 0, 2, &err), KS_EINVAL);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "needs 1 <= minReplicas <= "
+                                           "maxReplicas"));
+    f.m.hpas[1].max_replicas = 3;
+    f.m.hpas[1].target_utilization = 0;
+    CU_ASSERT_EQUAL(ks_cp_create_hpas(f.s, &f.m, 0, 2, &err), KS_EINVAL);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "averageUtilization"));
+    f.m.hpas[1].target_utilization = 80;
+    f.m.hpas[1].scale_up.n_policies = KS_HPA_MAX_POLICIES + 1;
+    CU_ASSERT_EQUAL(ks_cp_create_hpas(f.s, &f.m, 0, 2, &err), KS_EINVAL);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "too many scaling policies"));
+    f.m.hpas[1].scale_up.n_policies = 2;
+    CU_ASSERT_EQUAL(ks_store_count(f.s, KS_KIND_HPA), 0);
+    /* Without etcd quorum. */
+    ks_store_members_down(f.s, 1);
+    CU_ASSERT_EQUAL(ks_cp_create_hpas(f.s, &f.m, 0, 2, &err),
+                    KS_EUNAVAILABLE);
+    CU_ASSERT_EQUAL(err.line, 1);
+    CU_ASSERT_EQUAL(ks_store_count(f.s, KS_KIND_HPA), 0);
+    teardown(&f);
+}
+
 /* ---- the controllers take it from there ---------------------------------------------- */
 
 static void test_controllers_run_it(void)
@@ -679,6 +813,8 @@ void ks_suite_cp_objects(void)
         {"error: Job restartPolicy", test_error_job_restart_policy},
         {"error: priorities, ranges, store writes",
          test_error_state_and_store},
+        {"HorizontalPodAutoscaler bodies", test_hpas},
+        {"error: HorizontalPodAutoscalers", test_error_hpas},
         {"controllers run a Deployment made from a manifest",
          test_controllers_run_it},
         {NULL, NULL}};
