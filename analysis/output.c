@@ -162,6 +162,12 @@ typedef struct service_row {
     double zero_endpoints;
 } service_row;
 
+typedef struct hpa_row {
+    double time;
+    char hpa[KS_NAME_MAX];
+    int32_t current_replicas, desired_replicas, cpu_utilization;
+} hpa_row;
+
 typedef struct action_row {
     double time;
     char action[KS_NAME_MAX];
@@ -199,6 +205,14 @@ static const field service_fields[] = {
     FIELD(service_row, zero_endpoints, "zero_endpoints_s", F_F64, "s"),
 };
 
+static const field hpa_fields[] = {
+    FIELD(hpa_row, time, "time_s", F_F64, "s"),
+    FIELD(hpa_row, hpa, "hpa", F_NAME, "-"),
+    FIELD(hpa_row, current_replicas, "current_replicas", F_I32, "pods"),
+    FIELD(hpa_row, desired_replicas, "desired_replicas", F_I32, "pods"),
+    FIELD(hpa_row, cpu_utilization, "cpu_utilization_pct", F_I32, "percent"),
+};
+
 static const field action_fields[] = {
     FIELD(action_row, time, "time_s", F_F64, "s"),
     FIELD(action_row, action, "action", F_NAME, "-"),
@@ -234,11 +248,20 @@ static const table services_table = {
     "programmed in kube-proxy), and the time with no programmed endpoint.",
     service_fields, NELEMS(service_fields), sizeof(service_row)};
 
+static const table hpas_table = {
+    "/hpas",
+    "Each HorizontalPodAutoscaler's status at every metrics sample, as the "
+    "HPA controller last wrote it: status.currentReplicas and "
+    "desiredReplicas, and the pods' mean CPU usage in percent of their "
+    "requests (-1 before the first sync or when no metric was computed).",
+    hpa_fields, NELEMS(hpa_fields), sizeof(hpa_row)};
+
 static const table actions_table = {
     "/actions",
     "One row per spec.actions item performed: when, what, as whom, on what; "
     "allowed by RBAC, applied, and the reason when denied (the API server's "
-    "forbidden message) or failed.",
+    "forbidden message), failed or skipped (a rollback to the current "
+    "template).",
     action_fields, NELEMS(action_fields), sizeof(action_row)};
 
 static const table pods_table = {
@@ -797,6 +820,23 @@ static int write_services(const h5ctx *x, const ks_cp_spec *spec,
     return rc;
 }
 
+static int write_hpas(const h5ctx *x, const ks_cp_run *cp)
+{
+    size_t n;
+    const ks_cp_hpa_sample *h = ks_cp_run_hpa_samples(cp, &n);
+    hpa_row *rows = ks_xcalloc(n + 1, sizeof *rows);
+    for (size_t i = 0; i < n; i++) {
+        rows[i].time = (double)h[i].time / (double)KS_SECOND;
+        copy_name(rows[i].hpa, KS_NAME_MAX, ks_cp_run_hpa_name(cp, h[i].hpa));
+        rows[i].current_replicas = h[i].current_replicas;
+        rows[i].desired_replicas = h[i].desired_replicas;
+        rows[i].cpu_utilization = h[i].cpu_utilization;
+    }
+    int rc = write_table(x, &hpas_table, rows, n);
+    free(rows);
+    return rc;
+}
+
 static int write_actions(const h5ctx *x, const ks_cp_spec *spec,
                          const ks_cp_run *cp)
 {
@@ -831,6 +871,8 @@ static int write_control_plane(const h5ctx *x, const ks_run_info *info)
         rc = write_deployments(x, cp);
     if (!rc)
         rc = write_services(x, info->control_plane_spec, cp);
+    if (!rc)
+        rc = write_hpas(x, cp);
     if (!rc)
         rc = write_actions(x, info->control_plane_spec, cp);
     return rc;

@@ -10,8 +10,8 @@
  *   /scheduler_plugins  compound table, one row per profile plugin
  *   /gpu_alloc   compound table, GPU allocation per arrived-demand %
  *                (only for clusters with GPUs)
- *   /pod_events, /deployments, /services, /actions  compound tables of a
- *                spec.controlPlane run (docs/output.md)
+ *   /pod_events, /deployments, /services, /hpas, /actions  compound
+ *                tables of a spec.controlPlane run (docs/output.md)
  * Every dataset carries a `units` attribute per field.  Object timestamps are
  * disabled so that the same run gives a byte-identical file.
  *
@@ -58,7 +58,7 @@ typedef struct ks_run_info {
     const ks_plugin_stats *plugin_stats;
     size_t nplugin_stats;
     /* A spec.controlPlane run's components and spec (NULL otherwise):
-     * the tables /pod_events, /deployments, /services, /actions. */
+     * the tables /pod_events, /deployments, /services, /hpas, /actions. */
     const struct ks_cp_run *control_plane;
     const struct ks_cp_spec *control_plane_spec;
 } ks_run_info;

@@ -5,7 +5,10 @@
  * would send (kubectl scale: PATCH deployments/scale; set image, pause,
  * resume: PATCH deployments; cordon: PATCH nodes; drain: cordon, then an
  * eviction per pod; delete: DELETE with background propagation, kubectl's
- * default), authorized by RBAC as the user named in the action.
+ * default; rollback: kubectl rollout undo, which lists the ReplicaSets
+ * and PATCHes the Deployment: staging/src/k8s.io/kubectl/pkg/cmd/rollout/
+ * rollout_undo.go and polymorphichelpers/rollback.go), authorized by RBAC
+ * as the user named in the action.
  */
 #include "scenarios/cp_run.h"
 
@@ -21,6 +24,7 @@
 #include "sim/controllers/daemonset_controller.h"
 #include "sim/controllers/deploy_controller.h"
 #include "sim/controllers/endpointslice_controller.h"
+#include "sim/controllers/hpa_controller.h"
 #include "sim/controllers/job_controller.h"
 #include "sim/controllers/nodelife_controller.h"
 #include "sim/controllers/rs_controller.h"
@@ -29,12 +33,20 @@
 #include "sim/rbac.h"
 #include "sim/store.h"
 #include "sim/traffic.h"
+#include "sim/usage.h"
 #include "sim/xalloc.h"
 
 /* kubectl cordon sets spec.unschedulable; the node lifecycle controller
  * then adds this taint (TaintNodesByCondition), which is what the
  * scheduler's filters see here. */
 #define UNSCHEDULABLE_TAINT "node.kubernetes.io/unschedulable"
+
+/* Objects named in samples, in first-seen order. */
+typedef struct name_table {
+    char **names; /* "namespace/name" */
+    uint64_t *uids;
+    size_t n, names_cap, uids_cap;
+} name_table;
 
 struct ks_cp_run {
     const ks_scenario *sc;
@@ -48,22 +60,52 @@ struct ks_cp_run {
     ks_daemonset_controller *dsc;
     ks_nodelife_controller *nlc;
     ks_endpointslice_controller *esc;
+    ks_usage *usage;          /* with HPAs only */
+    ks_hpa_controller *hpac;  /* with HPAs only */
     ks_store_bridge *bridge;
     ks_kubelet **kubelets;
     size_t nkubelets, kubelets_cap;
     ks_traffic *traffic;
     int *traffic_index; /* per spec.traffic item: ks_traffic's index */
     ks_rbac_policy *rbac;
+    ks_time last_sample;      /* -1 before the first */
     ks_cp_deployment_sample *dsamples;
     size_t ndsamples, dsamples_cap;
-    char **deployment_names; /* first seen order */
-    uint64_t *deployment_uids;
-    size_t ndeployments, deployments_cap, deployment_uids_cap;
+    name_table deployments;
     ks_cp_service_sample *ssamples;
     size_t nssamples, ssamples_cap;
+    ks_cp_hpa_sample *hsamples;
+    size_t nhsamples, hsamples_cap;
+    name_table hpas;
     ks_cp_action_result *results;
     size_t nresults;
 };
+
+/* ---- names of sampled objects ------------------------------------------------- */
+
+static void name_table_free(name_table *t)
+{
+    for (size_t i = 0; i < t->n; i++)
+        free(t->names[i]);
+    free(t->names);
+    free(t->uids);
+    *t = (name_table){0};
+}
+
+/* o's index in t, added when first seen. */
+static uint32_t name_index(name_table *t, const ks_object *o)
+{
+    /* Objects are sampled in creation (uid) order: the last one seen is
+     * usually the one asked for. */
+    for (size_t i = t->n; i-- > 0;)
+        if (t->uids[i] == o->uid)
+            return (uint32_t)i;
+    t->names = ks_xgrow(t->names, &t->names_cap, t->n + 1, sizeof *t->names);
+    t->uids = ks_xgrow(t->uids, &t->uids_cap, t->n + 1, sizeof *t->uids);
+    t->names[t->n] = ks_xasprintf("%s/%s", o->namespace_name, o->name);
+    t->uids[t->n] = o->uid;
+    return (uint32_t)t->n++;
+}
 
 /* ---- nodes ------------------------------------------------------------------ */
 
@@ -171,6 +213,7 @@ ks_cp_run *ks_cp_run_create(const ks_scenario *sc, ks_engine *e,
     cp->sc = sc;
     cp->spec = sc->control_plane;
     cp->engine = e;
+    cp->last_sample = -1;
     const ks_cp_spec *s = cp->spec;
     ks_store_config stc = {s->etcd_members, 0};
     cp->store = ks_store_create(e, &stc);
@@ -192,6 +235,17 @@ ks_cp_run *ks_cp_run_create(const ks_scenario *sc, ks_engine *e,
                                             s->watch_delay);
     ks_nodelife_controller_set_events(cp->nlc, cp->events);
     cp->esc = ks_endpointslice_controller_create(e, cp->store, s->watch_delay);
+    if (sc->manifests && sc->manifests->nhpas > 0) {
+        /* The usage model first: the HPA controller reads it (and is
+         * destroyed before it).  Only runs with HPAs pay for the HPA
+         * controller's pod informer. */
+        cp->usage = ks_usage_create(cp->store, NULL);
+        ks_hpa_controller_config hc = ks_hpa_controller_default_config();
+        hc.informer_delay = s->watch_delay;
+        hc.qps = s->controller_qps;
+        hc.burst = s->controller_burst;
+        cp->hpac = ks_hpa_controller_create(e, cp->store, cp->usage, &hc);
+    }
     ks_store_bridge_config bc = {s->watch_delay, sc->bind_latency};
     cp->bridge = ks_store_bridge_create(e, cp->store, cfg,
                                         ks_rngs_stream(rngs, "tiebreak"), &bc);
@@ -214,6 +268,8 @@ void ks_cp_run_destroy(ks_cp_run *cp)
         return;
     ks_traffic_destroy(cp->traffic);
     ks_store_bridge_destroy(cp->bridge);
+    ks_hpa_controller_destroy(cp->hpac);
+    ks_usage_destroy(cp->usage);
     ks_endpointslice_controller_destroy(cp->esc);
     ks_nodelife_controller_destroy(cp->nlc);
     ks_daemonset_controller_destroy(cp->dsc);
@@ -228,12 +284,11 @@ void ks_cp_run_destroy(ks_cp_run *cp)
     if (cp->rbac)
         ks_rbac_policy_destroy(cp->rbac);
     free(cp->traffic_index);
-    for (size_t i = 0; i < cp->ndeployments; i++)
-        free(cp->deployment_names[i]);
-    free(cp->deployment_names);
-    free(cp->deployment_uids);
+    name_table_free(&cp->deployments);
+    name_table_free(&cp->hpas);
     free(cp->dsamples);
     free(cp->ssamples);
+    free(cp->hsamples);
     free(cp->results);
     free(cp);
 }
@@ -415,6 +470,27 @@ static int apply_workload_change(ks_cp_run *cp, const ks_cp_action *a,
     return ks_store_update(cp->store, o->uid, 0, b, NULL, NULL);
 }
 
+/* kubectl rollout undo: ks_deployment_rollback's outcome into res.  A
+ * skipped rollback (the template already is that revision's) changes
+ * nothing and is recorded unapplied with kubectl's message. */
+static void rollback(ks_cp_run *cp, const ks_cp_action *a, const ks_object *o,
+                     ks_cp_action_result *res)
+{
+    ks_error e;
+    ks_error_clear(&e);
+    int rc = ks_deployment_rollback(cp->store, o->uid, a->to_revision, &e);
+    res->applied = rc == 0;
+    if (rc == 0)
+        return;
+    /* A message longer than the reason is cut (/actions holds 256). */
+    const char *msg = e.msg[0] ? e.msg : ks_strerror(rc);
+    size_t len = strlen(msg);
+    if (len >= sizeof res->reason)
+        len = sizeof res->reason - 1;
+    memcpy(res->reason, msg, len);
+    res->reason[len] = '\0';
+}
+
 static void perform(ks_cp_run *cp, uint32_t index)
 {
     const ks_cp_action *a = &cp->spec->actions[index];
@@ -422,6 +498,12 @@ static void perform(ks_cp_run *cp, uint32_t index)
     *res = (ks_cp_action_result){ks_engine_now(cp->engine), index, 0, 0, ""};
     const char *verb, *sub;
     request_of(a->kind, &verb, &sub);
+    /* kubectl rollout undo lists the Deployment's ReplicaSets (to find
+     * the revision) before it patches the Deployment. */
+    if (a->kind == KS_ACT_ROLLBACK &&
+        !authorize(cp, a, "list", "ReplicaSet", "", a->namespace_name, "",
+                   res->reason, sizeof res->reason))
+        return;
     if (!authorize(cp, a, verb, a->object_kind, sub, a->namespace_name,
                    a->name, res->reason, sizeof res->reason))
         return;
@@ -448,6 +530,9 @@ static void perform(ks_cp_run *cp, uint32_t index)
     case KS_ACT_DELETE:
         rc = ks_store_delete(cp->store, o->uid, KS_PROPAGATE_BACKGROUND);
         break;
+    case KS_ACT_ROLLBACK:
+        rollback(cp, a, o, res);
+        return;
     default:
         rc = apply_workload_change(cp, a, o);
         break;
@@ -461,6 +546,186 @@ static void on_action(ks_engine *e, void *ctx, uint64_t index)
 {
     (void)e;
     perform(ctx, (uint32_t)index);
+}
+
+/* ---- the usage model ------------------------------------------------------------------- */
+
+/* A workload whose pods the usage model knows: an unowned Deployment or
+ * ReplicaSet of the manifests. */
+static int usage_candidate(const ks_manifest_template *t)
+{
+    return !t->owner_kind && t->pod.spec &&
+           (!strcmp(t->kind, "Deployment") || !strcmp(t->kind, "ReplicaSet"));
+}
+
+static int annotated(const ks_manifest_template *t)
+{
+    return t->pod.has_cpu_per_request || t->pod.has_cpu_base;
+}
+
+/* Whether Service svc selects t's pods: same namespace, a non-empty
+ * selector (an empty one selects nothing on the store) that the
+ * template's labels satisfy. */
+static int service_selects(const ks_manifest_service *svc,
+                           const ks_manifest_template *t)
+{
+    const char *sns = svc->namespace_name ? svc->namespace_name : "default";
+    const char *tns = t->namespace_name ? t->namespace_name : "default";
+    if (strcmp(sns, tns) || !svc->has_selector || svc->selector.n == 0)
+        return 0;
+    for (size_t i = 0; i < svc->selector.n; i++) {
+        const char *v =
+            ks_labels_get(&t->pod.spec->labels, svc->selector.items[i].key);
+        if (!v || strcmp(v, svc->selector.items[i].value))
+            return 0;
+    }
+    return 1;
+}
+
+static const ks_manifest_service *find_service(const ks_manifests *m,
+                                               const ks_cp_traffic *t)
+{
+    for (size_t i = 0; i < m->nservices; i++) {
+        const ks_manifest_service *svc = &m->services[i];
+        const char *ns = svc->namespace_name ? svc->namespace_name
+                                             : "default";
+        if (!strcmp(ns, t->namespace_name) && !strcmp(svc->name, t->service))
+            return svc;
+    }
+    return NULL;
+}
+
+/* The template of the one workload traffic item k loads, or NULL; two
+ * workloads behind one Service are an error when either has a usage
+ * model (the model cannot yet split a Service's requests between
+ * workloads by their ready pods). */
+static int traffic_target(const ks_cp_run *cp, size_t k,
+                          const ks_manifest_template **out, ks_error *err)
+{
+    const ks_scenario *sc = cp->sc;
+    const ks_manifests *m = sc->manifests;
+    const ks_cp_traffic *t = &cp->spec->traffic[k];
+    const ks_manifest_service *svc = find_service(m, t);
+    const ks_manifest_template *first = NULL;
+    *out = NULL;
+    for (size_t w = 0; svc && w < sc->nmanifest_workloads; w++) {
+        const ks_manifest_workload *mw = &sc->manifest_workloads[w];
+        for (size_t i = mw->templates_begin; i < mw->templates_end; i++) {
+            const ks_manifest_template *tm = &m->templates[i];
+            if (!usage_candidate(tm) || !service_selects(svc, tm))
+                continue;
+            if (first && (annotated(first) || annotated(tm)))
+                return ks_error_set(
+                    err, KS_EINVAL, sc->path, t->line, t->col,
+                    "spec.traffic[%zu]: Service %s/%s selects the pods of "
+                    "%s %s and %s %s; the CPU usage model gives a "
+                    "Service's requests to one workload (use one Service "
+                    "per workload)",
+                    k, t->namespace_name, t->service, first->kind,
+                    first->name, tm->kind, tm->name);
+            if (!first)
+                first = tm;
+        }
+    }
+    *out = first;
+    return 0;
+}
+
+static int cmp_time(const void *pa, const void *pb)
+{
+    ks_time a = *(const ks_time *)pa, b = *(const ks_time *)pb;
+    return (a > b) - (a < b);
+}
+
+/* The summed load of the traffic items `items` as usage steps: one at 0
+ * and one at every profile time (*n of them; free() the array). */
+static ks_load_step *load_steps(const ks_cp_spec *s, const size_t *items,
+                                size_t nitems, size_t *n)
+{
+    size_t cap = 1;
+    for (size_t i = 0; i < nitems; i++)
+        cap += s->traffic[items[i]].nprofile;
+    ks_time *times = ks_xcalloc(cap, sizeof *times);
+    size_t nt = 1; /* times[0] = 0 */
+    for (size_t i = 0; i < nitems; i++)
+        for (size_t j = 0; j < s->traffic[items[i]].nprofile; j++)
+            times[nt++] = s->traffic[items[i]].profile[j].at;
+    qsort(times, nt, sizeof *times, cmp_time);
+    ks_load_step *steps = ks_xcalloc(nt, sizeof *steps);
+    *n = 0;
+    for (size_t i = 0; i < nt; i++) {
+        if (i > 0 && times[i] == times[i - 1])
+            continue;
+        double rps = 0;
+        for (size_t j = 0; j < nitems; j++)
+            rps += ks_cp_traffic_rate_at(&s->traffic[items[j]], times[i]);
+        steps[(*n)++] = (ks_load_step){times[i], rps};
+    }
+    free(times);
+    return steps;
+}
+
+/* Adds each annotated workload to the usage model, with the load of the
+ * traffic items whose Services select its pods. */
+static int add_usage_workloads(ks_cp_run *cp, ks_error *err)
+{
+    const ks_scenario *sc = cp->sc;
+    const ks_manifests *m = sc->manifests;
+    const ks_cp_spec *s = cp->spec;
+    if (!cp->usage || !m)
+        return 0;
+    const ks_manifest_template **target =
+        ks_xcalloc(s->ntraffic + 1, sizeof *target);
+    size_t *items = ks_xcalloc(s->ntraffic + 1, sizeof *items);
+    int rc = 0;
+    for (size_t k = 0; !rc && k < s->ntraffic; k++)
+        rc = traffic_target(cp, k, &target[k], err);
+    for (size_t w = 0; !rc && w < sc->nmanifest_workloads; w++) {
+        const ks_manifest_workload *mw = &sc->manifest_workloads[w];
+        for (size_t i = mw->templates_begin; !rc && i < mw->templates_end;
+             i++) {
+            const ks_manifest_template *tm = &m->templates[i];
+            if (!usage_candidate(tm) || !annotated(tm))
+                continue;
+            size_t nitems = 0, nsteps = 0;
+            for (size_t k = 0; k < s->ntraffic; k++)
+                if (target[k] == tm)
+                    items[nitems++] = k;
+            ks_load_step *steps = load_steps(s, items, nitems, &nsteps);
+            ks_usage_workload uw = {
+                !strcmp(tm->kind, "ReplicaSet") ? KS_KIND_REPLICASET
+                                                : KS_KIND_DEPLOYMENT,
+                tm->namespace_name ? tm->namespace_name : "default",
+                tm->name,
+                (double)tm->pod.cpu_per_request_ns / 1e6,
+                tm->pod.cpu_base_milli,
+                steps,
+                nsteps};
+            ks_error e;
+            ks_error_clear(&e);
+            if (ks_usage_add(cp->usage, &uw, &e) < 0)
+                rc = ks_error_set(err, e.code, tm->file, tm->line, tm->col,
+                                  "%s %s/%s: %s", tm->kind, uw.namespace_name,
+                                  tm->name, e.msg);
+            free(steps);
+        }
+    }
+    free(items);
+    free(target);
+    return rc;
+}
+
+/* ---- traffic profiles ------------------------------------------------------------------- */
+
+/* arg: the traffic item (high 32 bits) and its profile step. */
+static void on_rate_step(ks_engine *e, void *ctx, uint64_t arg)
+{
+    (void)e;
+    ks_cp_run *cp = ctx;
+    size_t k = (size_t)(arg >> 32), j = (size_t)(arg & 0xffffffffu);
+    if (cp->traffic_index[k] >= 0)
+        ks_traffic_set_rate(cp->traffic, cp->traffic_index[k],
+                            cp->spec->traffic[k].profile[j].rate);
 }
 
 /* ---- start ---------------------------------------------------------------------------- */
@@ -480,14 +745,23 @@ int ks_cp_run_start(ks_cp_run *cp, ks_error *err)
     }
     if (!rc && m)
         rc = ks_cp_create_services(cp->store, m, 0, m->nservices, err);
+    if (!rc && m)
+        rc = ks_cp_create_hpas(cp->store, m, 0, m->nhpas, err);
+    if (!rc)
+        rc = add_usage_workloads(cp, err);
     if (rc)
         return rc;
     const ks_cp_spec *s = cp->spec;
     cp->traffic_index = ks_xcalloc(s->ntraffic + 1, sizeof *cp->traffic_index);
-    for (size_t i = 0; i < s->ntraffic; i++)
+    for (size_t i = 0; i < s->ntraffic; i++) {
+        const ks_cp_traffic *t = &s->traffic[i];
         cp->traffic_index[i] = ks_traffic_add_service(
-            cp->traffic, s->traffic[i].namespace_name, s->traffic[i].service,
-            s->traffic[i].rate);
+            cp->traffic, t->namespace_name, t->service, t->rate);
+        for (size_t j = 0; j < t->nprofile; j++)
+            if (t->profile[j].at > 0 && t->profile[j].at < sc->duration)
+                ks_engine_at(cp->engine, t->profile[j].at, on_rate_step, cp,
+                             ((uint64_t)i << 32) | (uint64_t)j);
+    }
     cp->results = ks_xcalloc(s->nactions + 1, sizeof *cp->results);
     for (size_t i = 0; i < s->nactions; i++)
         if (s->actions[i].at < sc->duration)
@@ -496,26 +770,6 @@ int ks_cp_run_start(ks_cp_run *cp, ks_error *err)
 }
 
 /* ---- samples ------------------------------------------------------------------------------ */
-
-static uint32_t deployment_index(ks_cp_run *cp, const ks_object *o)
-{
-    /* Deployments are sampled in creation (uid) order: the last one seen
-     * is usually the one asked for. */
-    for (size_t i = cp->ndeployments; i-- > 0;)
-        if (cp->deployment_uids[i] == o->uid)
-            return (uint32_t)i;
-    cp->deployment_names = ks_xgrow(cp->deployment_names, &cp->deployments_cap,
-                                    cp->ndeployments + 1,
-                                    sizeof *cp->deployment_names);
-    cp->deployment_uids = ks_xgrow(cp->deployment_uids,
-                                   &cp->deployment_uids_cap,
-                                   cp->ndeployments + 1,
-                                   sizeof *cp->deployment_uids);
-    cp->deployment_names[cp->ndeployments] =
-        ks_xasprintf("%s/%s", o->namespace_name, o->name);
-    cp->deployment_uids[cp->ndeployments] = o->uid;
-    return (uint32_t)cp->ndeployments++;
-}
 
 static void sample_deployments(ks_cp_run *cp, ks_time now)
 {
@@ -527,7 +781,7 @@ static void sample_deployments(ks_cp_run *cp, ks_time now)
         cp->dsamples = ks_xgrow(cp->dsamples, &cp->dsamples_cap,
                                 cp->ndsamples + 1, sizeof *cp->dsamples);
         cp->dsamples[cp->ndsamples++] = (ks_cp_deployment_sample){
-            now,           deployment_index(cp, v[i]), b->replicas,
+            now,           name_index(&cp->deployments, v[i]), b->replicas,
             b->updated_replicas, b->ready_replicas, b->available_replicas};
     }
     free(v);
@@ -563,15 +817,34 @@ static void sample_services(ks_cp_run *cp, ks_time now)
     }
 }
 
+/* Each HPA's status as its controller last wrote it. */
+static void sample_hpas(ks_cp_run *cp, ks_time now)
+{
+    const ks_object **v;
+    size_t n;
+    ks_store_list(cp->store, KS_KIND_HPA, NULL, NULL, &v, &n);
+    for (size_t i = 0; i < n; i++) {
+        const ks_hpa_body *b = v[i]->body;
+        if (!b)
+            continue;
+        cp->hsamples = ks_xgrow(cp->hsamples, &cp->hsamples_cap,
+                                cp->nhsamples + 1, sizeof *cp->hsamples);
+        cp->hsamples[cp->nhsamples++] = (ks_cp_hpa_sample){
+            now, name_index(&cp->hpas, v[i]), b->current_replicas,
+            b->desired_replicas, b->current_utilization};
+    }
+    free(v);
+}
+
 void ks_cp_run_sample(ks_cp_run *cp, ks_time now)
 {
     /* The run's last sample may fall on a metrics tick: keep one. */
-    if (cp->ndsamples && cp->dsamples[cp->ndsamples - 1].time == now)
+    if (cp->last_sample == now)
         return;
-    if (cp->nssamples && cp->ssamples[cp->nssamples - 1].time == now)
-        return;
+    cp->last_sample = now;
     sample_deployments(cp, now);
     sample_services(cp, now);
+    sample_hpas(cp, now);
 }
 
 /* ---- accessors ------------------------------------------------------------------------------ */
@@ -600,7 +873,18 @@ const ks_cp_deployment_sample *ks_cp_run_deployment_samples(
 
 const char *ks_cp_run_deployment_name(const ks_cp_run *cp, uint32_t i)
 {
-    return i < cp->ndeployments ? cp->deployment_names[i] : "";
+    return i < cp->deployments.n ? cp->deployments.names[i] : "";
+}
+
+const ks_cp_hpa_sample *ks_cp_run_hpa_samples(const ks_cp_run *cp, size_t *n)
+{
+    *n = cp->nhsamples;
+    return cp->hsamples;
+}
+
+const char *ks_cp_run_hpa_name(const ks_cp_run *cp, uint32_t i)
+{
+    return i < cp->hpas.n ? cp->hpas.names[i] : "";
 }
 
 const ks_cp_service_sample *ks_cp_run_service_samples(const ks_cp_run *cp,

@@ -33,7 +33,12 @@ static const struct {
 
 static const char *const action_names[KS_ACT_COUNT] = {
     "scale", "setImage", "pause", "resume", "cordon", "uncordon", "drain",
-    "delete"};
+    "delete", "rollback"};
+
+/* The action keys as an error message lists them. */
+#define ACTION_LIST                                                            \
+    "scale, setImage, pause, resume, cordon, uncordon, drain, delete, "       \
+    "rollback"
 
 const char *ks_cp_action_name(ks_cp_action_kind k)
 {
@@ -50,6 +55,7 @@ void ks_cp_spec_free(ks_cp_spec *cp)
     for (size_t i = 0; i < cp->ntraffic; i++) {
         free(cp->traffic[i].namespace_name);
         free(cp->traffic[i].service);
+        free(cp->traffic[i].profile);
     }
     free(cp->traffic);
     for (size_t i = 0; i < cp->nactions; i++) {
@@ -251,6 +257,108 @@ static int load_control_plane(const ks_yt_ctx *c, const ks_yt_node *n,
 
 /* ---- spec.traffic ----------------------------------------------------------------- */
 
+double ks_cp_traffic_rate_at(const ks_cp_traffic *t, ks_time t_at)
+{
+    double r = t->rate;
+    for (size_t i = 0; i < t->nprofile && t->profile[i].at <= t_at; i++)
+        r = t->profile[i].rate;
+    return r;
+}
+
+/* A zero rate as ks_scenario_load_rate spells rates: digits with at most
+ * one dot, all zeros, then /s, /m or /h ("0/s", "0.0/m"). */
+static int is_zero_rate(const char *s)
+{
+    size_t digits = 0, dots = 0;
+    const char *p = s;
+    for (; *p && *p != '/'; p++) {
+        if (*p == '0')
+            digits++;
+        else if (*p == '.')
+            dots++;
+        else
+            return 0;
+    }
+    return digits && dots <= 1 && *p == '/' &&
+           (p[1] == 's' || p[1] == 'm' || p[1] == 'h') && !p[2];
+}
+
+/* A profile step's rate: a positive rate as everywhere, or zero (the
+ * traffic stops). */
+static int load_step_rate(const ks_yt_ctx *c, const ks_yt_node *n,
+                          double *out)
+{
+    if (n->kind == KS_YT_SCALAR && !ks_yt_is_null(n) && is_zero_rate(n->text)) {
+        *out = 0;
+        return 0;
+    }
+    return ks_scenario_load_rate(c, n, out);
+}
+
+/* profile: [{at: DURATION, rate: RATE}, ...], times strictly increasing. */
+static int load_profile(const ks_yt_ctx *c, const ks_yt_node *n,
+                        ks_cp_traffic *t)
+{
+    int rc = ks_yt_expect(c, n, KS_YT_SEQUENCE);
+    if (rc)
+        return rc;
+    if (n->n == 0)
+        return ks_yt_fail(c, n, KS_EINVAL,
+                          "must not be empty (leave it out for a constant "
+                          "rate)");
+    t->profile = ks_xcalloc(n->n, sizeof *t->profile);
+    for (size_t i = 0; i < n->n; i++) {
+        const ks_yt_node *at, *rate;
+        const ks_yt_field fields[] = {
+            {"at", 1, &at}, {"rate", 1, &rate}, {NULL, 0, NULL}};
+        ks_cp_rate_step *st = &t->profile[t->nprofile];
+        if ((rc = ks_yt_fields(c, n->items[i], fields)) ||
+            (rc = load_delay(c, at, &st->at)) ||
+            (rc = load_step_rate(c, rate, &st->rate)))
+            return rc;
+        if (i > 0 && st->at <= t->profile[i - 1].at)
+            return ks_yt_fail(c, at, KS_EINVAL,
+                              "profile times must increase: %s is not after "
+                              "the step before",
+                              at->text);
+        t->nprofile++;
+    }
+    return 0;
+}
+
+static int load_traffic_item(const ks_yt_ctx *c, const ks_yt_node *item,
+                             ks_cp_traffic *t)
+{
+    const ks_yt_node *svc, *rate, *profile;
+    const ks_yt_field fields[] = {{"service", 1, &svc},
+                                  {"rate", 0, &rate},
+                                  {"profile", 0, &profile},
+                                  {NULL, 0, NULL}};
+    int rc;
+    if ((rc = ks_yt_fields(c, item, fields)))
+        return rc;
+    t->line = item->line;
+    t->col = item->col;
+    if ((rc = load_ref(c, svc, 0, &t->namespace_name, &t->service)) ||
+        (rate && (rc = ks_scenario_load_rate(c, rate, &t->rate))) ||
+        (profile && (rc = load_profile(c, profile, t))))
+        return rc;
+    int from_zero = t->nprofile && t->profile[0].at == 0;
+    if (!rate && !from_zero)
+        return profile ? ks_yt_fail(c, item, KS_EINVAL,
+                                    "missing rate: the rate before the "
+                                    "profile's first step (or start the "
+                                    "profile at 0s)")
+                       : ks_yt_fail_missing(c, item, "rate");
+    if (rate && from_zero)
+        return ks_yt_fail_key(c, rate, KS_EINVAL,
+                              "rate is never used: the profile starts at 0s "
+                              "(give one or the other)");
+    if (from_zero)
+        t->rate = t->profile[0].rate;
+    return 0;
+}
+
 static int load_traffic(const ks_yt_ctx *c, const ks_yt_node *n,
                         ks_cp_spec *cp)
 {
@@ -258,17 +366,10 @@ static int load_traffic(const ks_yt_ctx *c, const ks_yt_node *n,
     if (rc)
         return rc;
     cp->traffic = ks_xcalloc(n->n + 1, sizeof *cp->traffic);
-    for (size_t i = 0; i < n->n; i++) {
-        const ks_yt_node *svc, *rate;
-        const ks_yt_field fields[] = {{"service", 1, &svc},
-                                      {"rate", 1, &rate},
-                                      {NULL, 0, NULL}};
-        ks_cp_traffic *t = &cp->traffic[cp->ntraffic++];
-        if ((rc = ks_yt_fields(c, n->items[i], fields)) ||
-            (rc = load_ref(c, svc, 0, &t->namespace_name, &t->service)) ||
-            (rc = ks_scenario_load_rate(c, rate, &t->rate)))
+    for (size_t i = 0; i < n->n; i++)
+        if ((rc = load_traffic_item(c, n->items[i],
+                                    &cp->traffic[cp->ntraffic++])))
             return rc;
-    }
     return 0;
 }
 
@@ -339,6 +440,21 @@ static int load_action_body(const ks_yt_ctx *c, const ks_yt_node *v,
         a->object_kind = ks_xstrdup("Node");
         return load_ref(c, node, 1, &a->namespace_name, &a->name);
     }
+    case KS_ACT_ROLLBACK: {
+        const ks_yt_node *rev = NULL;
+        const ks_yt_field f[] = {{"deployment", 1, &dep},
+                                 {"toRevision", 0, &rev},
+                                 {NULL, 0, NULL}};
+        if ((rc = ks_yt_fields(c, v, f)) ||
+            (rc = load_workload_ref(c, dep, NULL, v, a)))
+            return rc;
+        /* kubectl rollout undo --to-revision: 0 (the default) is the
+         * previous revision. */
+        if (rev && (rc = ks_yt_int64(c, rev, 0, INT64_MAX, &r)))
+            return rc;
+        a->to_revision = rev ? r : 0;
+        return 0;
+    }
     case KS_ACT_DELETE: {
         static const char *const kinds[] = {
             "Deployment", "ReplicaSet", "Pod", "Service", "Node", "Job",
@@ -388,8 +504,7 @@ static int load_action(const ks_yt_ctx *c, const ks_yt_node *n,
             return ks_yt_fail_key(
                 c, v, KS_EPARSE,
                 "unknown key \"%s\" in an action (expected at, as and one "
-                "of: scale, setImage, pause, resume, cordon, uncordon, "
-                "drain, delete)",
+                "of: " ACTION_LIST ")",
                 key);
         if (body)
             return ks_yt_fail_key(c, v, KS_EINVAL,
@@ -403,8 +518,7 @@ static int load_action(const ks_yt_ctx *c, const ks_yt_node *n,
         return ks_yt_fail_missing(c, n, "at");
     if (!body)
         return ks_yt_fail(c, n, KS_EINVAL,
-                          "an action needs one of: scale, setImage, pause, "
-                          "resume, cordon, uncordon, drain, delete");
+                          "an action needs one of: " ACTION_LIST);
     a->kind = (ks_cp_action_kind)which;
     if ((rc = load_delay(c, at, &a->at)))
         return rc;

@@ -32,12 +32,30 @@ typedef enum ks_cp_runtime {
     KS_RUNTIME_DOCKER
 } ks_cp_runtime;
 
-/* spec.traffic[i]: requests to a Service. */
+/* One step of a traffic profile: from `at` on, rate requests per
+ * second (>= 0). */
+typedef struct ks_cp_rate_step {
+    ks_time at;
+    double rate;
+} ks_cp_rate_step;
+
+/* spec.traffic[i]: requests to a Service.  The rate over time is
+ * piecewise constant: `rate` from 0 until the first profile step (which
+ * may be at 0s: then `rate` is not given and takes that step's rate),
+ * then each step's rate from its time on.  It drives the Service's
+ * request stream (sim/traffic.h) and the CPU usage of the workload whose
+ * pods the Service selects (sim/usage.h; scenarios/cp_run.h). */
 typedef struct ks_cp_traffic {
     char *namespace_name; /* "default" when not given */
     char *service;
-    double rate;          /* requests per second */
+    double rate;          /* requests per second at t = 0 (>= 0) */
+    ks_cp_rate_step *profile; /* strictly increasing times; may be NULL */
+    size_t nprofile;
+    int line, col;        /* where the item is, for run-time errors */
 } ks_cp_traffic;
+
+/* The item's rate at time t. */
+double ks_cp_traffic_rate_at(const ks_cp_traffic *t, ks_time t_at);
 
 typedef enum ks_cp_action_kind {
     KS_ACT_SCALE = 0, /* Deployment/ReplicaSet replicas */
@@ -48,6 +66,7 @@ typedef enum ks_cp_action_kind {
     KS_ACT_UNCORDON,
     KS_ACT_DRAIN,     /* cordon, then delete the node's pods */
     KS_ACT_DELETE,    /* any object by kind and name */
+    KS_ACT_ROLLBACK,  /* kubectl rollout undo [--to-revision] */
     KS_ACT_COUNT
 } ks_cp_action_kind;
 
@@ -61,6 +80,7 @@ typedef struct ks_cp_action {
     char *name;
     int32_t replicas;     /* scale */
     char *image;          /* setImage */
+    int64_t to_revision;  /* rollback: 0 = the previous revision */
     int line, col;        /* where the action is, for run-time errors */
 } ks_cp_action;
 

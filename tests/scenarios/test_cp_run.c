@@ -1254,6 +1254,465 @@ static void test_rollout_example(void)
     finish(&r);
 }
 
+/* ---- HorizontalPodAutoscaler --------------------------------------------- */
+
+/* api: 2 replicas of 500m behind a Service; every request costs 10 ms of
+ * CPU and each pod uses 20m on its own; an HPA keeps the pods at 50 % of
+ * their request, between 2 and 10 replicas, with the legacy rules (no
+ * behavior: scale up by at most max(2 * current, 4), scale down to the
+ * highest recommendation of the last 5 minutes). */
+#define API_YAML                                                               \
+    "apiVersion: apps/v1\n"                                                    \
+    "kind: Deployment\n"                                                       \
+    "metadata: {name: api}\n"                                                  \
+    "spec:\n"                                                                  \
+    "  replicas: 2\n"                                                          \
+    "  selector: {matchLabels: {app: api}}\n"                                  \
+    "  template:\n"                                                            \
+    "    metadata:\n"                                                          \
+    "      labels: {app: api, tier: backend}\n"                                \
+    "      annotations: {ksim.io/cpu-per-request: 10ms, ksim.io/cpu-base: "    \
+    "20m}\n"                                                                   \
+    "    spec:\n"                                                              \
+    "      containers:\n"                                                      \
+    "        - {name: api, image: \"api:1\", resources: {requests: {cpu: "    \
+    "500m, memory: 256Mi}}}\n"                                                 \
+    "---\n"                                                                    \
+    "apiVersion: v1\n"                                                         \
+    "kind: Service\n"                                                          \
+    "metadata: {name: api}\n"                                                  \
+    "spec: {selector: {app: api}}\n"                                           \
+    "---\n"                                                                    \
+    "apiVersion: autoscaling/v2\n"                                             \
+    "kind: HorizontalPodAutoscaler\n"                                          \
+    "metadata: {name: api}\n"                                                  \
+    "spec:\n"                                                                  \
+    "  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: api}\n"   \
+    "  minReplicas: 2\n"                                                       \
+    "  maxReplicas: 10\n"                                                      \
+    "  metrics:\n"                                                             \
+    "    - {type: Resource, resource: {name: cpu, target: {type: "            \
+    "Utilization, averageUtilization: 50}}}\n"
+
+/* A run of API_YAML (plus `extra` manifests in the same file) with the
+ * given traffic items (indented 4) for duration, sampled every 15 s. */
+static int run_hpa(cp_result *r, const char *name, const char *extra,
+                   const char *duration, const char *traffic)
+{
+    char manifests[8192], text[8192];
+    snprintf(manifests, sizeof manifests, "%s%s", API_YAML, extra);
+    if (ks_test_write_file(scratch("api.yaml"), manifests) != 0)
+        return -1;
+    snprintf(text, sizeof text,
+             "apiVersion: ksim.dev/v1\n"
+             "kind: Scenario\n"
+             "metadata: {name: hpa}\n"
+             "spec:\n"
+             "  seed: 3\n"
+             "  duration: %s\n"
+             "  metrics: {interval: 15s}\n"
+             "  cluster:\n"
+             "    nodePools:\n"
+             "      - {name: n, count: 4, allocatable: {cpu: \"4\", memory: "
+             "16Gi}}\n"
+             "  workloads:\n"
+             "    - manifests: [api.yaml]\n"
+             "  controlPlane: {}\n"
+             "  traffic:\n"
+             "%s",
+             duration, traffic);
+    return run_scenario(r, name, text, 0, 0);
+}
+
+/* Traffic rises from 20 to 200 requests per second at 2 minutes and falls
+ * back at 6: the HPA scales api up within a minute, holds the peak for
+ * the 5-minute downscale stabilization window after the fall, then scales
+ * down to minReplicas.  The /hpas samples show it; /deployments follows. */
+static void test_hpa_scales_up_and_down(void)
+{
+    cp_result r;
+    CU_ASSERT_EQUAL_FATAL(
+        run_hpa(&r, "hpa.yaml", "", "14m",
+                "    - service: api\n"
+                "      rate: 20/s\n"
+                "      profile: [{at: 2m, rate: 200/s}, {at: 6m, rate: "
+                "20/s}]\n"),
+        0);
+    CU_ASSERT_STRING_EQUAL(ks_cp_run_hpa_name(r.cp, 0), "default/api");
+    CU_ASSERT_STRING_EQUAL(ks_cp_run_hpa_name(r.cp, 1), "");
+    size_t n;
+    const ks_cp_hpa_sample *h = ks_cp_run_hpa_samples(r.cp, &n);
+    CU_ASSERT_EQUAL_FATAL(n, 14 * 4 + 1); /* t = 0, every 15 s, the end */
+    /* Before any sync: no status. */
+    CU_ASSERT_EQUAL(h[0].time, 0);
+    CU_ASSERT_EQUAL(h[0].current_replicas, 0);
+    CU_ASSERT_EQUAL(h[0].cpu_utilization, -1);
+    int32_t peak = 0;
+    ks_time first_up = -1, first_down = -1, peak_at = -1;
+    for (size_t i = 0; i < n; i++) {
+        CU_ASSERT_EQUAL(h[i].hpa, 0);
+        CU_ASSERT_EQUAL(h[i].time, (ks_time)i * 15 * KS_SECOND);
+        CU_ASSERT(h[i].current_replicas <= 10);
+        CU_ASSERT(h[i].desired_replicas <= 10);
+        ks_time t = h[i].time;
+        if (t >= 30 * KS_SECOND && t < 2 * KS_MINUTE) {
+            /* 20/s: (200m + 2 * 20m) / 2 pods = 120m, 24 % of 500m. */
+            CU_ASSERT_EQUAL(h[i].current_replicas, 2);
+            CU_ASSERT_EQUAL(h[i].desired_replicas, 2);
+            CU_ASSERT_EQUAL(h[i].cpu_utilization, 24);
+        }
+        if (first_up < 0 && h[i].desired_replicas > 2)
+            first_up = t;
+        if (h[i].desired_replicas > peak) {
+            peak = h[i].desired_replicas;
+            peak_at = t;
+        }
+        if (first_down < 0 && peak > 2 && h[i].desired_replicas < peak)
+            first_down = t;
+    }
+    /* Up at the first sync of the higher load (2m: 204 % of the
+     * requests), by at most max(2 * 2, 4) = 4 pods first. */
+    CU_ASSERT_EQUAL(first_up, 2 * KS_MINUTE);
+    CU_ASSERT_EQUAL(h[8].desired_replicas, 4);
+    /* The peak: (2000m + 20m per pod) / 250m per pod is 9 pods. */
+    CU_ASSERT_EQUAL(peak, 9);
+    CU_ASSERT(peak_at > 2 * KS_MINUTE && peak_at < 4 * KS_MINUTE);
+    /* The load falls at 6m; the last high recommendation is the sync
+     * just before (5m45s) or at it: the first lower one comes 5 minutes
+     * after it, not sooner. */
+    CU_ASSERT(first_down >= 10 * KS_MINUTE + 45 * KS_SECOND);
+    CU_ASSERT(first_down <= 11 * KS_MINUTE);
+    for (size_t i = 0; i < n; i++)
+        if (h[i].time >= 4 * KS_MINUTE && h[i].time < first_down)
+            CU_ASSERT_EQUAL(h[i].desired_replicas, 9);
+    /* Down to minReplicas: 20/s over 2 pods is 24 % again. */
+    const ks_cp_hpa_sample *last = &h[n - 1];
+    CU_ASSERT_EQUAL(last->time, 14 * KS_MINUTE);
+    CU_ASSERT_EQUAL(last->current_replicas, 2);
+    CU_ASSERT_EQUAL(last->desired_replicas, 2);
+    CU_ASSERT_EQUAL(last->cpu_utilization, 24);
+    /* The Deployment followed: 9 ready pods at the peak, 2 at the end. */
+    const ks_cp_deployment_sample *d = NULL;
+    size_t nd;
+    const ks_cp_deployment_sample *ds = ks_cp_run_deployment_samples(r.cp,
+                                                                      &nd);
+    for (size_t i = 0; i < nd; i++)
+        if (ds[i].time == 8 * KS_MINUTE)
+            d = &ds[i];
+    CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+    CU_ASSERT_EQUAL(d->replicas, 9);
+    CU_ASSERT_EQUAL(d->ready, 9);
+    d = &ds[nd - 1];
+    CU_ASSERT_EQUAL(d->replicas, 2);
+    CU_ASSERT_EQUAL(d->ready, 2);
+    /* The traffic followed its profile: 2m at 20/s, 4m at 200/s, 8m at
+     * 20/s, about 60,000 requests (Poisson: within 1,500). */
+    const ks_cp_service_sample *s = svc_last(&r);
+    CU_ASSERT(s->requests > 58500 && s->requests < 61500);
+    finish(&r);
+}
+
+/* Without the usage annotations the pods have no CPU metric: the HPA
+ * records no utilization and keeps the replicas. */
+static void test_hpa_without_usage_model(void)
+{
+    cp_result r;
+    char manifests[8192];
+    snprintf(manifests, sizeof manifests, "%s", API_YAML);
+    char *at = strstr(manifests, "      annotations:");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(at);
+    char *eol = strstr(at, "}\n");
+    memmove(at, eol + 2, strlen(eol + 2) + 1);
+    CU_ASSERT_EQUAL_FATAL(
+        ks_test_write_file(scratch("plain-api.yaml"), manifests), 0);
+    char text[4096];
+    snprintf(text, sizeof text,
+             "apiVersion: ksim.dev/v1\nkind: Scenario\n"
+             "metadata: {name: hpa}\n"
+             "spec:\n  duration: 3m\n  metrics: {interval: 15s}\n"
+             "  cluster:\n    nodePools:\n"
+             "      - {name: n, count: 2, allocatable: {cpu: \"4\", memory: "
+             "16Gi}}\n"
+             "  workloads:\n    - manifests: [plain-api.yaml]\n"
+             "  controlPlane: {}\n"
+             "  traffic:\n    - {service: api, rate: 500/s}\n");
+    CU_ASSERT_EQUAL_FATAL(run_scenario(&r, "plain-hpa.yaml", text, 0, 0), 0);
+    size_t n;
+    const ks_cp_hpa_sample *h = ks_cp_run_hpa_samples(r.cp, &n);
+    CU_ASSERT_EQUAL_FATAL(n, 13);
+    for (size_t i = 0; i < n; i++) {
+        CU_ASSERT_EQUAL(h[i].cpu_utilization, -1);
+        CU_ASSERT(h[i].desired_replicas <= 2);
+        if (h[i].time >= 15 * KS_SECOND)
+            CU_ASSERT_EQUAL(h[i].current_replicas, 2);
+    }
+    CU_ASSERT(dep_last(&r)->replicas == 2);
+    finish(&r);
+}
+
+/* Two Deployments behind one Service, one of them with a usage model: an
+ * error at the traffic item (the model cannot split a Service's load). */
+static void test_hpa_two_workloads_one_service(void)
+{
+    cp_result r;
+    const char *other =
+        "---\n"
+        "apiVersion: apps/v1\n"
+        "kind: Deployment\n"
+        "metadata: {name: api-canary}\n"
+        "spec:\n"
+        "  replicas: 1\n"
+        "  selector: {matchLabels: {app: api, track: canary}}\n"
+        "  template:\n"
+        "    metadata: {labels: {app: api, track: canary}}\n"
+        "    spec: {containers: [{name: api, image: \"api:2\"}]}\n";
+    /* The scenario of run_hpa, run here to keep its error. */
+    char manifests[8192];
+    snprintf(manifests, sizeof manifests, "%s%s", API_YAML, other);
+    CU_ASSERT_EQUAL_FATAL(ks_test_write_file(scratch("two-api.yaml"),
+                                             manifests),
+                          0);
+    const char *text =
+        "apiVersion: ksim.dev/v1\nkind: Scenario\nmetadata: {name: two}\n"
+        "spec:\n  duration: 1m\n  cluster:\n    nodePools:\n"
+        "      - {name: n, count: 2, allocatable: {cpu: \"4\", memory: "
+        "16Gi}}\n"
+        "  workloads:\n    - manifests: [two-api.yaml]\n"
+        "  controlPlane: {}\n"
+        "  traffic:\n"
+        "    - {service: other, rate: 1/s}\n"
+        "    - {service: api, rate: 10/s}\n";
+    char path[8192];
+    snprintf(path, sizeof path, "%s", scratch("two.yaml"));
+    CU_ASSERT_EQUAL_FATAL(ks_test_write_file(path, text), 0);
+    memset(&r, 0, sizeof r);
+    ks_error err;
+    CU_ASSERT_EQUAL_FATAL(ks_scenario_load_file(path, &r.sc, &err), 0);
+    r.run = ks_run_create(r.sc, NULL);
+    /* The run does not start: the error names the traffic item. */
+    CU_ASSERT_EQUAL(ks_run_execute(r.run, &err), KS_EINVAL);
+    CU_ASSERT_EQUAL(err.code, KS_EINVAL);
+    CU_ASSERT_EQUAL(err.line, 14);
+    CU_ASSERT_EQUAL(err.col, 7);
+    CU_ASSERT_STRING_EQUAL(err.file, path);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err.msg,
+                                  "spec.traffic[1]: Service default/api "
+                                  "selects the pods of Deployment api and "
+                                  "Deployment api-canary"));
+    finish(&r);
+}
+
+/* ---- rollback ------------------------------------------------------------ */
+
+/* The template prefix ("default/web-<hash>") of the live pods at the end,
+ * into out; 0 when they are not all of one template. */
+static int live_prefix(const cp_result *r, char *out, size_t size)
+{
+    size_t n;
+    pod_life *l = lives(r, &n);
+    int one = 1;
+    out[0] = '\0';
+    for (size_t i = 0; i < n; i++) {
+        if (l[i].created < 0 || l[i].deleted >= 0)
+            continue;
+        char p[256];
+        template_prefix(ks_podevents_pod_name(r->log, (uint32_t)i), p,
+                        sizeof p);
+        if (!out[0])
+            snprintf(out, size, "%s", p);
+        else if (strcmp(out, p))
+            one = 0;
+    }
+    free(l);
+    return one && out[0];
+}
+
+/* setImage rolls web to nginx:1.27; a rollback (kubectl rollout undo, to
+ * the previous revision) restores nginx:1.26: the pods at the end are of
+ * the original template again (its ReplicaSet scaled back up). */
+static void test_rollback_restores(void)
+{
+    cp_result r;
+    CU_ASSERT_EQUAL_FATAL(
+        run_actions(&r, "rollback.yaml", "45s",
+                    "\n    - {at: 5s, as: alice, setImage: {deployment: web, "
+                    "image: \"nginx:1.27\"}}\n"
+                    "    - {at: 25s, rollback: {deployment: web}}\n"),
+        0);
+    CU_ASSERT_EQUAL_FATAL(nresults(&r), 2);
+    CU_ASSERT_EQUAL(action_result(&r, 0)->applied, 1);
+    const ks_cp_action_result *a = action_result(&r, 1);
+    CU_ASSERT_EQUAL(a->time, 25 * KS_SECOND);
+    CU_ASSERT_EQUAL(a->allowed, 1);
+    CU_ASSERT_EQUAL(a->applied, 1);
+    CU_ASSERT_STRING_EQUAL(a->reason, "");
+    /* The original pods' template. */
+    size_t n;
+    pod_life *l = lives(&r, &n);
+    char orig[256] = "", mid[256] = "", end[256];
+    for (size_t i = 0; i < n; i++) {
+        char p[256];
+        template_prefix(ks_podevents_pod_name(r.log, (uint32_t)i), p,
+                        sizeof p);
+        if (l[i].created == 0 && !orig[0])
+            snprintf(orig, sizeof orig, "%s", p);
+        if (l[i].created >= 5 * KS_SECOND && l[i].created < 25 * KS_SECOND &&
+            !mid[0])
+            snprintf(mid, sizeof mid, "%s", p);
+    }
+    free(l);
+    CU_ASSERT(orig[0] && mid[0]);
+    CU_ASSERT(strcmp(orig, mid) != 0); /* the rollout made new pods */
+    /* Rolled back: every live pod is of the original template. */
+    CU_ASSERT(live_prefix(&r, end, sizeof end));
+    CU_ASSERT_STRING_EQUAL(end, orig);
+    CU_ASSERT(dep_end_is(&r, 4, 4, 4, 4));
+    /* The rollback rolled pods: some created after it. */
+    CU_ASSERT(count_rows(&r, KS_PE_CREATED, 25 * KS_SECOND, KS_TIME_NEVER,
+                         NULL) >= 1);
+    finish(&r);
+}
+
+/* A rollback the user may not make is recorded with the API server's
+ * message and changes nothing: alice may patch Deployments but not list
+ * ReplicaSets (kubectl rollout undo does both); bob may do neither. */
+static void test_rollback_denied(void)
+{
+    cp_result base, denied;
+    const char *image = "\n    - {at: 5s, as: alice, setImage: {deployment: "
+                        "web, image: \"nginx:1.27\"}}\n";
+    CU_ASSERT_EQUAL_FATAL(run_actions(&base, "rb-base.yaml", "40s", image), 0);
+    char actions[1024];
+    snprintf(actions, sizeof actions,
+             "%s    - {at: 25s, as: alice, rollback: {deployment: web}}\n"
+             "    - {at: 26s, as: bob, rollback: {deployment: web, "
+             "toRevision: 1}}\n",
+             image);
+    CU_ASSERT_EQUAL_FATAL(run_actions(&denied, "rb-denied.yaml", "40s",
+                                      actions),
+                          0);
+    CU_ASSERT_EQUAL_FATAL(nresults(&denied), 3);
+    static const char *const want[] = {
+        "replicasets.apps is forbidden: User \"alice\" cannot list resource "
+        "\"replicasets\" in API group \"apps\" in the namespace \"default\"",
+        "replicasets.apps is forbidden: User \"bob\" cannot list resource "
+        "\"replicasets\" in API group \"apps\" in the namespace \"default\"",
+    };
+    for (size_t i = 0; i < 2; i++) {
+        const ks_cp_action_result *a = action_result(&denied, i + 1);
+        CU_ASSERT_EQUAL(a->allowed, 0);
+        CU_ASSERT_EQUAL(a->applied, 0);
+        CU_ASSERT_STRING_EQUAL(a->reason, want[i]);
+    }
+    CU_ASSERT(same_events(&base, &denied));
+    CU_ASSERT(same_samples(&base, &denied));
+    char a[256], b[256];
+    CU_ASSERT(live_prefix(&base, a, sizeof a));
+    CU_ASSERT(live_prefix(&denied, b, sizeof b));
+    CU_ASSERT_STRING_EQUAL(a, b);
+    finish(&base);
+    finish(&denied);
+}
+
+/* kubectl's outcomes that change nothing: a rollback to the revision the
+ * template already is (skipped, with kubectl's message), without history,
+ * to a revision that does not exist, of a paused Deployment, of a
+ * Deployment that does not exist. */
+static void test_rollback_not_applied(void)
+{
+    cp_result base, r;
+    CU_ASSERT_EQUAL_FATAL(run_actions(&base, "rb-none.yaml", "20s", " []\n"),
+                          0);
+    CU_ASSERT_EQUAL_FATAL(
+        run_actions(&r, "rb-skip.yaml", "20s",
+                    "\n    - {at: 5s, rollback: {deployment: web, toRevision: "
+                    "1}}\n"
+                    "    - {at: 6s, rollback: {deployment: web}}\n"
+                    "    - {at: 7s, rollback: {deployment: web, toRevision: "
+                    "7}}\n"
+                    "    - {at: 8s, rollback: {deployment: nope}}\n"),
+        0);
+    static const char *const want[] = {
+        "skipped rollback (current template already matches revision 1)",
+        "no rollout history found for deployment \"web\"",
+        "unable to find specified revision 7 in history",
+        "Deployment \"nope\" not found",
+    };
+    CU_ASSERT_EQUAL_FATAL(nresults(&r), 4);
+    for (size_t i = 0; i < 4; i++) {
+        const ks_cp_action_result *a = action_result(&r, i);
+        CU_ASSERT_EQUAL(a->allowed, 1);
+        CU_ASSERT_EQUAL(a->applied, 0);
+        CU_ASSERT_STRING_EQUAL(a->reason, want[i]);
+    }
+    CU_ASSERT(same_events(&base, &r));
+    CU_ASSERT(same_samples(&base, &r));
+    finish(&r);
+    /* A paused Deployment with history: kubectl refuses (after finding
+     * the revision, as rollback.go does). */
+    CU_ASSERT_EQUAL_FATAL(
+        run_actions(&r, "rb-paused.yaml", "30s",
+                    "\n    - {at: 3s, as: alice, setImage: {deployment: web, "
+                    "image: \"nginx:2\"}}\n"
+                    "    - {at: 20s, as: alice, pause: {deployment: web}}\n"
+                    "    - {at: 21s, rollback: {deployment: web}}\n"),
+        0);
+    CU_ASSERT_EQUAL_FATAL(nresults(&r), 3);
+    const ks_cp_action_result *a = action_result(&r, 2);
+    CU_ASSERT_EQUAL(a->allowed, 1);
+    CU_ASSERT_EQUAL(a->applied, 0);
+    CU_ASSERT_STRING_EQUAL(a->reason,
+                           "you cannot rollback a paused deployment; resume "
+                           "it first with 'kubectl rollout resume "
+                           "deployment/web' and try again");
+    CU_ASSERT_EQUAL(count_rows(&r, KS_PE_CREATED, 21 * KS_SECOND,
+                               KS_TIME_NEVER, NULL),
+                    0);
+    finish(&r);
+    finish(&base);
+}
+
+/* scenarios/examples/autoscale.yaml: the api Deployment scaled up to 9
+ * by its HPA as the load rises, and back to 2 after it falls. */
+static void test_autoscale_example(void)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s",
+             ks_test_src("scenarios/examples/autoscale.yaml"));
+    cp_result r;
+    memset(&r, 0, sizeof r);
+    ks_error err;
+    int rc = ks_scenario_load_file(path, &r.sc, &err);
+    if (rc)
+        ks_error_print(&err, stderr);
+    CU_ASSERT_EQUAL_FATAL(rc, 0);
+    CU_ASSERT_EQUAL_FATAL(r.sc->manifests->nhpas, 1);
+    CU_ASSERT_EQUAL(r.sc->control_plane->traffic[0].nprofile, 5);
+    r.run = ks_run_create(r.sc, NULL);
+    rc = ks_run_execute(r.run, &err);
+    if (rc)
+        ks_error_print(&err, stderr);
+    CU_ASSERT_EQUAL_FATAL(rc, 0);
+    r.cp = ks_run_control_plane(r.run);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(r.cp);
+    r.log = ks_cp_run_events(r.cp);
+    size_t n;
+    const ks_cp_hpa_sample *h = ks_cp_run_hpa_samples(r.cp, &n);
+    CU_ASSERT_EQUAL_FATAL(n, 25 * 4 + 1);
+    int32_t peak = 0;
+    for (size_t i = 0; i < n; i++)
+        if (h[i].current_replicas > peak)
+            peak = h[i].current_replicas;
+    CU_ASSERT_EQUAL(peak, 9);
+    /* At 10 minutes, 200/s over 9 pods: (2000m + 180m) / 9 = 242m, 48 %. */
+    CU_ASSERT_EQUAL(h[40].current_replicas, 9);
+    CU_ASSERT_EQUAL(h[40].cpu_utilization, 48);
+    CU_ASSERT_EQUAL(h[n - 1].current_replicas, 2);
+    CU_ASSERT_EQUAL(h[n - 1].desired_replicas, 2);
+    CU_ASSERT_EQUAL(dep_last(&r)->replicas, 2);
+    finish(&r);
+}
+
 void ks_suite_cp_run(void)
 {
     static const ks_test_case cases[] = {
@@ -1276,6 +1735,15 @@ void ks_suite_cp_run(void)
         {"manifest node taint value", test_manifest_node_taint_value},
         {"manifest node unschedulable", test_manifest_node_unschedulable},
         {"rollout example", test_rollout_example},
+        {"HPA scales up and down with the traffic",
+         test_hpa_scales_up_and_down},
+        {"HPA without a usage model", test_hpa_without_usage_model},
+        {"HPA: two workloads behind one Service",
+         test_hpa_two_workloads_one_service},
+        {"rollback restores the old template", test_rollback_restores},
+        {"denied rollback changes nothing", test_rollback_denied},
+        {"rollbacks that change nothing", test_rollback_not_applied},
+        {"autoscale example", test_autoscale_example},
         {NULL, NULL},
     };
     ks_test_add_suite("cp_run", cases);

@@ -389,7 +389,7 @@ static void test_traffic(void)
                  "missing required key \"service\" in spec.traffic[0]");
     EXPECT_ERROR(TR("{service: web, rate: 1/s, port: 80}"), KS_EPARSE, 11, 33,
                  "unknown key \"port\" in spec.traffic[0] (expected one of: "
-                 "service, rate)");
+                 "service, rate, profile)");
     EXPECT_ERROR(TR("{service: web, rate: fast}"), KS_EPARSE, 11, 28,
                  "spec.traffic[0].rate: invalid rate \"fast\"");
     EXPECT_ERROR(TR("{service: web, rate: 0/s}"), KS_ERANGE, 11, 28,
@@ -403,6 +403,109 @@ static void test_traffic(void)
                  "invalid object reference \"\"");
     EXPECT_ERROR(MINIMAL "  controlPlane: {}\n  traffic: {service: web}\n",
                  KS_EPARSE, 10, 12, "spec.traffic: expected a sequence");
+#undef TR
+}
+
+/* spec.traffic[i].profile: the rate before the first step is `rate`, or
+ * the first step's when it is at 0s; a step may stop the traffic (0/s). */
+static void test_traffic_profile(void)
+{
+    ks_scenario *sc = load_text(
+        MINIMAL "  controlPlane: {}\n  traffic:\n"
+                "    - service: web\n"
+                "      rate: 20/s\n"
+                "      profile:\n"
+                "        - {at: 2m, rate: 200/s}\n"
+                "        - {at: 6m, rate: 1200/m}\n"
+                "        - {at: 10m, rate: 0/s}\n"
+                "    - service: prod/api\n"
+                "      profile: [{at: 0s, rate: 5/s}, {at: 90s, rate: "
+                "0.0/h}]\n"
+                "    - {service: plain, rate: 3/s}\n");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(sc);
+    const ks_cp_spec *cp = sc->control_plane;
+    CU_ASSERT_EQUAL_FATAL(cp->ntraffic, 3);
+    const ks_cp_traffic *t = &cp->traffic[0];
+    CU_ASSERT_DOUBLE_EQUAL(t->rate, 20.0, 1e-12);
+    CU_ASSERT_EQUAL_FATAL(t->nprofile, 3);
+    CU_ASSERT_EQUAL(t->profile[0].at, 2 * KS_MINUTE);
+    CU_ASSERT_DOUBLE_EQUAL(t->profile[0].rate, 200.0, 1e-12);
+    CU_ASSERT_EQUAL(t->profile[1].at, 6 * KS_MINUTE);
+    CU_ASSERT_DOUBLE_EQUAL(t->profile[1].rate, 20.0, 1e-12);
+    CU_ASSERT_EQUAL(t->profile[2].at, 10 * KS_MINUTE);
+    CU_ASSERT_DOUBLE_EQUAL(t->profile[2].rate, 0.0, 0);
+    CU_ASSERT_EQUAL(t->line, 11);
+    CU_ASSERT_EQUAL(t->col, 7);
+    /* The rate at any time. */
+    CU_ASSERT_DOUBLE_EQUAL(ks_cp_traffic_rate_at(t, 0), 20.0, 1e-12);
+    CU_ASSERT_DOUBLE_EQUAL(ks_cp_traffic_rate_at(t, 2 * KS_MINUTE - 1), 20.0,
+                           1e-12);
+    CU_ASSERT_DOUBLE_EQUAL(ks_cp_traffic_rate_at(t, 2 * KS_MINUTE), 200.0,
+                           1e-12);
+    CU_ASSERT_DOUBLE_EQUAL(ks_cp_traffic_rate_at(t, 7 * KS_MINUTE), 20.0,
+                           1e-12);
+    CU_ASSERT_DOUBLE_EQUAL(ks_cp_traffic_rate_at(t, KS_HOUR), 0.0, 0);
+    t = &cp->traffic[1];
+    CU_ASSERT_STRING_EQUAL(t->namespace_name, "prod");
+    CU_ASSERT_DOUBLE_EQUAL(t->rate, 5.0, 1e-12); /* the 0s step's */
+    CU_ASSERT_EQUAL_FATAL(t->nprofile, 2);
+    CU_ASSERT_EQUAL(t->profile[0].at, 0);
+    CU_ASSERT_EQUAL(t->profile[1].at, 90 * KS_SECOND);
+    CU_ASSERT_DOUBLE_EQUAL(t->profile[1].rate, 0.0, 0);
+    t = &cp->traffic[2];
+    CU_ASSERT_EQUAL(t->nprofile, 0);
+    CU_ASSERT_PTR_NULL(t->profile);
+    CU_ASSERT_DOUBLE_EQUAL(ks_cp_traffic_rate_at(t, KS_HOUR), 3.0, 1e-12);
+    ks_scenario_destroy(sc);
+
+#define TR(item) MINIMAL "  controlPlane: {}\n  traffic:\n    - " item "\n"
+    EXPECT_ERROR(TR("{service: web, profile: [{at: 1m, rate: 1/s}]}"),
+                 KS_EINVAL, 11, 7,
+                 "spec.traffic[0]: missing rate: the rate before the "
+                 "profile's first step (or start the profile at 0s)");
+    EXPECT_ERROR(TR("{service: web, rate: 2/s, profile: [{at: 0s, rate: "
+                    "1/s}]}"),
+                 KS_EINVAL, 11, 22,
+                 "spec.traffic[0].rate: rate is never used: the profile "
+                 "starts at 0s (give one or the other)");
+    EXPECT_ERROR(TR("{service: web, rate: 1/s, profile: []}"), KS_EINVAL, 11,
+                 42, "spec.traffic[0].profile: must not be empty");
+    EXPECT_ERROR(TR("{service: web, rate: 1/s, profile: {at: 1m}}"),
+                 KS_EPARSE, 11, 42,
+                 "spec.traffic[0].profile: expected a sequence");
+    EXPECT_ERROR(TR("{service: web, rate: 1/s, profile: [{at: 2m, rate: "
+                    "1/s}, {at: 1m, rate: 2/s}]}"),
+                 KS_EINVAL, 11, 69,
+                 "spec.traffic[0].profile[1].at: profile times must "
+                 "increase: 1m is not after the step before");
+    EXPECT_ERROR(TR("{service: web, rate: 1/s, profile: [{at: 1m, rate: "
+                    "1/s}, {at: 60s, rate: 2/s}]}"),
+                 KS_EINVAL, 11, 69,
+                 "profile times must increase: 60s is not after");
+    EXPECT_ERROR(TR("{service: web, rate: 1/s, profile: [{at: -1m, rate: "
+                    "1/s}]}"),
+                 KS_ERANGE, 11, 48, "spec.traffic[0].profile[0].at: must be "
+                                    ">= 0");
+    EXPECT_ERROR(TR("{service: web, rate: 1/s, profile: [{at: 1m}]}"),
+                 KS_EPARSE, 11, 43,
+                 "missing required key \"rate\" in spec.traffic[0]"
+                 ".profile[0]");
+    EXPECT_ERROR(TR("{service: web, rate: 1/s, profile: [{at: 1m, rate: "
+                    "1/s, to: 2m}]}"),
+                 KS_EPARSE, 11, 63,
+                 "unknown key \"to\" in spec.traffic[0].profile[0] "
+                 "(expected one of: at, rate)");
+    EXPECT_ERROR(TR("{service: web, rate: 1/s, profile: [{at: 1m, rate: "
+                    "-1/s}]}"),
+                 KS_EPARSE, 11, 58,
+                 "spec.traffic[0].profile[0].rate: invalid rate \"-1/s\"");
+    EXPECT_ERROR(TR("{service: web, rate: 1/s, profile: [{at: 1m, rate: "
+                    "0/d}]}"),
+                 KS_EPARSE, 11, 58, "invalid rate \"0/d\"");
+    /* The item's own rate stays positive: 0 only in a profile step. */
+    EXPECT_ERROR(TR("{service: web, rate: 0/s, profile: [{at: 1m, rate: "
+                    "1/s}]}"),
+                 KS_ERANGE, 11, 28, "rate must be > 0, got \"0/s\"");
 #undef TR
 }
 
@@ -511,6 +614,7 @@ static void test_action_kinds(void)
     CU_ASSERT_STRING_EQUAL(ks_cp_action_name(KS_ACT_UNCORDON), "uncordon");
     CU_ASSERT_STRING_EQUAL(ks_cp_action_name(KS_ACT_DRAIN), "drain");
     CU_ASSERT_STRING_EQUAL(ks_cp_action_name(KS_ACT_DELETE), "delete");
+    CU_ASSERT_STRING_EQUAL(ks_cp_action_name(KS_ACT_ROLLBACK), "rollback");
     CU_ASSERT_STRING_EQUAL(ks_cp_action_name(KS_ACT_COUNT), "?");
     ks_scenario_destroy(sc);
 
@@ -531,6 +635,61 @@ static void test_action_kinds(void)
     CU_ASSERT_EQUAL(a->line, 11);
     CU_ASSERT_EQUAL(a->col, 7);
     ks_scenario_destroy(sc);
+}
+
+/* rollback: {deployment: REF, toRevision: N}, toRevision 0 (the previous
+ * revision) when not given. */
+static void test_rollback_action(void)
+{
+    ks_scenario *sc = load_text(
+        ACTIONS "    - {at: 1m, rollback: {deployment: web}}\n"
+                "    - {at: 2m, as: alice, rollback: {deployment: prod/api, "
+                "toRevision: 3}}\n"
+                "    - {at: 3m, rollback: {deployment: web, toRevision: 0}}\n");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(sc);
+    const ks_cp_spec *cp = sc->control_plane;
+    CU_ASSERT_EQUAL_FATAL(cp->nactions, 3);
+    const ks_cp_action *a = &cp->actions[0];
+    CU_ASSERT_EQUAL(a->kind, KS_ACT_ROLLBACK);
+    CU_ASSERT_EQUAL(a->at, KS_MINUTE);
+    CU_ASSERT_STRING_EQUAL(a->as, "admin");
+    CU_ASSERT_STRING_EQUAL(a->object_kind, "Deployment");
+    CU_ASSERT_STRING_EQUAL(a->namespace_name, "default");
+    CU_ASSERT_STRING_EQUAL(a->name, "web");
+    CU_ASSERT_EQUAL(a->to_revision, 0);
+    a = &cp->actions[1];
+    CU_ASSERT_EQUAL(a->kind, KS_ACT_ROLLBACK);
+    CU_ASSERT_STRING_EQUAL(a->as, "alice");
+    CU_ASSERT_STRING_EQUAL(a->namespace_name, "prod");
+    CU_ASSERT_STRING_EQUAL(a->name, "api");
+    CU_ASSERT_EQUAL(a->to_revision, 3);
+    CU_ASSERT_EQUAL(cp->actions[2].to_revision, 0);
+    ks_scenario_destroy(sc);
+
+#define ACT(item) ACTIONS "    - " item "\n"
+    EXPECT_ERROR(ACT("{at: 1m, rollback: {}}"), KS_EPARSE, 11, 26,
+                 "missing required key \"deployment\" in "
+                 "spec.actions[0].rollback");
+    EXPECT_ERROR(ACT("{at: 1m, rollback: {deployment: web, toRevision: -1}}"),
+                 KS_ERANGE, 11, 56,
+                 "spec.actions[0].rollback.toRevision: must be >= 0, got "
+                 "\"-1\"");
+    EXPECT_ERROR(ACT("{at: 1m, rollback: {deployment: web, toRevision: "
+                     "two}}"),
+                 KS_EPARSE, 11, 56, "spec.actions[0].rollback.toRevision");
+    EXPECT_ERROR(ACT("{at: 1m, rollback: {replicaSet: rs}}"), KS_EPARSE, 11,
+                 27,
+                 "unknown key \"replicaSet\" in spec.actions[0].rollback "
+                 "(expected one of: deployment, toRevision)");
+    EXPECT_ERROR(ACT("{at: 1m, rollback: {deployment: a/b/c}}"), KS_EINVAL,
+                 11, 39,
+                 "spec.actions[0].rollback.deployment: invalid object "
+                 "reference \"a/b/c\"");
+    EXPECT_ERROR(ACT("{at: 1m, rollback: {deployment: web}, pause: "
+                     "{deployment: web}}"),
+                 KS_EINVAL, 11, 45,
+                 "an action does one thing: \"pause\" after \"rollback\"");
+#undef ACT
 }
 
 /* Sorted by time; equal times keep their order in the file. */
@@ -580,7 +739,7 @@ static void test_action_errors(void)
                  KS_EPARSE, 11, 16,
                  "spec.actions[0].scael: unknown key \"scael\" in an action "
                  "(expected at, as and one of: scale, setImage, pause, "
-                 "resume, cordon, uncordon, drain, delete)");
+                 "resume, cordon, uncordon, drain, delete, rollback)");
     EXPECT_ERROR(ACT("{at: 1m, cordon: {node: a}, drain: {node: a}}"),
                  KS_EINVAL, 11, 35,
                  "spec.actions[0].drain: an action does one thing: \"drain\" "
@@ -589,7 +748,7 @@ static void test_action_errors(void)
                  "missing required key \"at\" in spec.actions[0]");
     EXPECT_ERROR(ACT("{at: 1m, as: alice}"), KS_EINVAL, 11, 7,
                  "spec.actions[0]: an action needs one of: scale, setImage, "
-                 "pause, resume, cordon, uncordon, drain, delete");
+                 "pause, resume, cordon, uncordon, drain, delete, rollback");
     EXPECT_ERROR(ACT("{at: -1s, cordon: {node: a}}"), KS_ERANGE, 11, 12,
                  "spec.actions[0].at: must be >= 0");
     EXPECT_ERROR(ACT("{at: later, cordon: {node: a}}"), KS_EPARSE, 11, 12,
@@ -673,9 +832,11 @@ void ks_suite_cp_spec(void)
         {"controlPlane errors", test_control_plane_errors},
         {"controlPlane limits", test_control_plane_limits},
         {"traffic", test_traffic},
+        {"traffic profile", test_traffic_profile},
         {"traffic and actions need controlPlane", test_needs_control_plane},
         {"action kinds", test_action_kinds},
         {"action order", test_action_order},
+        {"rollback action", test_rollback_action},
         {"action errors", test_action_errors},
         {NULL, NULL},
     };
