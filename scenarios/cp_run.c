@@ -437,7 +437,8 @@ static int drain(ks_cp_run *cp, const ks_object *node)
     for (size_t i = 0; i < n; i++) {
         const ks_object *p = ks_store_get(cp->store, victims[i]);
         ks_podevents_record(cp->events, p, KS_PE_EVICTED, "Drain");
-        ks_store_delete(cp->store, victims[i], KS_PROPAGATE_BACKGROUND);
+        ks_store_delete_graceful(cp->store, victims[i],
+                                 KS_PROPAGATE_BACKGROUND, KS_GRACE_DEFAULT);
     }
     free(victims);
     return 0;
@@ -528,7 +529,9 @@ static void perform(ks_cp_run *cp, uint32_t index)
         rc = drain(cp, o);
         break;
     case KS_ACT_DELETE:
-        rc = ks_store_delete(cp->store, o->uid, KS_PROPAGATE_BACKGROUND);
+        rc = ks_store_delete_graceful(cp->store, o->uid,
+                                      KS_PROPAGATE_BACKGROUND,
+                                      KS_GRACE_DEFAULT);
         break;
     case KS_ACT_ROLLBACK:
         rollback(cp, a, o, res);

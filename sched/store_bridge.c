@@ -250,7 +250,10 @@ static void on_pod(void *ctx, const ks_watch_event *ev)
             pod_deleted(b, o->uid);
         return;
     }
-    if (terminal(pb) || o->deletion_time >= 0)
+    /* A pod first seen Terminating still holds its node until it is gone
+     * (the cache keeps assigned pods until deleted); a pending one being
+     * deleted is not queued. */
+    if (terminal(pb) || (o->deletion_time >= 0 && !o->node_name))
         return;
     if (o->node_name)
         new_bound_pod(b, o);

@@ -251,6 +251,21 @@ static void *lease_copy(const void *p)
     return b;
 }
 
+/* k8s:pkg/registry/core/pod/strategy.go CheckGracefulDelete (master
+ * 008b3652, v1.34): the request's grace period, else the pod's
+ * terminationGracePeriodSeconds; 0 for a pod not scheduled or already
+ * terminal; a negative period becomes 1. */
+static int64_t pod_grace(const ks_object *o, int64_t requested_s)
+{
+    const ks_pod_body *b = o->body;
+    int64_t period = requested_s >= 0 ? requested_s
+                                      : b ? b->spec.termination_grace_s : 0;
+    if (!o->node_name || (b && (b->phase == KS_PHASE_SUCCEEDED ||
+                                b->phase == KS_PHASE_FAILED)))
+        period = 0;
+    return period < 0 ? 1 : period;
+}
+
 void ks_kinds_install(ks_store *s)
 {
     const ks_kind_ops pod = {pod_copy, ks_pod_body_free};
@@ -258,6 +273,7 @@ void ks_kinds_install(ks_store *s)
     const ks_kind_ops deploy = {deploy_copy, ks_deployment_body_free};
     const ks_kind_ops lease = {lease_copy, ks_lease_body_free};
     ks_store_set_kind_ops(s, KS_KIND_POD, &pod);
+    ks_store_set_grace_fn(s, KS_KIND_POD, pod_grace);
     ks_store_set_kind_ops(s, KS_KIND_REPLICASET, &rs);
     ks_store_set_kind_ops(s, KS_KIND_DEPLOYMENT, &deploy);
     ks_store_set_kind_ops(s, KS_KIND_LEASE, &lease);

@@ -57,6 +57,16 @@ typedef struct ks_pod_template {
      * never crashes. */
     int crashes;
     ks_time crash_after;
+    /* Liveness (sim/kubelet.h): with liveness set the container has a
+     * liveness probe (the kubelet's settings), and its application hangs
+     * unhealthy_after after each start (KS_TIME_NEVER: never): its
+     * probes, liveness and readiness, time out from then on. */
+    int liveness;
+    ks_time unhealthy_after;
+    /* The container ignores SIGTERM: a kill stops it only with SIGKILL
+     * at the end of the grace period, exit 137 (else it exits 0 on
+     * SIGTERM at once). */
+    int ignores_sigterm;
 } ks_pod_template;
 
 typedef struct ks_pod_body {

@@ -1,5 +1,6 @@
 /* kubelet.c - a node's kubelet: pod start pipeline, container exits and
- * restarts under CrashLoopBackOff, status writes, event recording, Lease.
+ * restarts under CrashLoopBackOff, liveness kills, graceful termination,
+ * status writes, event recording, Lease.
  *
  * A pod's life on the node is a chain of engine events at the times things
  * happen, each carrying the pod's uid, the container attempt it belongs to
@@ -35,6 +36,23 @@
  *  - k8s:pkg/kubelet/prober/prober_manager.go UpdatePodStatus: a started
  *    container is not ready until its readiness probe succeeds, and the
  *    probe is triggered at once when the container (re)starts.
+ *  - Termination (read at master fde2d3c4, v1.34): pod_workers.go
+ *    calculateEffectiveGracePeriod (deletionGracePeriodSeconds, at least
+ *    1 s, only ever shortened), kuberuntime_container.go killContainer
+ *    (the Killing event, "Stopping container" or, for a liveness failure,
+ *    "failed liveness probe, will be restarted" with the pod's
+ *    terminationGracePeriodSeconds, at least minimumGracePeriodInSeconds
+ *    = 2 s; SIGTERM, SIGKILL when the grace period ends),
+ *    status_manager.go TerminatePod (a terminal pod that was Pending or
+ *    Running is Failed), kubelet_pods.go getPhase with podIsTerminal (all
+ *    exits 0: Succeeded, else Failed), status_manager.go canBeDeleted and
+ *    syncPod (once the terminal status is written, the pod is deleted
+ *    with grace 0).
+ *  - Liveness: kuberuntime_manager.go computePodActions kills a container
+ *    whose liveness probe failed and restarts it unless the policy is
+ *    Never (shouldRestartOnFailure), through doBackOff as any restart.
+ *    A step carries the instance it was planned for, so a kill decided
+ *    for an instance that crashed meanwhile does nothing.
  */
 #include "sim/kubelet.h"
 
@@ -59,12 +77,16 @@ typedef enum step {
     STEP_BACKOFF,     /* record BackOff */
     STEP_RESTART,     /* its back-off expired: restart */
     STEP_WRITE,       /* a status is due (any attempt) */
-    STEP_RETRY        /* the status sync after a refused write */
+    STEP_RETRY,       /* the status sync after a refused write */
+    STEP_UNREADY,     /* its readiness probe failed failureThreshold times */
+    STEP_KILL,        /* its liveness probe did: kill it */
+    STEP_STOPPED      /* the killed instance is gone (SIGKILL) */
 } step;
 
 typedef enum container_state {
     C_CREATING = 0, /* image, sandbox, create/start under way */
     C_RUNNING,
+    C_STOPPING,     /* killed, running until it exits (SIGKILL) */
     C_BACKOFF,      /* exited, waiting for its back-off */
     C_DONE          /* exited for good: the pod is terminal */
 } container_state;
@@ -91,6 +113,10 @@ typedef struct pod_rec {
     ks_time run_time;
     int crashes;
     ks_time crash_after;
+    int liveness;            /* a liveness probe */
+    ks_time unhealthy_after; /* the application hangs then */
+    int ignores_sigterm;
+    int64_t grace_s;         /* terminationGracePeriodSeconds */
     int image_pulled;        /* the first start pulled its image */
     /* the container */
     uint32_t attempt;        /* instance; the restart count once started */
@@ -98,6 +124,16 @@ typedef struct pod_rec {
     int exit_code;           /* of the running instance's planned exit */
     ks_time finished;        /* FinishedAt of the last exited instance */
     ks_crashloop backoff;
+    /* killing: the stopping instance exits at stop_at; unhealthy: it was
+     * killed by its liveness probe */
+    ks_time stop_at;
+    int unhealthy;
+    /* termination: the pod is being deleted (kill_grace_s: the effective
+     * grace period, only ever shortened); final: terminated, to be
+     * deleted once its last status is written */
+    int terminating;
+    int64_t kill_grace_s;
+    int final;
     /* its status: current, and queued for writing in due order */
     pod_status st;
     report *reports;
@@ -125,6 +161,7 @@ ks_kubelet_config ks_kubelet_default_config(void)
     c.lease_renew = 10 * KS_SECOND;
     c.lease_duration_s = 40;
     c.readiness = ks_probe_default();
+    c.liveness = ks_probe_default();
     c.crashloop = ks_crashloop_config_default();
     c.events = NULL;
     return c;
@@ -174,14 +211,17 @@ static void record(ks_kubelet *k, const ks_object *o, ks_pod_event_kind kind,
 /* ---- status writes ---------------------------------------------------------- */
 
 /* Writes the newest status due by now; without quorum, retries at the next
- * status sync. */
+ * status sync.  A terminated pod being deleted is deleted (grace 0) once
+ * its last status is written: the status manager's syncPod, canBeDeleted
+ * holding until the API shows the terminal phase. */
 static void flush_reports(ks_kubelet *k, pod_rec *r)
 {
     ks_time now = ks_engine_now(k->engine);
     size_t n = 0;
     while (n < r->nreports && r->reports[n].due <= now)
         n++;
-    if (n == 0)
+    int delete = r->final && r->nreports == n;
+    if (n == 0 && !delete)
         return;
     ks_pod_body *b = ks_store_body(k->store, r->uid);
     if (!b)
@@ -193,16 +233,20 @@ static void flush_reports(ks_kubelet *k, pod_rec *r)
         }
         return;
     }
-    const pod_status *st = &r->reports[n - 1].st;
-    b->phase = st->phase;
-    b->ready = st->ready;
-    b->ready_since = st->ready_since;
-    b->started = st->started;
-    b->restarts = st->restarts;
-    ks_store_touch(k->store, r->uid);
-    memmove(r->reports, r->reports + n,
-            (r->nreports - n) * sizeof *r->reports);
-    r->nreports -= n;
+    if (n > 0) {
+        const pod_status *st = &r->reports[n - 1].st;
+        b->phase = st->phase;
+        b->ready = st->ready;
+        b->ready_since = st->ready_since;
+        b->started = st->started;
+        b->restarts = st->restarts;
+        ks_store_touch(k->store, r->uid);
+        memmove(r->reports, r->reports + n,
+                (r->nreports - n) * sizeof *r->reports);
+        r->nreports -= n;
+    }
+    if (delete)
+        ks_store_delete(k->store, r->uid, KS_PROPAGATE_BACKGROUND);
 }
 
 /* Queues the current status for writing status_delay from now (at once
@@ -222,21 +266,43 @@ static void report_status(ks_kubelet *k, pod_rec *r)
 
 /* ---- the container ------------------------------------------------------ */
 
-/* The application answers probes at once and healthy: readiness follows
- * the probe schedule alone. */
-static ks_app_answer healthy(void *ctx, ks_time t)
+/* The application: healthy and answering at once until it hangs (at the
+ * time ctx points to), then its probes time out. */
+static ks_app_answer app_answer(void *ctx, ks_time t)
 {
-    (void)ctx;
-    (void)t;
-    return (ks_app_answer){1, 0};
+    ks_time hang = *(const ks_time *)ctx;
+    return t >= hang ? (ks_app_answer){0, KS_TIME_NEVER}
+                     : (ks_app_answer){1, 0};
+}
+
+/* When probe p of a container started at `started` has failed
+ * failureThreshold times in a row, the application hanging at hang, if
+ * that is before `before`; else KS_TIME_NEVER. */
+static ks_time failed_at(const ks_probe *p, ks_time started, ks_time hang,
+                         ks_time before)
+{
+    if (hang == KS_TIME_NEVER || hang >= before)
+        return KS_TIME_NEVER;
+    ks_time period = (ks_time)(p->period_s > 0 ? p->period_s : 1) *
+                     KS_SECOND;
+    ks_time first = add_time(started, (ks_time)p->initial_delay_s *
+                                          KS_SECOND + period);
+    ks_time from = hang > first ? hang : first;
+    int32_t th = p->failure_threshold > 0 ? p->failure_threshold : 1;
+    ks_time horizon = add_time(from, (ks_time)th * period);
+    ks_time t = ks_probe_liveness_kill_at(p, started, app_answer, &hang,
+                                          horizon);
+    return t < before ? t : KS_TIME_NEVER;
 }
 
 /* The instance r->attempt runs from now: Running with its restart count,
  * not Ready until its readiness probe succeeds; its exit is planned from
- * the failure model (a crash first when both are due at once). */
+ * the failure model (a crash first when both are due at once), and, when
+ * the application hangs before, its readiness failure and liveness kill. */
 static void container_started(ks_kubelet *k, pod_rec *r, ks_time now)
 {
     r->state = C_RUNNING;
+    r->unhealthy = 0;
     r->st.phase = KS_PHASE_RUNNING;
     r->st.started = now;
     r->st.restarts = (int32_t)r->attempt;
@@ -253,13 +319,26 @@ static void container_started(ks_kubelet *k, pod_rec *r, ks_time now)
             r->exit_code = 1;
         }
     }
+    ks_time hang = r->liveness && r->unhealthy_after >= 0
+                       ? add_time(now, r->unhealthy_after)
+                       : KS_TIME_NEVER;
     ks_time horizon = add_time(now, KS_HOUR);
     if (exit_at < horizon)
         horizon = exit_at;
-    ks_time ready_at = ks_probe_ready_at(&k->cfg.readiness, now, healthy,
-                                         NULL, horizon);
+    if (hang < horizon)
+        horizon = hang;
+    ks_time ready_at = ks_probe_ready_at(&k->cfg.readiness, now, app_answer,
+                                         &hang, horizon);
     if (ready_at != KS_TIME_NEVER && ready_at < exit_at)
         schedule(k, r, ready_at, STEP_READY);
+    ks_time unready_at = failed_at(&k->cfg.readiness, now, hang, exit_at);
+    if (ready_at != KS_TIME_NEVER && unready_at != KS_TIME_NEVER)
+        schedule(k, r, unready_at, STEP_UNREADY);
+    ks_time kill_at = r->liveness
+                          ? failed_at(&k->cfg.liveness, now, hang, exit_at)
+                          : KS_TIME_NEVER;
+    if (kill_at != KS_TIME_NEVER)
+        schedule(k, r, kill_at, STEP_KILL);
     if (exit_at != KS_TIME_NEVER)
         schedule(k, r, exit_at, STEP_EXIT);
 }
@@ -297,21 +376,91 @@ static void try_restart(ks_kubelet *k, pod_rec *r, ks_time now)
     schedule(k, r, add_time(now, k->cfg.start_latency), STEP_START);
 }
 
-/* The running instance exited with r->exit_code: not Ready; restarted, or
- * the pod ends (kubelet_pods.go getPhase). */
+/* The running (or stopping) instance exited with r->exit_code: not Ready;
+ * restarted, or the pod ends (kubelet_pods.go getPhase): for good when
+ * it is being deleted (then deleted once that status is written), after
+ * a liveness kill unless the policy is Never, else as the policy says. */
 static void container_exited(ks_kubelet *k, pod_rec *r, ks_time now)
 {
     r->finished = now;
     r->st.ready = 0;
-    if (!should_restart(r->policy, r->exit_code)) {
+    int restart = r->terminating  ? 0
+                  : r->unhealthy ? r->policy != KS_RESTART_NEVER
+                                 : should_restart(r->policy, r->exit_code);
+    r->unhealthy = 0;
+    if (!restart) {
         r->state = C_DONE;
         r->st.phase = r->exit_code == 0 ? KS_PHASE_SUCCEEDED
                                         : KS_PHASE_FAILED;
+        r->final = r->terminating;
         report_status(k, r);
         return;
     }
     report_status(k, r); /* still Running: restarting */
     try_restart(k, r, now);
+}
+
+/* The stopping instance is gone: it exited 0 on SIGTERM, or SIGKILL
+ * ended it (137) when it ignores SIGTERM. */
+static void container_stopped(ks_kubelet *k, pod_rec *r, ks_time now)
+{
+    r->exit_code = r->ignores_sigterm ? 137 : 0;
+    container_exited(k, r, now);
+}
+
+/* killContainer: the Killing event, SIGTERM, and SIGKILL grace_s later;
+ * a container already stopping only has its end brought forward. */
+static void kill_container(ks_kubelet *k, pod_rec *r, const ks_object *o,
+                           int64_t grace_s, const char *reason)
+{
+    ks_time now = ks_engine_now(k->engine);
+    ks_time stop = r->ignores_sigterm
+                       ? add_time(now, grace_s > KS_TIME_NEVER / KS_SECOND
+                                           ? KS_TIME_NEVER
+                                           : (ks_time)grace_s * KS_SECOND)
+                       : now;
+    if (r->state == C_STOPPING && r->stop_at <= stop)
+        return;
+    record(k, o, KS_PE_KILLING, reason);
+    r->state = C_STOPPING;
+    r->stop_at = stop;
+    if (stop <= now)
+        container_stopped(k, r, now);
+    else if (stop != KS_TIME_NEVER)
+        schedule(k, r, stop, STEP_STOPPED);
+}
+
+/* The pod is being deleted (deletionTimestamp set): kill its container
+ * with the effective grace period, or, with none running, end it at once
+ * (TerminatePod: Failed unless its last exit was 0); a later, shorter
+ * grace period brings the kill forward. */
+static void terminate(ks_kubelet *k, pod_rec *r, const ks_object *o)
+{
+    int64_t grace = o->deletion_grace_s >= 1 ? o->deletion_grace_s : 1;
+    if (r->terminating && grace >= r->kill_grace_s)
+        return;
+    r->terminating = 1;
+    r->kill_grace_s = grace;
+    switch (r->state) {
+    case C_RUNNING:
+    case C_STOPPING:
+        kill_container(k, r, o, grace, NULL);
+        break;
+    case C_CREATING:
+    case C_BACKOFF:
+        r->state = C_DONE;
+        r->st.ready = 0;
+        r->st.phase = r->finished >= 0 && r->exit_code == 0
+                          ? KS_PHASE_SUCCEEDED
+                          : KS_PHASE_FAILED;
+        r->final = 1;
+        report_status(k, r);
+        break;
+    case C_DONE:
+        r->final = 1;
+        flush_reports(k, r);
+        break;
+    }
 }
 
 static void on_step(ks_engine *e, void *ctx, uint64_t arg)
@@ -337,11 +486,13 @@ static void on_step(ks_engine *e, void *ctx, uint64_t arg)
     ks_time now = ks_engine_now(e);
     switch (st) {
     case STEP_PULLING:
-        record(k, o, KS_PE_PULLING, NULL);
+        if (!r->terminating)
+            record(k, o, KS_PE_PULLING, NULL);
         break;
     case STEP_PULLED:
-        record(k, o, KS_PE_PULLED,
-               r->image_pulled ? NULL : "already present on machine");
+        if (!r->terminating)
+            record(k, o, KS_PE_PULLED,
+                   r->image_pulled ? NULL : "already present on machine");
         break;
     case STEP_START:
         if (r->state == C_CREATING)
@@ -354,8 +505,28 @@ static void on_step(ks_engine *e, void *ctx, uint64_t arg)
             report_status(k, r);
         }
         break;
+    case STEP_UNREADY:
+        if ((r->state == C_RUNNING || r->state == C_STOPPING) &&
+            r->st.ready) {
+            r->st.ready = 0;
+            report_status(k, r);
+        }
+        break;
+    case STEP_KILL:
+        /* killContainer with the pod's grace period, at least 2 s */
+        if (r->state == C_RUNNING) {
+            r->unhealthy = 1;
+            kill_container(k, r, o, r->grace_s > 2 ? r->grace_s : 2,
+                           "Unhealthy");
+        }
+        break;
+    case STEP_STOPPED:
+        if (r->state == C_STOPPING && now >= r->stop_at)
+            container_stopped(k, r, now);
+        break;
     case STEP_EXIT:
-        if (r->state == C_RUNNING)
+        /* its own exit, also while it stops (before SIGKILL) */
+        if (r->state == C_RUNNING || r->state == C_STOPPING)
             container_exited(k, r, now);
         break;
     case STEP_BACKOFF:
@@ -371,8 +542,33 @@ static void on_step(ks_engine *e, void *ctx, uint64_t arg)
     }
 }
 
-/* Plans a newly bound pod's first start: sandbox, image, container. */
-static void admit(ks_kubelet *k, const ks_object *o)
+/* A record for pod o, in state C_CREATING, with its spec. */
+static pod_rec *new_rec(ks_kubelet *k, const ks_object *o)
+{
+    const ks_pod_body *b = o->body;
+    k->pods = ks_xgrow(k->pods, &k->pods_cap, k->npods + 1, sizeof *k->pods);
+    pod_rec *r = &k->pods[k->npods++];
+    memset(r, 0, sizeof *r);
+    r->uid = o->uid;
+    r->policy = b->spec.restart_policy;
+    r->run_time = b->spec.run_time;
+    r->crashes = b->spec.crashes;
+    r->crash_after = b->spec.crash_after;
+    r->liveness = b->spec.liveness;
+    r->unhealthy_after = b->spec.unhealthy_after;
+    r->ignores_sigterm = b->spec.ignores_sigterm;
+    r->grace_s = b->spec.termination_grace_s;
+    r->state = C_CREATING;
+    r->finished = -1;
+    ks_crashloop_init(&r->backoff);
+    r->st = (pod_status){KS_PHASE_PENDING, 0, -1, -1, 0};
+    return r;
+}
+
+/* Plans a newly bound pod's first start: sandbox, image, container.
+ * Returns its record, NULL when it cannot start (ErrImageNeverPull: it
+ * stays Pending). */
+static pod_rec *admit(ks_kubelet *k, const ks_object *o)
 {
     const ks_pod_body *b = o->body;
     ks_time now = ks_engine_now(k->engine);
@@ -383,29 +579,22 @@ static void admit(ks_kubelet *k, const ks_object *o)
                                     b->spec.image_size,
                                     ks_default_pull_policy(b->spec.image), t);
         if (pr.error)
-            return; /* ErrImageNeverPull: the pod stays Pending */
+            return NULL;
     }
-    k->pods = ks_xgrow(k->pods, &k->pods_cap, k->npods + 1, sizeof *k->pods);
-    pod_rec *r = &k->pods[k->npods++];
-    memset(r, 0, sizeof *r);
-    r->uid = o->uid;
-    r->policy = b->spec.restart_policy;
-    r->run_time = b->spec.run_time;
-    r->crashes = b->spec.crashes;
-    r->crash_after = b->spec.crash_after;
+    pod_rec *r = new_rec(k, o);
     r->image_pulled = pr.pulled;
-    r->state = C_CREATING;
-    r->finished = -1;
-    ks_crashloop_init(&r->backoff);
-    r->st = (pod_status){KS_PHASE_PENDING, 0, -1, -1, 0};
     if (b->spec.image) {
         if (pr.pulled)
             schedule(k, r, t, STEP_PULLING);
         schedule(k, r, pr.ready, STEP_PULLED);
     }
     schedule(k, r, add_time(pr.ready, k->cfg.start_latency), STEP_START);
+    return r;
 }
 
+/* A pod of this node: started when first seen, terminated once it has a
+ * deletionTimestamp (one that has it when first seen never starts:
+ * HandlePodAdditions sends it straight to termination). */
 static void on_pod_event(void *ctx, const ks_watch_event *ev)
 {
     ks_kubelet *k = ctx;
@@ -416,10 +605,13 @@ static void on_pod_event(void *ctx, const ks_watch_event *ev)
         return;
     }
     const ks_object *o = ev->obj;
-    if (!o || find_pod(k, ev->uid) || !o->body)
+    if (!o || !o->body || !o->node_name || strcmp(o->node_name, k->node))
         return;
-    if (o->node_name && strcmp(o->node_name, k->node) == 0)
-        admit(k, o);
+    pod_rec *r = find_pod(k, ev->uid);
+    if (!r)
+        r = o->deletion_time >= 0 ? new_rec(k, o) : admit(k, o);
+    if (r && o->deletion_time >= 0)
+        terminate(k, r, o);
 }
 
 /* ---- the node Lease ---------------------------------------------------------- */

@@ -22,21 +22,45 @@
  * watches.  ks_kubelet_stop makes it stop renewing and updating (a crashed
  * or partitioned kubelet): its pods keep their last reported state.
  *
+ * Liveness (ks_pod_template liveness, unhealthy_after): from the time the
+ * application hangs, its probes time out (timeoutSeconds after each is
+ * sent); failureThreshold consecutive failures of the readiness probe make
+ * the pod not Ready, of the liveness probe (cfg.liveness) get the
+ * container killed (Killing, reason "Unhealthy", with the pod's grace
+ * period, at least 2 s) and restarted unless the policy is Never, under
+ * CrashLoopBackOff as after a crash.  With the default probes a container
+ * hanging 60 s after its start is killed 81 s after it (probes at 60, 70
+ * and 80 s time out 1 s later).
+ *
+ * Graceful termination: a pod gracefully deleted (its object Terminating,
+ * sim/store.h) is killed when the kubelet sees it: Killing, SIGTERM, on
+ * which the container exits at once (exit 0), or, when the pod ignores
+ * SIGTERM, SIGKILL (exit 137) once the deletion's grace period is over (a
+ * shorter grace period requested later brings it forward).  The kubelet
+ * then writes the terminal status (all exits 0: Succeeded, else Failed;
+ * a pod that had no container running ends Failed) and deletes the
+ * object with grace 0.  A pod already deleting when first seen is never
+ * started.  A stopped kubelet confirms nothing: its deleted pods stay
+ * Terminating.
+ *
  * Events: with a pod event log (sim/podevents.h) in the config, the
  * kubelet records what it would tell the API's Events: Pulling (a
  * registry pull is needed) and Pulled (the image is ready; reason
- * "already present on machine" when the node had it), and BackOff
- * (reason "CrashLoopBackOff") each time a restart waits for its back-off.
+ * "already present on machine" when the node had it), BackOff (reason
+ * "CrashLoopBackOff") each time a restart waits for its back-off, and
+ * Killing each time it kills a container (reason "Unhealthy" for a
+ * liveness failure, "" for a deletion).
  * Started, Ready, Succeeded and Failed rows the log derives from the
  * status the kubelet writes.
  *
  * Simplifications of this version, documented in docs/control-loop.md:
  * one container per pod, no init containers, no admission (resources,
- * max pods), no liveness kills, no graceful termination (a deleted pod
- * stops at once; no Killing event), PLEG and status batching reduced to
- * one status delay, a restart reuses the image the first start pulled,
- * one BackOff event per delayed restart (upstream repeats it at each pod
- * sync during the wait).
+ * max pods), no startup probes, no preStop hooks, probes answered by
+ * the application alone (a hang is the only failure), PLEG and status
+ * batching reduced to one status delay (the final delete follows the
+ * terminal status write at once), a restart reuses the image the first
+ * start pulled, one BackOff event per delayed restart (upstream repeats
+ * it at each pod sync during the wait).
  *
  * Ownership: the kubelet owns its image cache and per-pod records; the
  * engine, the store and the event log are borrowed.  Its events stay in
@@ -64,6 +88,7 @@ typedef struct ks_kubelet_config {
     ks_time lease_renew;         /* default 10 s */
     int32_t lease_duration_s;    /* default 40 */
     ks_probe readiness;          /* default: ks_probe_default() */
+    ks_probe liveness;           /* default: ks_probe_default() */
     ks_crashloop_config crashloop; /* default: 10 s, 300 s, reset 600 s */
     ks_podevents *events;        /* pod event log, borrowed; NULL: none */
 } ks_kubelet_config;

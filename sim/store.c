@@ -119,6 +119,7 @@ struct ks_store {
     uint64_t *names;
     size_t names_cap, names_used;
     ks_kind_ops ops[KS_KIND_COUNT];
+    ks_grace_fn grace[KS_KIND_COUNT]; /* NULL: deleted at once */
     watch *watches;
     size_t nwatches, watches_cap;
     watch_list kind_watches[KS_KIND_COUNT]; /* without a node filter */
@@ -194,6 +195,11 @@ void ks_store_destroy(ks_store *s)
 void ks_store_set_kind_ops(ks_store *s, ks_kind kind, const ks_kind_ops *ops)
 {
     s->ops[kind] = ops ? *ops : (ks_kind_ops){NULL, NULL};
+}
+
+void ks_store_set_grace_fn(ks_store *s, ks_kind kind, ks_grace_fn fn)
+{
+    s->grace[kind] = fn;
 }
 
 /* ---- etcd availability ------------------------------------------------------ */
@@ -568,6 +574,7 @@ int ks_store_create_object(ks_store *s, const ks_object_spec *spec,
     o->generation = 1;
     o->created = ks_engine_now(s->engine);
     o->deletion_time = -1;
+    o->deletion_grace_s = -1;
     copy_labels(&o->labels, spec->labels);
     if (spec->nowners) {
         o->owners = ks_xmalloc(spec->nowners * sizeof *o->owners);
@@ -743,6 +750,37 @@ static int orphaned(ks_store *s, const ks_object *o)
     return 1;
 }
 
+/* The grace period a DELETE with gracePeriodSeconds requested_s (< 0:
+ * none) gives o, not yet deleting: its kind's CheckGracefulDelete, 0
+ * for kinds deleted at once. */
+static int64_t grace_of(const ks_store *s, const ks_object *o,
+                        int64_t requested_s)
+{
+    ks_grace_fn fn = s->grace[o->kind];
+    return fn ? fn(o, requested_s) : 0;
+}
+
+/* deletionTimestamp at now + grace_s (saturated), in seconds as
+ * metav1.Time is. */
+static ks_time deadline(ks_time from, int64_t grace_s)
+{
+    if (grace_s > (KS_TIME_NEVER - from) / KS_SECOND)
+        return KS_TIME_NEVER;
+    return from + (ks_time)grace_s * KS_SECOND;
+}
+
+/* BeforeDelete's first graceful deletion: deletionTimestamp, the grace
+ * period and a generation bump are written (MODIFIED); the object stays
+ * until deleted with grace 0 (for pods, by their kubelet). */
+static void mark_terminating(ks_store *s, ks_object *o, int64_t grace_s)
+{
+    o->deletion_time = deadline(ks_engine_now(s->engine), grace_s);
+    o->deletion_grace_s = grace_s;
+    o->generation++;
+    o->resource_version = ++s->revision;
+    emit(s, KS_WATCH_MODIFIED, o);
+}
+
 static void on_gc(ks_engine *e, void *ctx, uint64_t uid)
 {
     ks_store *s = ctx;
@@ -755,6 +793,8 @@ static void on_gc(ks_engine *e, void *ctx, uint64_t uid)
                         on_gc, s, uid);
         return;
     }
+    if (o->deletion_grace_s > 0)
+        return; /* Terminating: the collector's DELETE is a pending no-op */
     if (o->deletion_time >= 0) {
         /* A foreground owner: gone once no blocking dependent is left. */
         if (!has_blocking_dependents(s, uid)) {
@@ -764,8 +804,15 @@ static void on_gc(ks_engine *e, void *ctx, uint64_t uid)
         return;
     }
     if (orphaned(s, o)) {
+        /* The collector's DELETE names no grace period: a pod gets its
+         * own (k8s:pkg/controller/garbagecollector/operations.go
+         * deleteObject). */
         s->stats.writes++;
-        delete_now(s, o);
+        int64_t grace = grace_of(s, o, KS_GRACE_DEFAULT);
+        if (grace > 0)
+            mark_terminating(s, o, grace);
+        else
+            delete_now(s, o);
     }
 }
 
@@ -774,17 +821,10 @@ static void gc_later(ks_store *s, uint64_t uid)
     ks_engine_after(s->engine, s->cfg.gc_delay, on_gc, s, uid);
 }
 
-int ks_store_delete(ks_store *s, uint64_t uid, ks_propagation how)
+/* The deletion of o, validated, by propagation policy. */
+static void delete_object(ks_store *s, ks_object *o, ks_propagation how)
 {
-    ks_object *o = live(s, uid);
-    int rc = begin_write(s);
-    if (!rc && !o)
-        rc = KS_ENOENT;
-    if (rc) {
-        if (rc != KS_EUNAVAILABLE)
-            s->stats.failed_writes++;
-        return rc;
-    }
+    uint64_t uid = o->uid;
     if (how == KS_PROPAGATE_ORPHAN && uid <= s->dependents_cap) {
         uid_list *d = &s->dependents[uid - 1];
         for (size_t i = 0; i < d->n; i++) {
@@ -804,6 +844,7 @@ int ks_store_delete(ks_store *s, uint64_t uid, ks_propagation how)
         /* deletionTimestamp + the foregroundDeletion finalizer: the owner
          * stays, visibly deleting, until its blocking dependents are gone. */
         o->deletion_time = ks_engine_now(s->engine);
+        o->deletion_grace_s = 0;
         o->resource_version = ++s->revision;
         emit(s, KS_WATCH_MODIFIED, o);
         const uid_list *d = uid <= s->dependents_cap
@@ -813,9 +854,69 @@ int ks_store_delete(ks_store *s, uint64_t uid, ks_propagation how)
             gc_later(s, d->v[i]);
         if (!has_blocking_dependents(s, uid))
             gc_later(s, uid);
-        return 0;
+        return;
     }
     delete_now(s, o);
+}
+
+/* A write request on uid: its object, or NULL with *rc the error. */
+static ks_object *begin_delete(ks_store *s, uint64_t uid, int *rc)
+{
+    ks_object *o = live(s, uid);
+    *rc = begin_write(s);
+    if (!*rc && !o)
+        *rc = KS_ENOENT;
+    if (*rc) {
+        if (*rc != KS_EUNAVAILABLE)
+            s->stats.failed_writes++;
+        return NULL;
+    }
+    return o;
+}
+
+int ks_store_delete(ks_store *s, uint64_t uid, ks_propagation how)
+{
+    int rc;
+    ks_object *o = begin_delete(s, uid, &rc);
+    if (o)
+        delete_object(s, o, how);
+    return rc;
+}
+
+int ks_store_delete_graceful(ks_store *s, uint64_t uid, ks_propagation how,
+                             int64_t grace_s)
+{
+    int rc;
+    ks_object *o = begin_delete(s, uid, &rc);
+    if (!o)
+        return rc;
+    if (o->deletion_grace_s > 0) {
+        /* BeforeDelete on an object already deleting gracefully: only a
+         * shorter period counts, moving deletionTimestamp with it. */
+        if (grace_s < 0 || grace_s >= o->deletion_grace_s)
+            return 0; /* graceful deletion pending: nothing written */
+        if (grace_s == 0) {
+            delete_object(s, o, how);
+            return 0;
+        }
+        ks_time requested = o->deletion_time == KS_TIME_NEVER
+                                ? ks_engine_now(s->engine)
+                                : o->deletion_time -
+                                      (ks_time)o->deletion_grace_s *
+                                          KS_SECOND;
+        o->deletion_time = deadline(requested, grace_s);
+        o->deletion_grace_s = grace_s;
+        o->resource_version = ++s->revision;
+        emit(s, KS_WATCH_MODIFIED, o);
+        return 0;
+    }
+    /* Not graceful (deletionGracePeriodSeconds 0 or kind without
+     * CheckGracefulDelete), or a period of 0: deleted at once. */
+    int64_t grace = o->deletion_time >= 0 ? 0 : grace_of(s, o, grace_s);
+    if (grace > 0)
+        mark_terminating(s, o, grace);
+    else
+        delete_object(s, o, how);
     return 0;
 }
 

@@ -26,6 +26,19 @@
  * blocking dependents are gone; Orphan deletes it and removes it from its
  * dependents' owner references.
  *
+ * Graceful deletion (pods): a kind with a grace function (ks_kinds_install
+ * gives pods CheckGracefulDelete) is deleted gracefully by
+ * ks_store_delete_graceful and by the garbage collector, as the apiserver
+ * does (k8s:staging/src/k8s.io/apiserver/pkg/registry/rest/delete.go
+ * BeforeDelete, read at master 02a7741e, v1.34): a grace period > 0 only
+ * sets deletionTimestamp (now + grace) and deletionGracePeriodSeconds, a
+ * MODIFIED event, and the object stays, Terminating, until its kubelet
+ * deletes it with grace 0 (sim/kubelet.h); a grace of 0 deletes it at
+ * once.  A later request may only shorten the period (grace 0: at once);
+ * one without a grace period leaves the pending deletion alone.  Nobody
+ * else removes a Terminating pod: if its kubelet is gone it stays, as
+ * upstream without a force delete.
+ *
  * Ownership: the store owns its objects and their bodies (freed with the
  * kind's free function); pointers it returns are valid until the object's
  * next write or deletion.  Determinism: objects are kept in creation order
@@ -90,7 +103,13 @@ typedef struct ks_object {
     uint64_t resource_version; /* the store revision of its last write */
     uint64_t generation;       /* bumped by writes of the body (spec) */
     ks_time created;
-    ks_time deletion_time;     /* -1 unless deleting (foreground) */
+    /* metadata.deletionTimestamp: -1 unless deleting.  A foreground
+     * owner's deletion request time, or a gracefully deleted pod's
+     * deadline (request + grace): on a pod, >= 0 means Terminating. */
+    ks_time deletion_time;
+    /* metadata.deletionGracePeriodSeconds: -1 unless deleting, 0 for a
+     * foreground owner, > 0 while a graceful deletion is pending. */
+    int64_t deletion_grace_s;
     ks_labels labels;
     ks_owner_ref *owners;
     size_t nowners;
@@ -138,6 +157,13 @@ void ks_store_destroy(ks_store *s); /* accepts NULL */
 
 void ks_store_set_kind_ops(ks_store *s, ks_kind kind, const ks_kind_ops *ops);
 
+/* A kind's CheckGracefulDelete (RESTGracefulDeleteStrategy): the grace
+ * period in seconds a DELETE gives object o that is not yet deleting,
+ * requested_s being the request's gracePeriodSeconds (< 0: none given);
+ * 0 deletes it at once.  Kinds without one are deleted at once. */
+typedef int64_t (*ks_grace_fn)(const ks_object *o, int64_t requested_s);
+void ks_store_set_grace_fn(ks_store *s, ks_kind kind, ks_grace_fn fn);
+
 /* ---- etcd availability ---------------------------------------------- */
 
 int ks_store_members(const ks_store *s);
@@ -178,7 +204,21 @@ int ks_store_update(ks_store *s, uint64_t uid, uint64_t expected_version,
 int ks_store_touch(ks_store *s, uint64_t uid);
 void *ks_store_body(ks_store *s, uint64_t uid);
 
+/* Deletes the object at once, whatever its kind (for a pod: a force
+ * delete, grace 0, as the kubelet's final delete and pod GC do). */
 int ks_store_delete(ks_store *s, uint64_t uid, ks_propagation how);
+
+/* A DELETE with DeleteOptions.gracePeriodSeconds = grace_s
+ * (KS_GRACE_DEFAULT: none given, the object's own, e.g. the pod's
+ * terminationGracePeriodSeconds): for a kind with a grace function, a
+ * period > 0 makes the object Terminating (see above), a shorter one
+ * shortens a pending deletion, 0 deletes at once; other kinds are deleted
+ * as by ks_store_delete.  how applies to a deletion at once (a
+ * Terminating pod is removed later with background propagation).
+ * Returns as ks_store_delete (0 also when a deletion stays pending). */
+#define KS_GRACE_DEFAULT (-1)
+int ks_store_delete_graceful(ks_store *s, uint64_t uid, ks_propagation how,
+                             int64_t grace_s);
 
 /* ---- reads (always served) -------------------------------------------- */
 

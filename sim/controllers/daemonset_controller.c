@@ -1094,8 +1094,9 @@ static void sync_nodes(sync_ctx *sc, const uid_list *dels,
     }
     for (int i = 0; i < ndelete; i++) {
         if (take_token(c, &sc->retry)) {
-            int rc = ks_store_delete(c->store, dels->v[i],
-                                     KS_PROPAGATE_BACKGROUND);
+            int rc = ks_store_delete_graceful(c->store, dels->v[i],
+                                              KS_PROPAGATE_BACKGROUND,
+                                              KS_GRACE_DEFAULT);
             if (rc == 0) {
                 c->stats.pods_deleted++;
                 continue;

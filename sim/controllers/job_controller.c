@@ -533,9 +533,11 @@ static int delete_pods(ks_job_controller *c, job_state *js,
     for (size_t i = 0; i < k; i++) {
         /* A finishing Job counted them as failed itself. */
         pod_of(c, victims[i], js->uid)->counted = counted;
-        int rc = take_token(c, retry) ? ks_store_delete(c->store, victims[i],
-                                                        KS_PROPAGATE_BACKGROUND)
-                                      : KS_EUNAVAILABLE;
+        int rc = take_token(c, retry)
+                     ? ks_store_delete_graceful(c->store, victims[i],
+                                                KS_PROPAGATE_BACKGROUND,
+                                                KS_GRACE_DEFAULT)
+                     : KS_EUNAVAILABLE;
         if (rc == 0) {
             c->stats.pods_deleted++;
             continue;

@@ -158,7 +158,8 @@ static void on_evict(ks_engine *e, void *ctx, uint64_t uid)
      * taint_eviction.go: reason TaintManagerEviction). */
     ks_podevents_record(c->events, pod, KS_PE_EVICTED,
                         "TaintManagerEviction");
-    if (ks_store_delete(c->store, uid, KS_PROPAGATE_BACKGROUND) == 0)
+    if (ks_store_delete_graceful(c->store, uid, KS_PROPAGATE_BACKGROUND,
+                                 KS_GRACE_DEFAULT) == 0)
         c->stats.evicted++;
 }
 

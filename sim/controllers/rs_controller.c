@@ -208,6 +208,13 @@ static void on_pod_event(void *ctx, const ks_watch_event *ev)
                 enqueue_at(c, rs, at);
         }
     }
+    if (ev->obj->deletion_time >= 0) {
+        /* addPod / updatePod: a pod deleted gracefully counts as deleted
+         * (deletePod) as soon as it has its deletionTimestamp. */
+        ks_expectations *e = exp_of(c, rs, 0);
+        if (e)
+            ks_expectations_deletion_observed_uid(e, ev->uid);
+    }
     enqueue(c, rs);
 }
 
@@ -432,8 +439,9 @@ static void delete_pods(ks_rs_controller *c, const ks_object *rs,
     for (size_t i = 0; i < k; i++) {
         int rc = take_token(c, retry) ? 0 : 1;
         if (rc == 0) {
-            rc = ks_store_delete(c->store, victims[i],
-                                 KS_PROPAGATE_BACKGROUND);
+            rc = ks_store_delete_graceful(c->store, victims[i],
+                                          KS_PROPAGATE_BACKGROUND,
+                                          KS_GRACE_DEFAULT);
             if (rc == 0) {
                 c->stats.pods_deleted++;
                 continue;

@@ -2,7 +2,9 @@
  * Deployment's ReplicaSet creates pods, the scheduler binds them (its
  * informers and binder on the store), kubelets start them; a node whose
  * kubelet stops is tainted by the node lifecycle controller, its pods are
- * evicted and the ReplicaSet's replacements run on the other nodes. */
+ * evicted and the ReplicaSet's replacements run on the other nodes;
+ * graceful pod deletion across the components (ReplicaSet, EndpointSlice,
+ * scheduler, kubelet). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -83,11 +85,16 @@ static void teardown(cluster *c)
     ks_engine_destroy(c->e);
 }
 
-static void deploy(cluster *c, int replicas)
+/* A web Deployment whose pods have terminationGracePeriodSeconds grace_s
+ * and, with ignores_sigterm, run until SIGKILL when killed. */
+static void deploy_ex(cluster *c, int replicas, int64_t grace_s,
+                      int ignores_sigterm)
 {
     ks_deployment_body *d = ks_xcalloc(1, sizeof *d);
     ks_deployment_body_defaults(d);
     d->replicas = replicas;
+    d->template.termination_grace_s = grace_s;
+    d->template.ignores_sigterm = ignores_sigterm;
     ks_labels_set(&d->selector.match_labels, "app", "web");
     for (int r = 0; r < KS_RES_COUNT; r++)
         d->template.requests[r] = -1;
@@ -101,8 +108,14 @@ static void deploy(cluster *c, int replicas)
     CU_ASSERT_EQUAL(ks_store_create_object(c->s, &spec, NULL), 0);
 }
 
+/* Pods deleted at once when deleted (terminationGracePeriodSeconds 0). */
+static void deploy(cluster *c, int replicas)
+{
+    deploy_ex(c, replicas, 0, 0);
+}
+
 typedef struct census {
-    int pods, running, ready, on[NNODES];
+    int pods, running, ready, terminating, on[NNODES];
 } census;
 
 static census count(cluster *c)
@@ -116,6 +129,7 @@ static census count(cluster *c)
         k.pods++;
         k.running += b->phase == KS_PHASE_RUNNING;
         k.ready += b->ready;
+        k.terminating += v[i]->deletion_time >= 0;
         if (v[i]->node_name)
             k.on[v[i]->node_name[5] - '0']++;
     }
@@ -330,6 +344,158 @@ static void test_traffic_rescaling(void)
     rate_run_end(&b);
 }
 
+/* ---- graceful pod deletion ---------------------------------------------- */
+
+/* The scheduler's accounting of CPU on node `name`. */
+static int64_t cpu_requested(cluster *c, const char *name)
+{
+    const ks_cluster *cl = ks_store_bridge_cluster(c->sched);
+    for (uint32_t n = 0; n < cl->nnodes; n++)
+        if (strcmp(cl->nodes[n].name, name) == 0)
+            return cl->nodes[n].requested[KS_RES_CPU];
+    CU_FAIL("no such node");
+    return -1;
+}
+
+/* Whether the Service's EndpointSlice lists pod. */
+static int in_slice(cluster *c, uint64_t pod, size_t *nendpoints)
+{
+    const ks_object **v;
+    size_t n;
+    int found = 0;
+    ks_store_list(c->s, KS_KIND_ENDPOINTSLICE, NULL, NULL, &v, &n);
+    CU_ASSERT_EQUAL(n, 1);
+    for (size_t i = 0; i < n; i++) {
+        const ks_endpointslice_body *b = v[i]->body;
+        *nendpoints = b->nendpoints;
+        for (size_t k = 0; k < b->nendpoints; k++)
+            found |= b->endpoints[k].pod == pod;
+    }
+    free(v);
+    return found;
+}
+
+/* kubectl delete pod of a 2-replica Deployment at 30 s, grace 30 s, the
+ * container ignoring SIGTERM: the pod is Terminating at once; the
+ * ReplicaSet creates its replacement at once (a terminating pod is not
+ * active), the EndpointSlice drops it at once, the scheduler keeps its
+ * 500m on its node until it is gone: the kubelet kills it (Killing at
+ * 30 s), SIGKILL and the final delete at 60 s.  The replacement goes to
+ * the free node. */
+static void test_graceful_pod_deletion(void)
+{
+    cluster c;
+    setup(&c);
+    ks_endpointslice_controller *esc =
+        ks_endpointslice_controller_create(c.e, c.s, 0);
+    ks_service_body *sb = ks_xcalloc(1, sizeof *sb);
+    ks_labels_set(&sb->selector, "app", "web");
+    ks_object_spec spec = {KS_KIND_SERVICE, "default", "web", NULL, NULL, 0,
+                           NULL, sb};
+    CU_ASSERT_EQUAL_FATAL(ks_store_create_object(c.s, &spec, NULL), 0);
+    deploy_ex(&c, 2, 30, 1);
+    ks_engine_run(c.e, 30 * KS_SECOND);
+    census k = count(&c);
+    CU_ASSERT_EQUAL(k.ready, 2);
+    const ks_object **v;
+    size_t n, ne = 0;
+    ks_store_list(c.s, KS_KIND_POD, NULL, NULL, &v, &n);
+    CU_ASSERT_EQUAL_FATAL(n, 2);
+    uint64_t victim = v[0]->uid;
+    char node[24];
+    snprintf(node, sizeof node, "%s", v[0]->node_name);
+    free(v);
+    CU_ASSERT_TRUE(in_slice(&c, victim, &ne));
+    CU_ASSERT_EQUAL(cpu_requested(&c, node), 500);
+
+    CU_ASSERT_EQUAL(ks_store_delete_graceful(c.s, victim,
+                                             KS_PROPAGATE_BACKGROUND,
+                                             KS_GRACE_DEFAULT),
+                    0);
+    ks_engine_run(c.e, 30 * KS_SECOND);
+    const ks_object *o = ks_store_get(c.s, victim);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(o);
+    CU_ASSERT_EQUAL(o->deletion_time, 60 * KS_SECOND);
+    CU_ASSERT_EQUAL(((const ks_pod_body *)o->body)->phase, KS_PHASE_RUNNING);
+    k = count(&c);
+    CU_ASSERT_EQUAL(k.pods, 3);
+    CU_ASSERT_EQUAL(k.terminating, 1);
+    ks_store_list(c.s, KS_KIND_POD, NULL, NULL, &v, &n);
+    CU_ASSERT_EQUAL_FATAL(n, 3);
+    CU_ASSERT_EQUAL(v[2]->created, 30 * KS_SECOND); /* the replacement */
+    free(v);
+    CU_ASSERT_FALSE(in_slice(&c, victim, &ne));
+    CU_ASSERT_EQUAL(ne, 1); /* the other; the replacement not bound yet */
+    CU_ASSERT_EQUAL(cpu_requested(&c, node), 500);
+
+    ks_engine_run(c.e, 60 * KS_SECOND - 1);
+    CU_ASSERT_PTR_NOT_NULL(ks_store_get(c.s, victim));
+    CU_ASSERT_EQUAL(cpu_requested(&c, node), 500);
+    k = count(&c);
+    CU_ASSERT_EQUAL(k.ready, 3); /* the replacement runs on the free node */
+    for (int i = 0; i < NNODES; i++)
+        CU_ASSERT_EQUAL(k.on[i], 1);
+    ks_engine_run(c.e, 60 * KS_SECOND);
+    CU_ASSERT_PTR_NULL(ks_store_get(c.s, victim));
+    CU_ASSERT_EQUAL(cpu_requested(&c, node), 0);
+    k = count(&c);
+    CU_ASSERT_EQUAL(k.pods, 2);
+    CU_ASSERT_EQUAL(k.terminating, 0);
+    ks_endpointslice_controller_destroy(esc);
+    teardown(&c);
+}
+
+/* A pod the scheduler cannot place (no node has 100 CPUs) is deleted at
+ * once even with a grace period: CheckGracefulDelete gives an unscheduled
+ * pod 0. */
+static void test_unscheduled_pod_deleted_at_once(void)
+{
+    cluster c;
+    setup(&c);
+    ks_pod_template t = {0};
+    for (int r = 0; r < KS_RES_COUNT; r++)
+        t.requests[r] = -1;
+    t.requests[KS_RES_CPU] = 100000;
+    t.run_time = KS_TIME_NEVER;
+    t.termination_grace_s = 30;
+    ks_object_spec spec = {KS_KIND_POD, "default", "big", NULL, NULL, 0,
+                           NULL, ks_pod_body_new(&t)};
+    uint64_t uid = 0;
+    CU_ASSERT_EQUAL_FATAL(ks_store_create_object(c.s, &spec, &uid), 0);
+    ks_engine_run(c.e, 10 * KS_SECOND);
+    CU_ASSERT_PTR_NULL(ks_store_get(c.s, uid)->node_name);
+    CU_ASSERT_EQUAL(ks_store_delete_graceful(c.s, uid,
+                                             KS_PROPAGATE_BACKGROUND,
+                                             KS_GRACE_DEFAULT),
+                    0);
+    CU_ASSERT_PTR_NULL(ks_store_get(c.s, uid));
+    ks_engine_run(c.e, 20 * KS_SECOND);
+    CU_ASSERT_EQUAL(ks_store_count(c.s, KS_KIND_POD), 0);
+    teardown(&c);
+}
+
+/* As test_node_failure_replaced with grace 30 s: the taint manager's
+ * deletions leave node-0's pods Terminating for good (their kubelet never
+ * confirms, nothing force-deletes them), while the replacements run on
+ * the other nodes. */
+static void test_stopped_kubelet_pods_stay_terminating(void)
+{
+    cluster c;
+    setup(&c);
+    deploy_ex(&c, 6, 30, 0);
+    ks_engine_run(c.e, 100 * KS_SECOND);
+    ks_kubelet_stop(c.k[0]);
+    ks_engine_run(c.e, 1000 * KS_SECOND);
+    census k = count(&c);
+    CU_ASSERT_EQUAL(k.pods, 8);
+    CU_ASSERT_EQUAL(k.terminating, 2);
+    CU_ASSERT_EQUAL(k.on[0], 2);
+    CU_ASSERT_EQUAL(k.on[1] + k.on[2], 6);
+    CU_ASSERT_EQUAL(k.ready, 6);
+    CU_ASSERT_EQUAL(k.running, 8); /* node-0's last report */
+    teardown(&c);
+}
+
 void ks_suite_control_loop(void)
 {
     static const ks_test_case cases[] = {
@@ -339,6 +505,13 @@ void ks_suite_control_loop(void)
         {"traffic rate changes", test_traffic_rate_changes},
         {"traffic rate change rescales the pending arrival",
          test_traffic_rescaling},
+        {"a pod deleted gracefully: Terminating, replaced, out of the "
+         "slice, its room kept until gone",
+         test_graceful_pod_deletion},
+        {"an unscheduled pod is deleted at once",
+         test_unscheduled_pod_deleted_at_once},
+        {"a stopped kubelet's evicted pods stay Terminating",
+         test_stopped_kubelet_pods_stay_terminating},
         {NULL, NULL}};
     ks_test_add_suite("e2e/control_loop", cases);
 }

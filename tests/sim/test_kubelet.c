@@ -2,7 +2,9 @@
  * node's queue, start, readiness, end, Lease renewals, a stopped kubelet,
  * status writes retried without etcd quorum; container exits under each
  * restartPolicy, CrashLoopBackOff timing and reset, readiness across
- * restarts, and the Pulling/Pulled/BackOff rows of a pod event log. */
+ * restarts, the Pulling/Pulled/BackOff rows of a pod event log; graceful
+ * termination (Killing, SIGTERM or SIGKILL after the grace period, the
+ * final delete) and liveness kills. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -524,6 +526,288 @@ static void test_pod_events(void)
     ks_engine_destroy(e);
 }
 
+/* ---- graceful termination and liveness ---------------------------------- */
+
+/* A server pod (no image, Always) with grace 30 s and the given
+ * termination and liveness behaviour. */
+static uint64_t pod_tl(world *w, const char *name, ks_restart_policy policy,
+                       int ignores_sigterm, int liveness,
+                       ks_time unhealthy_after)
+{
+    ks_pod_template t = {0};
+    for (int r = 0; r < KS_RES_COUNT; r++)
+        t.requests[r] = -1;
+    t.run_time = KS_TIME_NEVER;
+    t.restart_policy = policy;
+    t.termination_grace_s = 30;
+    t.ignores_sigterm = ignores_sigterm;
+    t.liveness = liveness;
+    t.unhealthy_after = unhealthy_after;
+    ks_pod_body *b = ks_pod_body_new(&t);
+    ks_object_spec spec = {KS_KIND_POD, NULL, name, NULL, NULL, 0, "n1", b};
+    uint64_t uid = 0;
+    CU_ASSERT_EQUAL(ks_store_create_object(w->s, &spec, &uid), 0);
+    return uid;
+}
+
+/* A world with an instant kubelet (optionally a pod watch delay) and a
+ * pod event log. */
+static world setup_logged(ks_podevents **log, ks_time watch_delay)
+{
+    world w;
+    w.e = ks_engine_create();
+    w.s = ks_store_create(w.e, NULL);
+    ks_kinds_install(w.s);
+    *log = ks_podevents_create(w.e, w.s);
+    ks_kubelet_config cfg = ks_kubelet_default_config();
+    cfg.events = *log;
+    cfg.watch_delay = watch_delay;
+    w.k = ks_kubelet_create(w.e, w.s, "n1", &cfg);
+    return w;
+}
+
+static void teardown_logged(world *w, ks_podevents *log)
+{
+    ks_kubelet_destroy(w->k);
+    ks_podevents_destroy(log);
+    ks_store_destroy(w->s);
+    ks_engine_destroy(w->e);
+}
+
+/* Checks pod name's rows in the log against want[0..n). */
+static void check_rows(ks_podevents *log, const char *name, const row *want,
+                       size_t n)
+{
+    const ks_pod_event *rows = ks_podevents_rows(log);
+    size_t k = 0;
+    for (size_t i = 0; i < ks_podevents_count(log); i++) {
+        if (strcmp(ks_podevents_pod_name(log, rows[i].pod), name))
+            continue;
+        CU_ASSERT_FATAL(k < n);
+        CU_ASSERT_EQUAL(rows[i].kind, want[k].kind);
+        CU_ASSERT_EQUAL(rows[i].time, want[k].t);
+        CU_ASSERT_STRING_EQUAL(ks_podevents_reason(log, rows[i].reason),
+                               want[k].reason);
+        k++;
+    }
+    CU_ASSERT_EQUAL(k, n);
+}
+
+/* Deleted at 10 s with its 30 s: pod a exits on SIGTERM, so the kubelet's
+ * Killing, the terminal status and the final delete (grace 0) all come
+ * at 10 s; pod b ignores SIGTERM: Terminating and Running until SIGKILL at
+ * 40 s, then deleted.  Pod c, deleted at 10 s with 30 s and again at 20 s
+ * with 5 s, is killed at 25 s (Killing at 10 and 20). */
+static void test_graceful_termination(void)
+{
+    ks_podevents *log;
+    world w = setup_logged(&log, 0);
+    uint64_t a = pod_tl(&w, "a", KS_RESTART_ALWAYS, 0, 0, 0);
+    uint64_t b = pod_tl(&w, "b", KS_RESTART_ALWAYS, 1, 0, 0);
+    uint64_t c = pod_tl(&w, "c", KS_RESTART_ALWAYS, 1, 0, 0);
+    ks_engine_run(w.e, 10 * S);
+    CU_ASSERT_TRUE(body(&w, a)->ready);
+    for (uint64_t p = a; p <= c; p++)
+        CU_ASSERT_EQUAL(ks_store_delete_graceful(w.s, p,
+                                                 KS_PROPAGATE_BACKGROUND,
+                                                 KS_GRACE_DEFAULT),
+                        0);
+    /* Terminating: still there with its deadline until the kubelet acts */
+    const ks_object *o = ks_store_get(w.s, a);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(o);
+    CU_ASSERT_EQUAL(o->deletion_time, 40 * S);
+    CU_ASSERT_EQUAL(o->deletion_grace_s, 30);
+    ks_engine_run(w.e, 10 * S);
+    CU_ASSERT_PTR_NULL(ks_store_get(w.s, a));
+    CU_ASSERT_PTR_NOT_NULL_FATAL(ks_store_get(w.s, b));
+    CU_ASSERT_EQUAL(body(&w, b)->phase, KS_PHASE_RUNNING);
+    ks_engine_run(w.e, 20 * S);
+    CU_ASSERT_EQUAL(ks_store_delete_graceful(w.s, c, KS_PROPAGATE_BACKGROUND,
+                                             5),
+                    0);
+    CU_ASSERT_EQUAL(ks_store_get(w.s, c)->deletion_time, 15 * S);
+    ks_engine_run(w.e, 25 * S - 1);
+    CU_ASSERT_PTR_NOT_NULL(ks_store_get(w.s, c));
+    ks_engine_run(w.e, 25 * S);
+    CU_ASSERT_PTR_NULL(ks_store_get(w.s, c));
+    ks_engine_run(w.e, 40 * S - 1);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(ks_store_get(w.s, b));
+    CU_ASSERT_TRUE(ks_store_get(w.s, b)->deletion_time >= 0);
+    CU_ASSERT_EQUAL(body(&w, b)->phase, KS_PHASE_RUNNING);
+    ks_engine_run(w.e, 40 * S);
+    CU_ASSERT_PTR_NULL(ks_store_get(w.s, b));
+    CU_ASSERT_EQUAL(ks_store_count(w.s, KS_KIND_POD), 0);
+    /* The status written at the kill reached nobody (the pod was deleted
+     * in the same instant): Killing, then Deleted. */
+    const row want_a[] = {
+        {KS_PE_CREATED, 0, ""},        {KS_PE_SCHEDULED, 0, ""},
+        {KS_PE_STARTED, 0, ""},        {KS_PE_READY, 0, ""},
+        {KS_PE_KILLING, 10 * S, ""},   {KS_PE_DELETED, 10 * S, ""}};
+    check_rows(log, "default/a", want_a, 6);
+    const row want_b[] = {
+        {KS_PE_CREATED, 0, ""},        {KS_PE_SCHEDULED, 0, ""},
+        {KS_PE_STARTED, 0, ""},        {KS_PE_READY, 0, ""},
+        {KS_PE_KILLING, 10 * S, ""},   {KS_PE_DELETED, 40 * S, ""}};
+    check_rows(log, "default/b", want_b, 6);
+    const row want_c[] = {
+        {KS_PE_CREATED, 0, ""},        {KS_PE_SCHEDULED, 0, ""},
+        {KS_PE_STARTED, 0, ""},        {KS_PE_READY, 0, ""},
+        {KS_PE_KILLING, 10 * S, ""},   {KS_PE_KILLING, 20 * S, ""},
+        {KS_PE_DELETED, 25 * S, ""}};
+    check_rows(log, "default/c", want_c, 7);
+    teardown_logged(&w, log);
+}
+
+/* Pods with no container running end at once, without Killing: one in
+ * CrashLoopBackOff, one deleted before the kubelet (watch delay 1 s) has
+ * seen it (never started: no Started row).  A stopped kubelet confirms
+ * nothing: its deleted pod stays Terminating. */
+static void test_termination_without_container(void)
+{
+    ks_podevents *log;
+    world w = setup_logged(&log, S);
+    uint64_t crash = pod_ex(&w, "crash", "n1", NULL, KS_TIME_NEVER,
+                            KS_RESTART_ALWAYS, 5 * S);
+    /* its spec as if created with the default grace period */
+    ks_pod_body *cb = ks_store_body(w.s, crash);
+    cb->spec.termination_grace_s = 30;
+    /* seen at 1 s: crashes at 6 (restarted) and 11 (back-off until 21) */
+    ks_engine_run(w.e, 15 * S);
+    CU_ASSERT_EQUAL(body(&w, crash)->restarts, 1);
+    CU_ASSERT_EQUAL(ks_store_delete_graceful(w.s, crash,
+                                             KS_PROPAGATE_BACKGROUND,
+                                             KS_GRACE_DEFAULT),
+                    0);
+    uint64_t late = pod_tl(&w, "late", KS_RESTART_ALWAYS, 0, 0, 0);
+    ks_engine_run(w.e, 15 * S + 500 * KS_MILLISECOND);
+    CU_ASSERT_EQUAL(ks_store_delete_graceful(w.s, late,
+                                             KS_PROPAGATE_BACKGROUND,
+                                             KS_GRACE_DEFAULT),
+                    0);
+    ks_engine_run(w.e, 16 * S - 1);
+    CU_ASSERT_PTR_NOT_NULL(ks_store_get(w.s, crash));
+    CU_ASSERT_PTR_NOT_NULL(ks_store_get(w.s, late));
+    ks_engine_run(w.e, 16 * S);
+    CU_ASSERT_PTR_NULL(ks_store_get(w.s, crash));
+    CU_ASSERT_PTR_NULL(ks_store_get(w.s, late));
+    const row want_late[] = {{KS_PE_CREATED, 15 * S, ""},
+                             {KS_PE_SCHEDULED, 15 * S, ""},
+                             {KS_PE_DELETED, 16 * S, ""}};
+    check_rows(log, "default/late", want_late, 3);
+    const ks_pod_event *rows = ks_podevents_rows(log);
+    for (size_t i = 0; i < ks_podevents_count(log); i++)
+        CU_ASSERT_NOT_EQUAL(rows[i].kind, KS_PE_KILLING);
+
+    uint64_t p = pod_tl(&w, "p", KS_RESTART_ALWAYS, 0, 0, 0);
+    ks_engine_run(w.e, 30 * S);
+    CU_ASSERT_TRUE(body(&w, p)->ready);
+    ks_kubelet_stop(w.k);
+    CU_ASSERT_EQUAL(ks_store_delete_graceful(w.s, p, KS_PROPAGATE_BACKGROUND,
+                                             KS_GRACE_DEFAULT),
+                    0);
+    ks_engine_run(w.e, 1000 * S);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(ks_store_get(w.s, p));
+    CU_ASSERT_EQUAL(ks_store_get(w.s, p)->deletion_time, 60 * S);
+    CU_ASSERT_EQUAL(body(&w, p)->phase, KS_PHASE_RUNNING);
+    teardown_logged(&w, log);
+}
+
+/* The application hangs 60 s after each start; default probes (period
+ * 10 s, timeout 1 s, failureThreshold 3) at start + 0, 10, ...: those of
+ * 60, 70 and 80 s time out 1 s later, so at 81 s the pod is not Ready and
+ * its container is killed (Killing "Unhealthy"); it exits on SIGTERM and
+ * restarts at once (restart count 1), is Ready at once, hangs at 141 s,
+ * is killed at 162 s and restarts after the 10 s back-off, at 172 s. */
+static void test_liveness_kill(void)
+{
+    ks_podevents *log;
+    world w = setup_logged(&log, 0);
+    uint64_t p = pod_tl(&w, "p", KS_RESTART_ALWAYS, 0, 1, 60 * S);
+    uint64_t healthy = pod_tl(&w, "healthy", KS_RESTART_ALWAYS, 0, 1,
+                              KS_TIME_NEVER);
+    ks_engine_run(w.e, 81 * S - 1);
+    CU_ASSERT_TRUE(body(&w, p)->ready);
+    CU_ASSERT_EQUAL(body(&w, p)->restarts, 0);
+    ks_engine_run(w.e, 81 * S);
+    CU_ASSERT_EQUAL(body(&w, p)->restarts, 1);
+    CU_ASSERT_EQUAL(body(&w, p)->started, 81 * S);
+    CU_ASSERT_EQUAL(body(&w, p)->phase, KS_PHASE_RUNNING);
+    ks_engine_run(w.e, 200 * S);
+    CU_ASSERT_EQUAL(body(&w, p)->restarts, 2);
+    CU_ASSERT_EQUAL(body(&w, p)->started, 172 * S);
+    CU_ASSERT_EQUAL(body(&w, healthy)->restarts, 0);
+    const row want[] = {
+        {KS_PE_CREATED, 0, ""},
+        {KS_PE_SCHEDULED, 0, ""},
+        {KS_PE_STARTED, 0, ""},
+        {KS_PE_READY, 0, ""},
+        {KS_PE_KILLING, 81 * S, "Unhealthy"},
+        {KS_PE_NOT_READY, 81 * S, ""},
+        {KS_PE_STARTED, 81 * S, ""},
+        {KS_PE_READY, 81 * S, ""},
+        {KS_PE_KILLING, 162 * S, "Unhealthy"},
+        {KS_PE_NOT_READY, 162 * S, ""},
+        {KS_PE_BACK_OFF, 162 * S, "CrashLoopBackOff"},
+        {KS_PE_STARTED, 172 * S, ""},
+        {KS_PE_READY, 172 * S, ""}};
+    check_rows(log, "default/p", want, sizeof want / sizeof *want);
+    teardown_logged(&w, log);
+}
+
+/* Liveness kills with the pod's grace period: ignoring SIGTERM, the
+ * container killed at 81 s runs until SIGKILL at 111 s (Ready until its
+ * readiness probe fails, at 81 s too), then restarts (Always), or, under
+ * Never, ends the pod: Failed after SIGKILL (137), Succeeded after an
+ * exit on SIGTERM (0).  A pod deleted while its killed container waits
+ * for SIGKILL keeps the earlier end and is deleted then. */
+static void test_liveness_grace_and_policies(void)
+{
+    ks_podevents *log;
+    world w = setup_logged(&log, 0);
+    uint64_t slow = pod_tl(&w, "slow", KS_RESTART_ALWAYS, 1, 1, 60 * S);
+    uint64_t nv_kill = pod_tl(&w, "nv-kill", KS_RESTART_NEVER, 1, 1, 60 * S);
+    uint64_t nv_term = pod_tl(&w, "nv-term", KS_RESTART_NEVER, 0, 1, 60 * S);
+    uint64_t del = pod_tl(&w, "del", KS_RESTART_ALWAYS, 1, 1, 60 * S);
+    ks_engine_run(w.e, 90 * S);
+    CU_ASSERT_FALSE(body(&w, slow)->ready);
+    CU_ASSERT_EQUAL(body(&w, slow)->restarts, 0);
+    CU_ASSERT_EQUAL(body(&w, nv_term)->phase, KS_PHASE_SUCCEEDED);
+    CU_ASSERT_EQUAL(body(&w, nv_kill)->phase, KS_PHASE_RUNNING);
+    /* deleted at 90 s with 30 s: SIGKILL stays at 111 s */
+    CU_ASSERT_EQUAL(ks_store_delete_graceful(w.s, del,
+                                             KS_PROPAGATE_BACKGROUND,
+                                             KS_GRACE_DEFAULT),
+                    0);
+    ks_engine_run(w.e, 111 * S - 1);
+    CU_ASSERT_PTR_NOT_NULL(ks_store_get(w.s, del));
+    ks_engine_run(w.e, 111 * S);
+    CU_ASSERT_PTR_NULL(ks_store_get(w.s, del));
+    CU_ASSERT_EQUAL(body(&w, slow)->restarts, 1);
+    CU_ASSERT_EQUAL(body(&w, slow)->started, 111 * S);
+    CU_ASSERT_EQUAL(body(&w, nv_kill)->phase, KS_PHASE_FAILED);
+    CU_ASSERT_EQUAL(body(&w, nv_kill)->restarts, 0);
+    const row want_slow[] = {
+        {KS_PE_CREATED, 0, ""},
+        {KS_PE_SCHEDULED, 0, ""},
+        {KS_PE_STARTED, 0, ""},
+        {KS_PE_READY, 0, ""},
+        {KS_PE_KILLING, 81 * S, "Unhealthy"},
+        {KS_PE_NOT_READY, 81 * S, ""},
+        {KS_PE_STARTED, 111 * S, ""},
+        {KS_PE_READY, 111 * S, ""}};
+    check_rows(log, "default/slow", want_slow, 8);
+    const row want_del[] = {
+        {KS_PE_CREATED, 0, ""},
+        {KS_PE_SCHEDULED, 0, ""},
+        {KS_PE_STARTED, 0, ""},
+        {KS_PE_READY, 0, ""},
+        {KS_PE_KILLING, 81 * S, "Unhealthy"},
+        {KS_PE_NOT_READY, 81 * S, ""},
+        {KS_PE_DELETED, 111 * S, ""}};
+    check_rows(log, "default/del", want_del, 7);
+    teardown_logged(&w, log);
+}
+
 void ks_suite_kubelet(void)
 {
     static const ks_test_case cases[] = {
@@ -537,6 +821,13 @@ void ks_suite_kubelet(void)
         {"stale events, retried writes in a crash loop",
          test_stale_events_and_retry},
         {"Pulling, Pulled, BackOff in the pod event log", test_pod_events},
+        {"graceful termination: Killing, SIGTERM or SIGKILL, final delete",
+         test_graceful_termination},
+        {"termination with no container running; a stopped kubelet",
+         test_termination_without_container},
+        {"liveness kill at 81 s and restart", test_liveness_kill},
+        {"liveness kill: grace period, restart policies, deletion",
+         test_liveness_grace_and_policies},
         {NULL, NULL}};
     ks_test_add_suite("sim/kubelet", cases);
 }

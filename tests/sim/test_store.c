@@ -1,6 +1,6 @@
 /* test_store.c - the object store: revisions, names, lists, watches with
- * delays and filters, optimistic concurrency, quorum, and garbage
- * collection (background, foreground, orphan). */
+ * delays and filters, optimistic concurrency, quorum, garbage collection
+ * (background, foreground, orphan), and graceful deletion of pods. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -248,6 +248,149 @@ static void test_gc_two_owners(void)
     teardown(&f);
 }
 
+/* ---- graceful deletion ----------------------------------------------------- */
+
+/* A CheckGracefulDelete for the tests: the requested period, else 30 s;
+ * 0 for a pod not bound to a node. */
+static int64_t grace30(const ks_object *o, int64_t requested_s)
+{
+    if (!o->node_name)
+        return 0;
+    return requested_s >= 0 ? requested_s : 30;
+}
+
+static uint64_t bound_pod(fixture *f, const char *name, uint64_t owner)
+{
+    ks_owner_ref ref = {owner, KS_KIND_REPLICASET, 1, 1};
+    ks_object_spec spec = {KS_KIND_POD, NULL, name, NULL,
+                           owner ? &ref : NULL, owner ? 1 : 0, "n1", NULL};
+    uint64_t uid = 0;
+    CU_ASSERT_EQUAL(ks_store_create_object(f->s, &spec, &uid), 0);
+    return uid;
+}
+
+/* BeforeDelete: a bound pod deleted with its 30 s becomes Terminating
+ * (deletionTimestamp = now + 30 s, MODIFIED, generation bumped) and
+ * stays; a second DELETE without a period changes nothing, a longer one
+ * neither, a shorter one moves the deadline, grace 0 deletes it.  An
+ * unbound pod and a kind without CheckGracefulDelete go at once; without
+ * quorum nothing changes. */
+static void test_graceful_delete(void)
+{
+    fixture f = setup(3, 0);
+    ks_store_set_grace_fn(f.s, KS_KIND_POD, grace30);
+    seen w = {.e = f.e};
+    ks_store_watch(f.s, KS_KIND_POD, NULL, NULL, 0, record, &w);
+    uint64_t p = bound_pod(&f, "p", 0);
+    ks_engine_run(f.e, 5 * KS_SECOND);
+    const ks_object *o = ks_store_get(f.s, p);
+    CU_ASSERT_EQUAL(o->deletion_time, -1);
+    CU_ASSERT_EQUAL(o->deletion_grace_s, -1);
+    CU_ASSERT_EQUAL(ks_store_delete_graceful(f.s, p, KS_PROPAGATE_BACKGROUND,
+                                             KS_GRACE_DEFAULT),
+                    0);
+    o = ks_store_get(f.s, p);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(o);
+    CU_ASSERT_EQUAL(o->deletion_time, 35 * KS_SECOND);
+    CU_ASSERT_EQUAL(o->deletion_grace_s, 30);
+    CU_ASSERT_EQUAL(o->generation, 2);
+    CU_ASSERT_EQUAL(ks_store_count(f.s, KS_KIND_POD), 1);
+    ks_engine_run(f.e, 6 * KS_SECOND);
+    CU_ASSERT_EQUAL_FATAL(w.n, 2);
+    CU_ASSERT_EQUAL(w.type[1], KS_WATCH_MODIFIED);
+    CU_ASSERT_EQUAL(w.at[1], 5 * KS_SECOND);
+    /* pending: no write for no period, or a longer one */
+    uint64_t rev = ks_store_revision(f.s);
+    CU_ASSERT_EQUAL(ks_store_delete_graceful(f.s, p, KS_PROPAGATE_BACKGROUND,
+                                             KS_GRACE_DEFAULT),
+                    0);
+    CU_ASSERT_EQUAL(ks_store_delete_graceful(f.s, p, KS_PROPAGATE_BACKGROUND,
+                                             60),
+                    0);
+    CU_ASSERT_EQUAL(ks_store_revision(f.s), rev);
+    /* the collector leaves it alone too */
+    uint64_t rs = make(&f, KS_KIND_REPLICASET, NULL, "rs", NULL, 0, 0);
+    uint64_t q = bound_pod(&f, "q", rs);
+    CU_ASSERT_EQUAL(ks_store_delete_graceful(f.s, q, KS_PROPAGATE_BACKGROUND,
+                                             KS_GRACE_DEFAULT),
+                    0);
+    CU_ASSERT_EQUAL(ks_store_delete(f.s, rs, KS_PROPAGATE_BACKGROUND), 0);
+    ks_engine_run(f.e, 7 * KS_SECOND);
+    CU_ASSERT_PTR_NOT_NULL(ks_store_get(f.s, q));
+    CU_ASSERT_EQUAL(ks_store_get(f.s, q)->deletion_grace_s, 30);
+    /* shorter: deadline 5 + 10 s */
+    CU_ASSERT_EQUAL(ks_store_delete_graceful(f.s, p, KS_PROPAGATE_BACKGROUND,
+                                             10),
+                    0);
+    o = ks_store_get(f.s, p);
+    CU_ASSERT_EQUAL(o->deletion_time, 15 * KS_SECOND);
+    CU_ASSERT_EQUAL(o->deletion_grace_s, 10);
+    CU_ASSERT(ks_store_revision(f.s) > rev);
+    /* no quorum: refused, unchanged */
+    ks_store_members_down(f.s, 2);
+    CU_ASSERT_EQUAL(ks_store_delete_graceful(f.s, p, KS_PROPAGATE_BACKGROUND,
+                                             0),
+                    KS_EUNAVAILABLE);
+    CU_ASSERT_PTR_NOT_NULL(ks_store_get(f.s, p));
+    ks_store_members_down(f.s, -2);
+    /* grace 0: the kubelet's final delete */
+    CU_ASSERT_EQUAL(ks_store_delete_graceful(f.s, p, KS_PROPAGATE_BACKGROUND,
+                                             0),
+                    0);
+    CU_ASSERT_PTR_NULL(ks_store_get(f.s, p));
+    CU_ASSERT_EQUAL(ks_store_delete(f.s, q, KS_PROPAGATE_BACKGROUND), 0);
+    CU_ASSERT_PTR_NULL(ks_store_get(f.s, q));
+    /* an unbound pod, a kind without a grace function: at once */
+    uint64_t u = make(&f, KS_KIND_POD, NULL, "unbound", NULL, 0, 0);
+    CU_ASSERT_EQUAL(ks_store_delete_graceful(f.s, u, KS_PROPAGATE_BACKGROUND,
+                                             KS_GRACE_DEFAULT),
+                    0);
+    CU_ASSERT_PTR_NULL(ks_store_get(f.s, u));
+    uint64_t r2 = make(&f, KS_KIND_REPLICASET, NULL, "rs2", NULL, 0, 0);
+    CU_ASSERT_EQUAL(ks_store_delete_graceful(f.s, r2, KS_PROPAGATE_BACKGROUND,
+                                             30),
+                    0);
+    CU_ASSERT_PTR_NULL(ks_store_get(f.s, r2));
+    CU_ASSERT_EQUAL(ks_store_delete_graceful(f.s, r2, KS_PROPAGATE_BACKGROUND,
+                                             30),
+                    KS_ENOENT);
+    teardown(&f);
+}
+
+/* The collector deletes a bound pod gracefully: a background owner's pod
+ * is left Terminating; a foreground owner waits until its Terminating pod
+ * is really gone (here force-deleted, as its kubelet would). */
+static void test_gc_graceful_pods(void)
+{
+    fixture f = setup(1, KS_SECOND);
+    ks_store_set_grace_fn(f.s, KS_KIND_POD, grace30);
+    uint64_t rs = make(&f, KS_KIND_REPLICASET, NULL, "rs", NULL, 0, 0);
+    uint64_t p = bound_pod(&f, "p", rs);
+    uint64_t loose = make(&f, KS_KIND_POD, NULL, "loose", NULL, rs,
+                          KS_KIND_REPLICASET);
+    CU_ASSERT_EQUAL(ks_store_delete(f.s, rs, KS_PROPAGATE_BACKGROUND), 0);
+    ks_engine_run(f.e, KS_TIME_NEVER);
+    CU_ASSERT_PTR_NULL(ks_store_get(f.s, loose)); /* unbound: at once */
+    const ks_object *o = ks_store_get(f.s, p);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(o);
+    CU_ASSERT_EQUAL(o->deletion_time, 31 * KS_SECOND); /* GC at 1 s + 30 */
+    CU_ASSERT_EQUAL(o->deletion_grace_s, 30);
+
+    uint64_t fg = make(&f, KS_KIND_REPLICASET, NULL, "fg", NULL, 0, 0);
+    uint64_t q = bound_pod(&f, "q", fg);
+    CU_ASSERT_EQUAL(ks_store_delete(f.s, fg, KS_PROPAGATE_FOREGROUND), 0);
+    CU_ASSERT_EQUAL(ks_store_get(f.s, fg)->deletion_grace_s, 0);
+    ks_engine_run(f.e, KS_TIME_NEVER);
+    CU_ASSERT_PTR_NOT_NULL(ks_store_get(f.s, fg)); /* q still Terminating */
+    CU_ASSERT(ks_store_get(f.s, q)->deletion_grace_s == 30);
+    ks_time t = ks_engine_now(f.e);
+    CU_ASSERT_EQUAL(ks_store_delete(f.s, q, KS_PROPAGATE_BACKGROUND), 0);
+    ks_engine_run(f.e, KS_TIME_NEVER);
+    CU_ASSERT_PTR_NULL(ks_store_get(f.s, fg));
+    CU_ASSERT_EQUAL(ks_engine_now(f.e), t + KS_SECOND);
+    teardown(&f);
+}
+
 /* Many objects: names stay findable through the index's growth. */
 static void test_many(void)
 {
@@ -283,6 +426,10 @@ void ks_suite_store(void)
          test_gc_background},
         {"GC: foreground and orphan", test_gc_foreground_and_orphan},
         {"GC: a second owner keeps the dependent", test_gc_two_owners},
+        {"graceful deletion: Terminating, shortened, at once",
+         test_graceful_delete},
+        {"GC: pods deleted gracefully, foreground owners wait",
+         test_gc_graceful_pods},
         {"many objects", test_many},
         {NULL, NULL}};
     ks_test_add_suite("sim/store", cases);
