@@ -44,6 +44,116 @@ static char *dup_or_null(const char *s)
     return s ? ks_xstrdup(s) : NULL;
 }
 
+/* ---- template identity (controllers' "has the template changed") ---- */
+
+static uint64_t fnv_bytes(uint64_t h, const void *p, size_t n)
+{
+    const unsigned char *c = p;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ c[i]) * 0x100000001b3ULL;
+    return h;
+}
+
+/* A string with its terminator (NULL hashes as a lone 0xff byte). */
+static uint64_t fnv_string(uint64_t h, const char *s)
+{
+    if (!s)
+        return fnv_bytes(h, "\xff", 1);
+    return fnv_bytes(h, s, strlen(s) + 1);
+}
+
+static int skipped(const char *key, const char *skip)
+{
+    return skip && strcmp(key, skip) == 0;
+}
+
+uint64_t ks_pod_template_hash(const ks_pod_template *t, const char *skip_label)
+{
+    uint64_t h = 0xcbf29ce484222325ULL;
+    h = fnv_bytes(h, t->requests, sizeof t->requests);
+    h = fnv_string(h, t->image);
+    h = fnv_bytes(h, &t->image_size, sizeof t->image_size);
+    h = fnv_bytes(h, &t->run_time, sizeof t->run_time);
+    h = fnv_bytes(h, &t->priority, sizeof t->priority);
+    h = fnv_bytes(h, &t->termination_grace_s, sizeof t->termination_grace_s);
+    for (size_t i = 0; i < t->labels.n; i++)
+        if (!skipped(t->labels.items[i].key, skip_label)) {
+            h = fnv_string(h, t->labels.items[i].key);
+            h = fnv_string(h, t->labels.items[i].value);
+        }
+    h = fnv_bytes(h, &t->ntolerations, sizeof t->ntolerations);
+    for (size_t i = 0; i < t->ntolerations; i++) {
+        const ks_toleration *x = &t->tolerations[i];
+        h = fnv_string(h, x->key);
+        h = fnv_string(h, x->value);
+        h = fnv_bytes(h, &x->op, sizeof x->op);
+        h = fnv_bytes(h, &x->effect, sizeof x->effect);
+        h = fnv_bytes(h, &x->has_seconds, sizeof x->has_seconds);
+        h = fnv_bytes(h, &x->toleration_seconds, sizeof x->toleration_seconds);
+    }
+    h = fnv_bytes(h, &t->restart_policy, sizeof t->restart_policy);
+    h = fnv_bytes(h, &t->crashes, sizeof t->crashes);
+    h = fnv_bytes(h, &t->crash_after, sizeof t->crash_after);
+    h = fnv_bytes(h, &t->liveness, sizeof t->liveness);
+    h = fnv_bytes(h, &t->unhealthy_after, sizeof t->unhealthy_after);
+    h = fnv_bytes(h, &t->ignores_sigterm, sizeof t->ignores_sigterm);
+    return h;
+}
+
+static int same_string(const char *a, const char *b)
+{
+    return (!a && !b) || (a && b && strcmp(a, b) == 0);
+}
+
+static int same_labels_but(const ks_labels *a, const ks_labels *b,
+                           const char *skip)
+{
+    size_t i = 0, k = 0;
+    for (;;) { /* both sorted by key */
+        while (i < a->n && skipped(a->items[i].key, skip))
+            i++;
+        while (k < b->n && skipped(b->items[k].key, skip))
+            k++;
+        if (i == a->n || k == b->n)
+            return i == a->n && k == b->n;
+        if (strcmp(a->items[i].key, b->items[k].key) != 0 ||
+            strcmp(a->items[i].value, b->items[k].value) != 0)
+            return 0;
+        i++;
+        k++;
+    }
+}
+
+static int same_tolerations(const ks_pod_template *a, const ks_pod_template *b)
+{
+    if (a->ntolerations != b->ntolerations)
+        return 0;
+    for (size_t i = 0; i < a->ntolerations; i++) {
+        const ks_toleration *x = &a->tolerations[i], *y = &b->tolerations[i];
+        if (!same_string(x->key, y->key) || !same_string(x->value, y->value) ||
+            x->op != y->op || x->effect != y->effect ||
+            x->has_seconds != y->has_seconds ||
+            x->toleration_seconds != y->toleration_seconds)
+            return 0;
+    }
+    return 1;
+}
+
+int ks_pod_template_equal(const ks_pod_template *a, const ks_pod_template *b,
+                          const char *skip_label)
+{
+    return memcmp(a->requests, b->requests, sizeof a->requests) == 0 &&
+           same_string(a->image, b->image) && a->image_size == b->image_size &&
+           a->run_time == b->run_time && a->priority == b->priority &&
+           a->termination_grace_s == b->termination_grace_s &&
+           same_labels_but(&a->labels, &b->labels, skip_label) &&
+           same_tolerations(a, b) && a->restart_policy == b->restart_policy &&
+           a->crashes == b->crashes && a->crash_after == b->crash_after &&
+           a->liveness == b->liveness &&
+           a->unhealthy_after == b->unhealthy_after &&
+           a->ignores_sigterm == b->ignores_sigterm;
+}
+
 void ks_pod_template_copy(ks_pod_template *dst, const ks_pod_template *src)
 {
     *dst = *src; /* plain values too: restart_policy, crashes, crash_after */

@@ -311,6 +311,13 @@ void ks_kinds_install(ks_store *s);
 
 /* Deep copies and frees (the free functions free the struct too). */
 void ks_pod_template_copy(ks_pod_template *dst, const ks_pod_template *src);
+/* Whether two templates are the same pod spec (every field; labels but
+ * skip_label, NULL: all), and a hash of the same: what controllers use to
+ * tell a new template (a rollout) from the current one.  A field added to
+ * ks_pod_template must be added to both. */
+int ks_pod_template_equal(const ks_pod_template *a, const ks_pod_template *b,
+                          const char *skip_label);
+uint64_t ks_pod_template_hash(const ks_pod_template *t, const char *skip_label);
 void ks_pod_template_free(ks_pod_template *t);
 ks_pod_body *ks_pod_body_new(const ks_pod_template *spec);
 ks_replicaset_body *ks_replicaset_body_copy(const ks_replicaset_body *b);

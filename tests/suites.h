@@ -29,6 +29,7 @@
     X(rbac)                                                                    \
     X(kubelet)                                                                 \
     X(podevents)                                                               \
+    X(kinds)                                                                   \
     X(job_controller)                                                          \
     X(daemonset_controller)                                                    \
     X(hpa_controller)                                                          \

@@ -766,28 +766,7 @@ static uint64_t fnv_requirements(uint64_t h, const ks_requirement *r,
 /* ComputeHash stand-in over the pod template the DaemonSet writes. */
 static void template_hash(const ks_daemonset_body *b, char out[11])
 {
-    const ks_pod_template *t = &b->template;
-    uint64_t h = 0xcbf29ce484222325ull;
-    h = fnv(h, t->requests, sizeof t->requests);
-    h = fnv_str(h, t->image);
-    h = fnv(h, &t->image_size, sizeof t->image_size);
-    h = fnv(h, &t->run_time, sizeof t->run_time);
-    h = fnv(h, &t->priority, sizeof t->priority);
-    h = fnv(h, &t->termination_grace_s, sizeof t->termination_grace_s);
-    h = fnv_labels(h, &t->labels);
-    h = fnv(h, &t->ntolerations, sizeof t->ntolerations);
-    for (size_t i = 0; i < t->ntolerations; i++) {
-        const ks_toleration *x = &t->tolerations[i];
-        h = fnv_str(h, x->key);
-        h = fnv_str(h, x->value);
-        h = fnv(h, &x->op, sizeof x->op);
-        h = fnv(h, &x->effect, sizeof x->effect);
-        h = fnv(h, &x->has_seconds, sizeof x->has_seconds);
-        h = fnv(h, &x->toleration_seconds, sizeof x->toleration_seconds);
-    }
-    h = fnv(h, &t->restart_policy, sizeof t->restart_policy);
-    h = fnv(h, &t->crashes, sizeof t->crashes);
-    h = fnv(h, &t->crash_after, sizeof t->crash_after);
+    uint64_t h = ks_pod_template_hash(&b->template, NULL);
     h = fnv_labels(h, &b->node_selector);
     h = fnv(h, &b->host_network, sizeof b->host_network);
     h = fnv(h, &b->has_required_affinity, sizeof b->has_required_affinity);

@@ -36,7 +36,9 @@ struct ks_deploy_controller {
     ks_deploy_controller_config cfg;
     ks_workqueue *queue;
     ks_token_bucket bucket;
-    int watch_d, watch_rs;
+    int watch_d, watch_rs, watch_pod;
+    uint64_t *pod_rs; /* [pod uid - 1]: its controller ReplicaSet, 0 none */
+    size_t pod_rs_cap;
     ks_event_id worker_ev;
     ks_time worker_at;
     /* The workers wait for the client's rate limiter until then (client-go
@@ -147,6 +149,39 @@ static void on_rs_event(void *ctx, const ks_watch_event *ev)
         enqueue(c, d);
 }
 
+/* deletePod (deployment_controller.go): a Recreate Deployment waits for
+ * its old pods to be gone before it scales the new ReplicaSet up, so a
+ * pod's deletion wakes its Deployment. */
+static void on_pod_event(void *ctx, const ks_watch_event *ev)
+{
+    ks_deploy_controller *c = ctx;
+    if (ev->type != KS_WATCH_DELETED) {
+        uint64_t rs = ev->obj ? controller_of(ev->obj, KS_KIND_REPLICASET) : 0;
+        if (!rs)
+            return;
+        if (ev->uid > c->pod_rs_cap) {
+            size_t old = c->pod_rs_cap;
+            c->pod_rs = ks_xgrow(c->pod_rs, &c->pod_rs_cap, (size_t)ev->uid,
+                                 sizeof *c->pod_rs);
+            memset(c->pod_rs + old, 0,
+                   (c->pod_rs_cap - old) * sizeof *c->pod_rs);
+        }
+        c->pod_rs[ev->uid - 1] = rs;
+        return;
+    }
+    if (ev->uid > c->pod_rs_cap || !c->pod_rs[ev->uid - 1])
+        return;
+    uint64_t rs = c->pod_rs[ev->uid - 1];
+    c->pod_rs[ev->uid - 1] = 0;
+    size_t i = owner_find(c, rs);
+    if (i >= c->nowners || c->owners[i].uid != rs)
+        return;
+    const ks_object *d = ks_store_get(c->store, c->owners[i].owner);
+    const ks_deployment_body *db = d ? d->body : NULL;
+    if (db && db->strategy == KS_STRATEGY_RECREATE)
+        enqueue(c, d->uid);
+}
+
 /* ---- helpers ------------------------------------------------------------ */
 
 static int take_token(ks_deploy_controller *c, ks_time *retry)
@@ -170,68 +205,21 @@ static int same_str(const char *a, const char *b)
 /* apps/v1 DefaultDeploymentUniqueLabelKey. */
 #define POD_TEMPLATE_HASH "pod-template-hash"
 
-/* The labels are equal but for pod-template-hash (EqualIgnoreHash). */
-static int same_labels(const ks_labels *a, const ks_labels *b)
-{
-    size_t i = 0, k = 0;
-    for (;;) { /* both sorted by key */
-        while (i < a->n && strcmp(a->items[i].key, POD_TEMPLATE_HASH) == 0)
-            i++;
-        while (k < b->n && strcmp(b->items[k].key, POD_TEMPLATE_HASH) == 0)
-            k++;
-        if (i == a->n || k == b->n)
-            return i == a->n && k == b->n;
-        if (strcmp(a->items[i].key, b->items[k].key) != 0 ||
-            strcmp(a->items[i].value, b->items[k].value) != 0)
-            return 0;
-        i++;
-        k++;
-    }
-}
-
-/* EqualIgnoreHash stand-in: the whole template, field by field, labels
- * but pod-template-hash. */
+/* EqualIgnoreHash stand-in: the whole template, labels but
+ * pod-template-hash. */
 static int same_template(const ks_pod_template *a, const ks_pod_template *b)
 {
-    return memcmp(a->requests, b->requests, sizeof a->requests) == 0 &&
-           same_str(a->image, b->image) && a->image_size == b->image_size &&
-           a->run_time == b->run_time && a->priority == b->priority &&
-           a->termination_grace_s == b->termination_grace_s &&
-           a->restart_policy == b->restart_policy &&
-           a->crashes == b->crashes && a->crash_after == b->crash_after &&
-           same_labels(&a->labels, &b->labels);
+    return ks_pod_template_equal(a, b, POD_TEMPLATE_HASH);
 }
 
-static uint64_t fnv(uint64_t h, const void *p, size_t n)
-{
-    const unsigned char *s = p;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ s[i]) * 0x100000001b3ull;
-    return h;
-}
-
-/* ComputeHash stand-in: an FNV-1a of the template and collisionCount,
+/* ComputeHash stand-in: a hash of the template and collisionCount,
  * written with upstream's SafeEncodeString alphabet. */
 static void template_hash(const ks_pod_template *t, uint32_t collisions,
                           char out[11])
 {
     static const char alphabet[] = "bcdfghjklmnpqrstvwxz2456789";
-    uint64_t h = 0xcbf29ce484222325ull;
-    h = fnv(h, t->requests, sizeof t->requests);
-    if (t->image)
-        h = fnv(h, t->image, strlen(t->image));
-    h = fnv(h, &t->image_size, sizeof t->image_size);
-    h = fnv(h, &t->run_time, sizeof t->run_time);
-    h = fnv(h, &t->priority, sizeof t->priority);
-    h = fnv(h, &t->restart_policy, sizeof t->restart_policy);
-    h = fnv(h, &t->crashes, sizeof t->crashes);
-    h = fnv(h, &t->crash_after, sizeof t->crash_after);
-    for (size_t i = 0; i < t->labels.n; i++) {
-        h = fnv(h, t->labels.items[i].key, strlen(t->labels.items[i].key) + 1);
-        h = fnv(h, t->labels.items[i].value,
-                strlen(t->labels.items[i].value) + 1);
-    }
-    h = fnv(h, &collisions, sizeof collisions);
+    uint64_t h = ks_pod_template_hash(t, POD_TEMPLATE_HASH);
+    h = (h ^ collisions) * 0x100000001b3ull;
     for (int i = 0; i < 10; i++) {
         out[i] = alphabet[h % 27];
         h /= 27;
@@ -752,6 +740,8 @@ ks_deploy_controller *ks_deploy_controller_create(
                                 c->cfg.informer_delay, on_deploy_event, c);
     c->watch_rs = ks_store_watch(store, KS_KIND_REPLICASET, NULL, NULL,
                                  c->cfg.informer_delay, on_rs_event, c);
+    c->watch_pod = ks_store_watch(store, KS_KIND_POD, NULL, NULL,
+                                  c->cfg.informer_delay, on_pod_event, c);
     return c;
 }
 
@@ -761,6 +751,8 @@ void ks_deploy_controller_destroy(ks_deploy_controller *c)
         return;
     ks_store_unwatch(c->store, c->watch_d);
     ks_store_unwatch(c->store, c->watch_rs);
+    ks_store_unwatch(c->store, c->watch_pod);
+    free(c->pod_rs);
     if (c->worker_at != KS_TIME_NEVER)
         ks_engine_cancel(c->engine, c->worker_ev);
     free(c->owners);

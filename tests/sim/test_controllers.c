@@ -415,6 +415,47 @@ static void test_recreate(void)
     teardown(&f);
 }
 
+/* A Recreate rollout whose old pods stay Terminating (bound, nobody
+ * confirms the kill) scales the new ReplicaSet up as soon as the last old
+ * pod is really gone: the pod's deletion wakes the Deployment
+ * (deletePod), since the ReplicaSet's status does not change then. */
+static void test_recreate_waits_for_pods(void)
+{
+    fixture f;
+    setup(&f, KS_SECOND);
+    uint64_t d = make_deployment(&f, "web", 2, 1);
+    ks_engine_run(f.e, 10 * KS_SECOND);
+    const ks_object **v;
+    size_t n = pods(&f, &v);
+    CU_ASSERT_EQUAL_FATAL(n, 2);
+    uint64_t old[2] = {v[0]->uid, v[1]->uid};
+    free(v);
+    for (int i = 0; i < 2; i++)
+        CU_ASSERT_EQUAL(ks_store_update(f.s, old[i], 0, NULL, NULL, "n1"), 0);
+    change_image(&f, d, "img:2");
+    ks_engine_run(f.e, 20 * KS_SECOND);
+    /* Old pods Terminating, nothing new yet. */
+    n = pods(&f, &v);
+    CU_ASSERT_EQUAL(n, 2);
+    for (size_t i = 0; i < n; i++)
+        CU_ASSERT(v[i]->deletion_time >= 0);
+    free(v);
+    ks_engine_run(f.e, 100 * KS_SECOND);
+    CU_ASSERT_EQUAL(ks_store_delete(f.s, old[0], KS_PROPAGATE_BACKGROUND), 0);
+    ks_engine_run(f.e, 101 * KS_SECOND);
+    CU_ASSERT_EQUAL(pods(&f, &v), 1); /* one old pod left: still waiting */
+    free(v);
+    CU_ASSERT_EQUAL(ks_store_delete(f.s, old[1], KS_PROPAGATE_BACKGROUND), 0);
+    ks_engine_run(f.e, 101 * KS_SECOND + KS_MILLISECOND);
+    n = pods(&f, &v);
+    CU_ASSERT_EQUAL(n, 2); /* the new ReplicaSet's pods, at once */
+    for (size_t i = 0; i < n; i++)
+        CU_ASSERT_STRING_EQUAL(
+            ((const ks_pod_body *)v[i]->body)->spec.image, "img:2");
+    free(v);
+    teardown(&f);
+}
+
 /* ---- extra: client rate limit, informer delay, minReadySeconds --------- */
 
 static uint64_t make_rs(fixture *f, const char *name, int32_t replicas,
@@ -987,6 +1028,8 @@ void ks_suite_controllers(void)
         {"deleting a Deployment collects its RSs and pods",
          test_delete_deployment_gc},
         {"Deployment Recreate: old to 0, then new", test_recreate},
+        {"Deployment Recreate: woken when its old pods are gone",
+         test_recreate_waits_for_pods},
         {"ReplicaSet: client QPS 20 / burst 30", test_rs_client_rate_limit},
         {"informers 300 ms late: converge, no double create",
          test_informer_delay},
