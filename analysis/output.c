@@ -622,6 +622,54 @@ static int write_table(const h5ctx *x, const table *t, const void *rows,
     return rc;
 }
 
+/* Fills rows [first, first + count) of a table into buf (zeroed). */
+typedef void (*fill_fn)(void *ctx, void *buf, size_t first, size_t count);
+
+#define BLOCK_ROWS (16 * CHUNK_ROWS)
+
+/* write_table for tables too big to build whole in memory: the rows are
+ * made and written a block at a time (the file is the same). */
+static int write_table_blocks(const h5ctx *x, const table *t, size_t n,
+                              fill_fn fill, void *ctx)
+{
+    hsize_t dims[1] = {n};
+    hid_t space = H5Screate_simple(1, dims, NULL);
+    hid_t ftype = compound_type(t, 1);
+    hid_t mtype = compound_type(t, 0);
+    hid_t dcpl = table_dcpl(n);
+    hid_t d = H5I_INVALID_HID;
+    int rc = 0;
+    if (space < 0 || ftype < 0 || mtype < 0 || dcpl < 0)
+        rc = h5_fail(x, "cannot set up dataset %s", t->path);
+    else if ((d = H5Dcreate2(x->file, t->path, ftype, space, H5P_DEFAULT,
+                             dcpl, H5P_DEFAULT)) < 0)
+        rc = h5_fail(x, "cannot create dataset %s", t->path);
+    size_t block = n < BLOCK_ROWS ? n : BLOCK_ROWS;
+    void *buf = ks_xmalloc((block ? block : 1) * t->row_size);
+    for (size_t first = 0; !rc && first < n; first += block) {
+        size_t count = n - first < block ? n - first : block;
+        memset(buf, 0, count * t->row_size);
+        fill(ctx, buf, first, count);
+        hsize_t start[1] = {first}, cnt[1] = {count};
+        hid_t mem = H5Screate_simple(1, cnt, NULL);
+        if (mem < 0 ||
+            H5Sselect_hyperslab(space, H5S_SELECT_SET, start, NULL, cnt,
+                                NULL) < 0 ||
+            H5Dwrite(d, mtype, mem, space, H5P_DEFAULT, buf) < 0)
+            rc = h5_fail(x, "cannot write dataset %s", t->path);
+        ks_h5_close(mem);
+    }
+    free(buf);
+    if (!rc)
+        rc = write_table_attrs(x, d, t);
+    ks_h5_close(d);
+    ks_h5_close(dcpl);
+    ks_h5_close(mtype);
+    ks_h5_close(ftype);
+    ks_h5_close(space);
+    return rc;
+}
+
 /* Seconds for a cluster time in ns; NaN for "did not happen" (< 0). */
 static double seconds_or_nan(ks_time t)
 {
@@ -757,12 +805,12 @@ static void copy_name(char *dst, size_t size, const char *src)
     snprintf(dst, size, "%s", src ? src : "");
 }
 
-static int write_pod_events(const h5ctx *x, const ks_podevents *log)
+static void fill_pod_events(void *ctx, void *buf, size_t first, size_t count)
 {
-    size_t n = ks_podevents_count(log);
-    const ks_pod_event *ev = ks_podevents_rows(log);
-    pod_event_row *rows = ks_xcalloc(n + 1, sizeof *rows);
-    for (size_t i = 0; i < n; i++) {
+    const ks_podevents *log = ctx;
+    const ks_pod_event *ev = ks_podevents_rows(log) + first;
+    pod_event_row *rows = buf;
+    for (size_t i = 0; i < count; i++) {
         rows[i].time = (double)ev[i].time / (double)KS_SECOND;
         copy_name(rows[i].pod, KS_NAME_MAX,
                   ks_podevents_pod_name(log, ev[i].pod));
@@ -773,9 +821,13 @@ static int write_pod_events(const h5ctx *x, const ks_podevents *log)
         copy_name(rows[i].reason, KS_NAME_MAX,
                   ks_podevents_reason(log, ev[i].reason));
     }
-    int rc = write_table(x, &pod_events_table, rows, n);
-    free(rows);
-    return rc;
+}
+
+/* The log has millions of rows in big runs: written a block at a time. */
+static int write_pod_events(const h5ctx *x, const ks_podevents *log)
+{
+    return write_table_blocks(x, &pod_events_table, ks_podevents_count(log),
+                              fill_pod_events, (void *)log);
 }
 
 static int write_deployments(const h5ctx *x, const ks_cp_run *cp)
