@@ -30,6 +30,7 @@
     X(kubelet)                                                                 \
     X(podevents)                                                               \
     X(kinds)                                                                   \
+    X(faults)                                                                  \
     X(job_controller)                                                          \
     X(daemonset_controller)                                                    \
     X(hpa_controller)                                                          \
