@@ -221,8 +221,9 @@ static const char *const dist_params[][2] = {
     [KS_DIST_LOGNORMAL] = {"median", "sigma"},
     [KS_DIST_NORMAL] = {"mean", "stddev"},
     [KS_DIST_EMPIRICAL] = {"values", "weights"},
+    [KS_DIST_WEIBULL] = {"scale", "shape"},
 };
-#define DIST_KINDS (KS_DIST_EMPIRICAL + 1)
+#define DIST_KINDS (KS_DIST_WEIBULL + 1)
 
 static int load_empirical(const ks_yt_ctx *c, const ks_yt_node *values,
                           const ks_yt_node *weights, const unit *u,
@@ -305,6 +306,14 @@ static int load_dist_params(const ks_yt_ctx *c, ks_dist_kind kind,
         break;
     case KS_DIST_EMPIRICAL:
         return load_empirical(c, p0, p1, u, d);
+    case KS_DIST_WEIBULL:
+        if ((rc = load_positive_amount(c, p0, u, &a)) ||
+            (rc = ks_yt_number(c, p1, &b)))
+            return rc;
+        if (!(b > 0))
+            return ks_yt_fail(c, p1, KS_ERANGE, "must be > 0, got %s",
+                              QUOTED(p1, q1));
+        break;
     }
     if (!rc)
         ks_dist_init(d, kind, a, b);

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include <gsl/gsl_cdf.h>
+#include <gsl/gsl_sf_gamma.h>
 
 #include "sim/xalloc.h"
 
@@ -20,6 +21,7 @@ static const char *const kind_names[] = {
     [KS_DIST_CONSTANT] = "constant",       [KS_DIST_UNIFORM] = "uniform",
     [KS_DIST_EXPONENTIAL] = "exponential", [KS_DIST_LOGNORMAL] = "lognormal",
     [KS_DIST_NORMAL] = "normal",           [KS_DIST_EMPIRICAL] = "empirical",
+    [KS_DIST_WEIBULL] = "weibull",
 };
 #define N_KINDS (sizeof kind_names / sizeof kind_names[0])
 
@@ -161,6 +163,8 @@ double ks_dist_sample(const ks_dist *d, gsl_rng *rng)
         if (!d->table)
             return 0.0;
         return d->values[gsl_ran_discrete(rng, d->table)];
+    case KS_DIST_WEIBULL:
+        return gsl_ran_weibull(rng, d->a, d->b);
     }
     return 0.0;
 }
@@ -217,6 +221,8 @@ double ks_dist_mean(const ks_dist *d)
         return truncated_normal_mean(d->a, d->b);
     case KS_DIST_EMPIRICAL:
         return empirical_mean(d);
+    case KS_DIST_WEIBULL: /* scale * Gamma(1 + 1/shape) */
+        return d->b > 0.0 ? d->a * gsl_sf_gamma(1.0 + 1.0 / d->b) : 0.0;
     }
     return 0.0;
 }

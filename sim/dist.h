@@ -22,13 +22,14 @@ typedef enum ks_dist_kind {
     KS_DIST_EXPONENTIAL,  /* mean */
     KS_DIST_LOGNORMAL,    /* mu, sigma of the underlying normal */
     KS_DIST_NORMAL,       /* mean, stddev; truncated at 0 (never negative) */
-    KS_DIST_EMPIRICAL     /* values[], optional weights[]: one value drawn */
+    KS_DIST_EMPIRICAL,    /* values[], optional weights[]: one value drawn */
+    KS_DIST_WEIBULL       /* scale, shape (times to failure) */
 } ks_dist_kind;
 
 typedef struct ks_dist {
     ks_dist_kind kind;
-    double a; /* value | min | mean | mu    | mean   */
-    double b; /*       | max |      | sigma | stddev */
+    double a; /* value | min | mean | mu    | mean   | scale */
+    double b; /*       | max |      | sigma | stddev | shape */
     double *values;  /* empirical: n values */
     double *weights; /* empirical: n weights, or NULL for equal weights */
     size_t n;

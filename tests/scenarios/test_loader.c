@@ -668,13 +668,23 @@ static void test_bad_distributions(void)
                  KS_EINVAL, 15, 25,
                  "requests.cpu.dist: unknown distribution \"pareto\" (expected "
                  "one of: constant, uniform, exponential, lognormal, normal, "
-                 "empirical)");
+                 "empirical, weibull)");
     EXPECT_ERROR(WITH_GEN("        template:\n          requests:\n"
                           "            cpu: {dist: empirical, values: [1, 2,"
                           " 3], weights: [1, 2]}\n"),
                  KS_EINVAL, 15, 64,
                  "requests.cpu.weights: has 2 weights but values has 3 "
                  "entries");
+    EXPECT_ERROR(WITH_GEN("        template:\n          requests:\n"
+                          "            cpu: {dist: weibull, scale: 1, shape: 0}\n"),
+                 KS_ERANGE, 15, 51, "must be > 0, got \"0\"");
+    {
+        ks_scenario *sc = load_text(WITH_GEN(
+            "        template:\n          requests:\n"
+            "            cpu: {dist: weibull, scale: 500m, shape: 1.5}\n"));
+        CU_ASSERT_PTR_NOT_NULL(sc);
+        ks_scenario_destroy(sc);
+    }
     EXPECT_ERROR(WITH_GEN("        template:\n          requests:\n"
                           "            cpu: {dist: empirical, values: []}\n"),
                  KS_EINVAL, 15, 44, "must list at least one value");

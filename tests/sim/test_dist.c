@@ -358,6 +358,23 @@ static void test_free(void)
     ks_dist_free(NULL);
 }
 
+/* Weibull (failure times): shape 1 is the exponential with mean = scale;
+ * shape 1.5 has mean scale * Gamma(5/3) = 0.9027452929509 scale. */
+static void test_weibull(void)
+{
+    ks_dist d;
+    ks_dist_init(&d, KS_DIST_WEIBULL, 3600.0, 1.0);
+    CU_ASSERT_DOUBLE_EQUAL(ks_dist_mean(&d), 3600.0, 1e-9);
+    check_converges(&d, 21);
+    ks_dist_init(&d, KS_DIST_WEIBULL, 1000.0, 1.5);
+    CU_ASSERT_DOUBLE_EQUAL(ks_dist_mean(&d), 902.7452929509, 1e-6);
+    stats s = sample_stats(&d, 22, N_SAMPLES);
+    CU_ASSERT(s.min >= 0.0);
+    check_converges(&d, 23);
+    CU_ASSERT_STRING_EQUAL(ks_dist_kind_name(KS_DIST_WEIBULL), "weibull");
+    CU_ASSERT_EQUAL(ks_dist_kind_lookup("weibull"), KS_DIST_WEIBULL);
+}
+
 void ks_suite_dist(void)
 {
     static const ks_test_case cases[] = {
@@ -371,6 +388,7 @@ void ks_suite_dist(void)
         {"normal_extreme_tails", test_normal_extreme_tails},
         {"normal_zero_stddev", test_normal_zero_stddev},
         {"empirical_weights", test_empirical_weights},
+        {"weibull", test_weibull},
         {"empirical_equal_weights_and_copies",
          test_empirical_equal_weights_and_copies},
         {"empirical_bad_weights_do_not_abort",
