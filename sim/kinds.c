@@ -67,6 +67,15 @@ static int skipped(const char *key, const char *skip)
     return skip && strcmp(key, skip) == 0;
 }
 
+static uint64_t fnv_probe(uint64_t h, const ks_probe *p)
+{
+    h = fnv_bytes(h, &p->initial_delay_s, sizeof p->initial_delay_s);
+    h = fnv_bytes(h, &p->period_s, sizeof p->period_s);
+    h = fnv_bytes(h, &p->timeout_s, sizeof p->timeout_s);
+    h = fnv_bytes(h, &p->success_threshold, sizeof p->success_threshold);
+    return fnv_bytes(h, &p->failure_threshold, sizeof p->failure_threshold);
+}
+
 uint64_t ks_pod_template_hash(const ks_pod_template *t, const char *skip_label)
 {
     uint64_t h = 0xcbf29ce484222325ULL;
@@ -97,6 +106,10 @@ uint64_t ks_pod_template_hash(const ks_pod_template *t, const char *skip_label)
     h = fnv_bytes(h, &t->liveness, sizeof t->liveness);
     h = fnv_bytes(h, &t->unhealthy_after, sizeof t->unhealthy_after);
     h = fnv_bytes(h, &t->ignores_sigterm, sizeof t->ignores_sigterm);
+    h = fnv_bytes(h, &t->has_readiness, sizeof t->has_readiness);
+    h = fnv_probe(h, &t->readiness);
+    h = fnv_bytes(h, &t->has_liveness, sizeof t->has_liveness);
+    h = fnv_probe(h, &t->liveness_probe);
     return h;
 }
 
@@ -139,6 +152,14 @@ static int same_tolerations(const ks_pod_template *a, const ks_pod_template *b)
     return 1;
 }
 
+static int same_probe(const ks_probe *a, const ks_probe *b)
+{
+    return a->initial_delay_s == b->initial_delay_s &&
+           a->period_s == b->period_s && a->timeout_s == b->timeout_s &&
+           a->success_threshold == b->success_threshold &&
+           a->failure_threshold == b->failure_threshold;
+}
+
 int ks_pod_template_equal(const ks_pod_template *a, const ks_pod_template *b,
                           const char *skip_label)
 {
@@ -151,12 +172,17 @@ int ks_pod_template_equal(const ks_pod_template *a, const ks_pod_template *b,
            a->crashes == b->crashes && a->crash_after == b->crash_after &&
            a->liveness == b->liveness &&
            a->unhealthy_after == b->unhealthy_after &&
-           a->ignores_sigterm == b->ignores_sigterm;
+           a->ignores_sigterm == b->ignores_sigterm &&
+           a->has_readiness == b->has_readiness &&
+           same_probe(&a->readiness, &b->readiness) &&
+           a->has_liveness == b->has_liveness &&
+           same_probe(&a->liveness_probe, &b->liveness_probe);
 }
 
 void ks_pod_template_copy(ks_pod_template *dst, const ks_pod_template *src)
 {
-    *dst = *src; /* plain values too: restart_policy, crashes, crash_after */
+    *dst = *src; /* plain values too: restart_policy, crashes, crash_after,
+                    the probe settings */
     dst->image = dup_or_null(src->image);
     labels_copy(&dst->labels, &src->labels);
     dst->tolerations = src->ntolerations

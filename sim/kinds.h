@@ -19,6 +19,7 @@
 #include "sim/controllers/hpa.h"
 #include "sim/engine.h"
 #include "sim/objects.h"
+#include "sim/probe.h"
 #include "sim/resources.h"
 #include "sim/store.h"
 
@@ -58,11 +59,19 @@ typedef struct ks_pod_template {
     int crashes;
     ks_time crash_after;
     /* Liveness (sim/kubelet.h): with liveness set the container has a
-     * liveness probe (the kubelet's settings), and its application hangs
-     * unhealthy_after after each start (KS_TIME_NEVER: never): its
-     * probes, liveness and readiness, time out from then on. */
+     * liveness probe (liveness_probe when has_liveness, else the
+     * kubelet's settings), and its application hangs unhealthy_after
+     * after each start (KS_TIME_NEVER: never): its probes, liveness and
+     * readiness, time out from then on. */
     int liveness;
     ks_time unhealthy_after;
+    /* The container's own probe settings (a manifest's readinessProbe,
+     * livenessProbe); has_* 0, as in a zeroed template: the kubelet's
+     * configured ones. */
+    int has_readiness;
+    ks_probe readiness;
+    int has_liveness;
+    ks_probe liveness_probe;
     /* The container ignores SIGTERM: a kill stops it only with SIGKILL
      * at the end of the grace period, exit 137 (else it exits 0 on
      * SIGTERM at once). */
