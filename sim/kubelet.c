@@ -117,6 +117,8 @@ typedef struct pod_rec {
     ks_time unhealthy_after; /* the application hangs then */
     int ignores_sigterm;
     int64_t grace_s;         /* terminationGracePeriodSeconds */
+    ks_probe readiness;      /* the template's probes, else the config's */
+    ks_probe liveness_probe;
     int image_pulled;        /* the first start pulled its image */
     /* the container */
     uint32_t attempt;        /* instance; the restart count once started */
@@ -327,15 +329,15 @@ static void container_started(ks_kubelet *k, pod_rec *r, ks_time now)
         horizon = exit_at;
     if (hang < horizon)
         horizon = hang;
-    ks_time ready_at = ks_probe_ready_at(&k->cfg.readiness, now, app_answer,
+    ks_time ready_at = ks_probe_ready_at(&r->readiness, now, app_answer,
                                          &hang, horizon);
     if (ready_at != KS_TIME_NEVER && ready_at < exit_at)
         schedule(k, r, ready_at, STEP_READY);
-    ks_time unready_at = failed_at(&k->cfg.readiness, now, hang, exit_at);
+    ks_time unready_at = failed_at(&r->readiness, now, hang, exit_at);
     if (ready_at != KS_TIME_NEVER && unready_at != KS_TIME_NEVER)
         schedule(k, r, unready_at, STEP_UNREADY);
     ks_time kill_at = r->liveness
-                          ? failed_at(&k->cfg.liveness, now, hang, exit_at)
+                          ? failed_at(&r->liveness_probe, now, hang, exit_at)
                           : KS_TIME_NEVER;
     if (kill_at != KS_TIME_NEVER)
         schedule(k, r, kill_at, STEP_KILL);
@@ -558,6 +560,10 @@ static pod_rec *new_rec(ks_kubelet *k, const ks_object *o)
     r->unhealthy_after = b->spec.unhealthy_after;
     r->ignores_sigterm = b->spec.ignores_sigterm;
     r->grace_s = b->spec.termination_grace_s;
+    r->readiness = b->spec.has_readiness ? b->spec.readiness
+                                         : k->cfg.readiness;
+    r->liveness_probe = b->spec.has_liveness ? b->spec.liveness_probe
+                                             : k->cfg.liveness;
     r->state = C_CREATING;
     r->finished = -1;
     ks_crashloop_init(&r->backoff);
