@@ -47,6 +47,26 @@
  *     pkg/apis/batch/validation/validation.go validateJobSpec (backoffLimit
  *     and activeDeadlineSeconds non-negative, restartPolicy OnFailure or
  *     Never) and core validation's ValidatePodTemplateSpecForRC.
+ *   - pod lifecycle fields: pkg/apis/core/v1/defaults.go SetDefaults_PodSpec
+ *     (terminationGracePeriodSeconds 30), SetDefaults_Probe (a 0 timeout,
+ *     period, success or failure threshold becomes 1, 10, 1, 3) and
+ *     SetDefaults_HTTPGetAction (scheme HTTP); pkg/apis/core/validation/
+ *     validation.go validateProbe (the timings non-negative, a probe's own
+ *     terminationGracePeriodSeconds > 0), validateLivenessProbe
+ *     (successThreshold 1), validateReadinessProbe (no
+ *     terminationGracePeriodSeconds), validateHandler (exactly one of exec,
+ *     httpGet, tcpSocket, grpc) with validateExecAction,
+ *     validateHTTPGetAction, ValidatePortNumOrName (apimachinery
+ *     IsValidPortNum / IsValidPortName), and validateInitContainers (no
+ *     probes on an init container that is not a sidecar).  A negative
+ *     terminationGracePeriodSeconds, which the API server still accepts
+ *     and treats as 1 s (kubernetes/kubernetes#103476), is refused.
+ *   - DaemonSet: pkg/apis/apps/v1/defaults.go SetDefaults_DaemonSet
+ *     (updateStrategy RollingUpdate, maxUnavailable 1, maxSurge 0) and
+ *     pkg/apis/apps/validation/validation.go ValidateDaemonSetSpec
+ *     (minReadySeconds >= 0), ValidateDaemonSetUpdateStrategy and
+ *     ValidateRollingUpdateDaemonSet (each value an integer >= 0 or a
+ *     percentage of at most 100%, exactly one of them non-zero).
  *   - HorizontalPodAutoscaler (autoscaling/v2): pkg/apis/autoscaling/v2/
  *     defaults.go (SetDefaults_HorizontalPodAutoscaler: minReplicas 1, a
  *     cpu Utilization metric of 80 % when none is given;
@@ -85,6 +105,8 @@
 /* HighestUserDefinablePriority: user classes may not go above it. */
 #define HIGHEST_USER_PRIORITY 1000000000
 #define MILLI 1000
+/* core/v1 DefaultTerminationGracePeriodSeconds. */
+#define DEFAULT_TERMINATION_GRACE_S 30
 
 #define QUOTED(s, buf) ks_yt_quote((s), (buf), sizeof(buf))
 
@@ -165,6 +187,34 @@ static const field_def container_fields[] = {
     {"terminationMessagePolicy", S}, {"tty", S}, {"volumeDevices", S},
     {"volumeMounts", S}, {"workingDir", S}, {NULL, 0}};
 static const type_def t_container = {"Container", container_fields};
+
+/* Probe and its handlers (v1.36).  The timings are read; the handler is
+ * checked and warns (the application model answers every kind alike); a
+ * probe's own terminationGracePeriodSeconds warns. */
+static const field_def probe_fields[] = {
+    {"exec", W}, {"failureThreshold", W}, {"grpc", W}, {"httpGet", W},
+    {"initialDelaySeconds", W}, {"periodSeconds", W},
+    {"successThreshold", W}, {"tcpSocket", W},
+    {"terminationGracePeriodSeconds", W}, {"timeoutSeconds", W},
+    {NULL, 0}};
+static const type_def t_probe = {"Probe", probe_fields};
+static const field_def exec_action_fields[] = {{"command", W}, {NULL, 0}};
+static const type_def t_exec_action = {"ExecAction", exec_action_fields};
+static const field_def http_get_action_fields[] = {
+    {"host", W}, {"httpHeaders", W}, {"path", W}, {"port", W},
+    {"scheme", W}, {NULL, 0}};
+static const type_def t_http_get_action = {"HTTPGetAction",
+                                           http_get_action_fields};
+static const field_def http_header_fields[] = {{"name", W}, {"value", W},
+                                               {NULL, 0}};
+static const type_def t_http_header = {"HTTPHeader", http_header_fields};
+static const field_def tcp_socket_action_fields[] = {{"host", W},
+                                                     {"port", W}, {NULL, 0}};
+static const type_def t_tcp_socket_action = {"TCPSocketAction",
+                                             tcp_socket_action_fields};
+static const field_def grpc_action_fields[] = {{"port", W}, {"service", W},
+                                               {NULL, 0}};
+static const type_def t_grpc_action = {"GRPCAction", grpc_action_fields};
 
 static const field_def resource_requirements_fields[] = {
     {"claims", W}, {"limits", W}, {"requests", W}, {NULL, 0}};
@@ -340,6 +390,14 @@ static const field_def stateful_set_spec_fields[] = {
 static const field_def daemon_set_spec_fields[] = {
     {"minReadySeconds", W}, {"revisionHistoryLimit", S}, {"selector", W},
     {"template", W}, {"updateStrategy", W}, {NULL, 0}};
+static const field_def daemon_set_update_strategy_fields[] = {
+    {"rollingUpdate", W}, {"type", W}, {NULL, 0}};
+static const type_def t_daemon_set_update_strategy = {
+    "DaemonSetUpdateStrategy", daemon_set_update_strategy_fields};
+static const field_def rolling_update_daemon_set_fields[] = {
+    {"maxSurge", W}, {"maxUnavailable", W}, {NULL, 0}};
+static const type_def t_rolling_update_daemon_set = {
+    "RollingUpdateDaemonSet", rolling_update_daemon_set_fields};
 static const field_def job_spec_fields[] = {
     {"activeDeadlineSeconds", W}, {"backoffLimit", W},
     {"backoffLimitPerIndex", W}, {"completionMode", W},
@@ -1619,11 +1677,224 @@ static int read_ports(ld *l, const ks_yt_node *n, int host_network,
     return 0;
 }
 
+/* ---- probes ------------------------------------------------------------ */
+
+/* apimachinery IsValidPortName: an IANA service name. */
+static const char *port_name_problem(const char *s)
+{
+    size_t len = strlen(s);
+    int letter = 0;
+    if (len == 0 || len > 15)
+        return "must be no more than 15 characters";
+    for (const char *p = s; *p; p++) {
+        if (*p >= 'a' && *p <= 'z')
+            letter = 1;
+        else if (!(*p >= '0' && *p <= '9') && *p != '-')
+            return "must contain only alpha-numeric characters (a-z, "
+                   "0-9), and hyphens (-)";
+    }
+    if (strstr(s, "--"))
+        return "must not contain consecutive hyphens";
+    if (!letter)
+        return "must contain at least one letter (a-z)";
+    if (s[0] == '-' || s[len - 1] == '-')
+        return "must not begin or end with a hyphen";
+    return NULL;
+}
+
+/* ValidatePortNumOrName: an integer 1..65535 or a port name (an
+ * intstr.IntOrString: a quoted number is a name). */
+static int read_probe_port(ld *l, const ks_yt_node *n)
+{
+    char q[96];
+    if (n->kind == KS_YT_SCALAR && !n->quoted &&
+        classify_plain(n->text) == Y11_INT) {
+        int64_t port;
+        return get_int(l, n, 1, 65535, &port);
+    }
+    const char *s;
+    int rc = get_str(l, n, &s);
+    if (rc)
+        return rc;
+    const char *why = port_name_problem(s ? s : "");
+    if (why)
+        return ks_yt_fail(&l->c, n, KS_EINVAL,
+                          "invalid port name %s: %s (or give a number "
+                          "1..65535)",
+                          QUOTED(s ? s : "", q), why);
+    return 0;
+}
+
+/* One handler of a probe, checked as validateHandler's per-kind checks
+ * do (what it holds is not modelled). */
+static int read_probe_handler(ld *l, const ks_yt_node *n,
+                              ks_manifest_probe_handler kind)
+{
+    static const char *const exec_reads[] = {"command", NULL};
+    static const char *const http_reads[] = {"host", "httpHeaders", "path",
+                                             "port", "scheme", NULL};
+    static const char *const header_reads[] = {"name", "value", NULL};
+    static const char *const tcp_reads[] = {"host", "port", NULL};
+    static const char *const grpc_reads[] = {"port", "service", NULL};
+    /* "" is the zero value, which SetDefaults_HTTPGetAction makes HTTP. */
+    static const char *const schemes[] = {"HTTP", "HTTPS", "", NULL};
+    const ks_yt_node *v, *port;
+    const char *s;
+    char **words = NULL;
+    size_t nwords = 0;
+    int scheme, rc;
+    switch (kind) {
+    case KS_MANIFEST_PROBE_EXEC:
+        if ((rc = check_fields(l, n, &t_exec_action, exec_reads)) ||
+            (rc = require(l, n, "command", &v)))
+            return rc;
+        rc = read_string_list(l, v, &words, &nwords);
+        for (size_t i = 0; i < nwords; i++)
+            free(words[i]);
+        free(words);
+        if (!rc && nwords == 0)
+            rc = ks_yt_fail(&l->c, v, KS_EINVAL, "must not be empty");
+        return rc;
+    case KS_MANIFEST_PROBE_HTTP_GET:
+        if ((rc = check_fields(l, n, &t_http_get_action, http_reads)) ||
+            (rc = require(l, n, "port", &port)) ||
+            (rc = read_probe_port(l, port)) ||
+            (rc = get_str(l, val(n, "host"), &s)) ||
+            (rc = get_str(l, val(n, "path"), &s)))
+            return rc;
+        if ((v = val(n, "scheme")) &&
+            (rc = get_enum(l, v, "scheme", schemes, &scheme)))
+            return rc;
+        if ((v = val(n, "httpHeaders"))) {
+            if ((rc = expect_seq(l, v)))
+                return rc;
+            for (size_t i = 0; i < v->n; i++) {
+                const ks_yt_node *h = v->items[i], *name;
+                if ((rc = check_fields(l, h, &t_http_header,
+                                       header_reads)) ||
+                    (rc = require(l, h, "name", &name)) ||
+                    (rc = get_name(l, name, &s)) ||
+                    (rc = get_str(l, val(h, "value"), &s)))
+                    return rc;
+            }
+        }
+        return 0;
+    case KS_MANIFEST_PROBE_TCP_SOCKET:
+        if ((rc = check_fields(l, n, &t_tcp_socket_action, tcp_reads)) ||
+            (rc = require(l, n, "port", &port)) ||
+            (rc = read_probe_port(l, port)))
+            return rc;
+        return get_str(l, val(n, "host"), &s);
+    case KS_MANIFEST_PROBE_GRPC: {
+        int64_t p;
+        /* GRPCAction.port is an int32, not an IntOrString. */
+        if ((rc = check_fields(l, n, &t_grpc_action, grpc_reads)) ||
+            (rc = require(l, n, "port", &port)) ||
+            (rc = get_int(l, port, 1, 65535, &p)))
+            return rc;
+        return get_str(l, val(n, "service"), &s);
+    }
+    }
+    return 0;
+}
+
+/* A readinessProbe or livenessProbe: SetDefaults_Probe, then
+ * validateProbe with validateLivenessProbe / validateReadinessProbe. */
+static int read_probe(ld *l, const ks_yt_node *n, int liveness,
+                      ks_manifest_probe *p)
+{
+    static const char *const reads[] = {
+        "initialDelaySeconds", "periodSeconds", "timeoutSeconds",
+        "successThreshold", "failureThreshold", NULL};
+    /* In ks_manifest_probe_handler order, which is validateHandler's. */
+    static const char *const handlers[] = {"exec", "httpGet", "tcpSocket",
+                                           "grpc", NULL};
+    const ks_yt_node *v;
+    int nhandlers = 0, rc;
+    memset(p, 0, sizeof *p);
+    if ((rc = check_fields(l, n, &t_probe, reads)))
+        return rc;
+    for (int h = 0; handlers[h]; h++) {
+        if (!(v = val(n, handlers[h])))
+            continue;
+        if (nhandlers++)
+            return ks_yt_fail(&l->c, v, KS_EINVAL,
+                              "may not specify more than 1 handler type");
+        p->handler = (ks_manifest_probe_handler)h;
+        if ((rc = read_probe_handler(l, v, p->handler)))
+            return rc;
+    }
+    if (!nhandlers)
+        return ks_yt_fail(&l->c, n, KS_EINVAL,
+                          "must specify a handler type (exec, httpGet, "
+                          "tcpSocket or grpc)");
+    struct {
+        const char *key;
+        int32_t *to;
+        int32_t def; /* SetDefaults_Probe: for 0 */
+    } timing[] = {{"initialDelaySeconds", &p->initial_delay_s, 0},
+                  {"periodSeconds", &p->period_s, 10},
+                  {"timeoutSeconds", &p->timeout_s, 1},
+                  {"successThreshold", &p->success_threshold, 1},
+                  {"failureThreshold", &p->failure_threshold, 3}};
+    for (size_t i = 0; i < sizeof timing / sizeof timing[0]; i++) {
+        if ((v = val(n, timing[i].key)) &&
+            (rc = get_int32(l, v, 0, timing[i].to)))
+            return rc;
+        if (*timing[i].to == 0)
+            *timing[i].to = timing[i].def;
+    }
+    if (liveness && p->success_threshold != 1)
+        return ks_yt_fail(&l->c, val(n, "successThreshold"), KS_EINVAL,
+                          "must be 1");
+    if ((v = val(n, "terminationGracePeriodSeconds"))) {
+        int64_t grace;
+        if (!liveness)
+            return ks_yt_fail(&l->c, v, KS_EINVAL,
+                              "must not be set for readinessProbes");
+        if ((rc = get_int(l, v, INT64_MIN, INT64_MAX, &grace)))
+            return rc;
+        if (grace <= 0)
+            return ks_yt_fail(&l->c, v, KS_EINVAL, "must be greater than 0");
+    }
+    return 0;
+}
+
+/* A container's readinessProbe or livenessProbe n (absent: NULL): checked
+ * always; kept in *out (and *has set) for the first regular container
+ * (out not NULL), else listed as not modelled.  An init container may
+ * have one only as a sidecar (validateInitContainers). */
+static int read_container_probe(ld *l, const ks_yt_node *n, int liveness,
+                                int is_init, int restartable, int *has,
+                                ks_manifest_probe *out)
+{
+    ks_manifest_probe scratch;
+    if (!n)
+        return 0;
+    if (is_init && !restartable)
+        return ks_yt_fail(&l->c, n, KS_EINVAL,
+                          "may not be set for init containers without "
+                          "restartPolicy=Always");
+    int rc = read_probe(l, n, liveness, out ? out : &scratch);
+    if (rc)
+        return rc;
+    if (out)
+        *has = 1;
+    else
+        warn_unmodelled(l, n);
+    return 0;
+}
+
+/* One container; keep (not NULL for the pod's first regular container)
+ * receives its probes. */
 static int read_container(ld *l, const ks_yt_node *n, int is_init,
-                          int host_network, ctr *c, ks_pod_spec *spec)
+                          int host_network, ctr *c, ks_pod_spec *spec,
+                          ks_manifest_pod *keep)
 {
     static const char *const reads[] = {"name", "image", "ports",
-                                        "resources", "restartPolicy", NULL};
+                                        "resources", "restartPolicy",
+                                        "readinessProbe", "livenessProbe",
+                                        NULL};
     static const char *const policies[] = {"Always", "OnFailure", "Never",
                                            NULL};
     const ks_yt_node *name, *v;
@@ -1640,6 +1911,15 @@ static int read_container(ld *l, const ks_yt_node *n, int is_init,
             return rc;
         c->restartable = is_init && pol == 0;
     }
+    if ((rc = read_container_probe(
+             l, val(n, "readinessProbe"), 0, is_init, c->restartable,
+             keep ? &keep->has_readiness_probe : NULL,
+             keep ? &keep->readiness_probe : NULL)) ||
+        (rc = read_container_probe(
+             l, val(n, "livenessProbe"), 1, is_init, c->restartable,
+             keep ? &keep->has_liveness_probe : NULL,
+             keep ? &keep->liveness_probe : NULL)))
+        return rc;
     if ((v = val(n, "resources")) &&
         (rc = read_requirements_of(l, v, &c->req, &c->lim, NULL)))
         return rc;
@@ -1655,9 +1935,11 @@ static int read_container(ld *l, const ks_yt_node *n, int is_init,
     return 0;
 }
 
+/* The containers (or init containers) of a pod; pod (NULL for init
+ * containers) keeps the first regular container's probes. */
 static int read_containers(ld *l, const ks_yt_node *n, int is_init,
                            int host_network, ctr **out, size_t *nout,
-                           ks_pod_spec *spec)
+                           ks_pod_spec *spec, ks_manifest_pod *pod)
 {
     if (!n)
         return 0;
@@ -1670,7 +1952,7 @@ static int read_containers(ld *l, const ks_yt_node *n, int is_init,
     *nout = n->n; /* zeroed: freeing all is safe */
     for (size_t i = 0; i < n->n; i++)
         if ((rc = read_container(l, n->items[i], is_init, host_network,
-                                 &(*out)[i], spec)))
+                                 &(*out)[i], spec, i == 0 ? pod : NULL)))
             return rc;
     return 0;
 }
@@ -1978,7 +2260,8 @@ static int read_pod(ld *l, const ks_yt_node *spec_node,
         "affinity", "containers", "hostNetwork", "initContainers",
         "nodeName", "nodeSelector", "overhead", "preemptionPolicy",
         "priority", "priorityClassName", "resources", "restartPolicy",
-        "schedulerName", "tolerations", "topologySpreadConstraints", NULL};
+        "schedulerName", "terminationGracePeriodSeconds", "tolerations",
+        "topologySpreadConstraints", NULL};
     static const char *const preemption[] = {"PreemptLowerPriority", "Never",
                                              NULL};
     /* In ks_manifest_restart_policy order; "" is the zero value, which
@@ -1994,9 +2277,10 @@ static int read_pod(ld *l, const ks_yt_node *spec_node,
         (rc = require(l, spec_node, "containers", &containers)) ||
         (rc = get_bool(l, val(spec_node, "hostNetwork"), &host_network)) ||
         (rc = read_containers(l, val(spec_node, "initContainers"), 1,
-                              host_network, &p.init, &p.ninit, spec)) ||
+                              host_network, &p.init, &p.ninit, spec,
+                              NULL)) ||
         (rc = read_containers(l, containers, 0, host_network, &p.regular,
-                              &p.nregular, spec)) ||
+                              &p.nregular, spec, pod)) ||
         (rc = dup_str(l, val(spec_node, "nodeName"), &spec->node_name)) ||
         (rc = read_string_map(l, val(spec_node, "nodeSelector"),
                               &spec->node_selector)) ||
@@ -2024,6 +2308,16 @@ static int read_pod(ld *l, const ks_yt_node *spec_node,
         pod->has_restart_policy = 1;
         pod->restart_policy = pol == 3 ? KS_MANIFEST_RESTART_ALWAYS
                                        : (ks_manifest_restart_policy)pol;
+    }
+    /* SetDefaults_PodSpec; seconds that fit in ks_time nanoseconds.  (The
+     * API server takes a negative period and treats it as 1 s; a written
+     * negative grace period is a mistake, refused here.) */
+    pod->termination_grace_s = DEFAULT_TERMINATION_GRACE_S;
+    if ((v = val(spec_node, "terminationGracePeriodSeconds"))) {
+        if ((rc = get_int(l, v, 0, INT64_MAX / 1000000000,
+                          &pod->termination_grace_s)))
+            goto out;
+        pod->has_termination_grace = 1;
     }
     if ((v = val(spec_node, "resources")) &&
         (rc = read_pod_level_resources(l, v, &p)))
@@ -2063,6 +2357,16 @@ static int read_pod(ld *l, const ks_yt_node *spec_node,
     if (spec->node_name)
         pod->node_name = ks_xstrdup(spec->node_name);
     pod->host_network = host_network;
+    /* The kubelet models a hang through the liveness probe only. */
+    if (pod->has_unhealthy_after && !pod->has_liveness_probe) {
+        char text[300];
+        snprintf(text, sizeof text,
+                 "%s " KS_ANNOTATION_UNHEALTHY_AFTER " without a "
+                 "livenessProbe on the first container: no effect (a hang "
+                 "is modelled only with a liveness probe)",
+                 l->kind);
+        add_warning(l, text);
+    }
     effective_requests(&p, pod);
 out:
     pod_res_free(&p);
@@ -2110,7 +2414,8 @@ static int read_meta(ld *l, const ks_yt_node *obj, const char *const *reads,
 static const field_def ksim_annotation_fields[] = {
     {KS_ANNOTATION_RUN_TIME, 0}, {KS_ANNOTATION_IMAGE_SIZE, 0},
     {KS_ANNOTATION_CRASH_AFTER, 0}, {KS_ANNOTATION_CPU_PER_REQUEST, 0},
-    {KS_ANNOTATION_CPU_BASE, 0}, {NULL, 0}};
+    {KS_ANNOTATION_CPU_BASE, 0}, {KS_ANNOTATION_UNHEALTHY_AFTER, 0},
+    {KS_ANNOTATION_IGNORES_SIGTERM, 0}, {NULL, 0}};
 static const type_def t_ksim_annotations = {"ksim annotations",
                                           ksim_annotation_fields};
 
@@ -2204,6 +2509,25 @@ static int annotation_cpu(ld *l, const ks_yt_node *n, int64_t *out)
     return 0;
 }
 
+/* An annotation value that is "true" or "false". */
+static int annotation_bool(ld *l, const ks_yt_node *n, int *out)
+{
+    char q[96];
+    const char *s;
+    int rc = get_str(l, n, &s);
+    if (rc)
+        return rc;
+    if (s && !strcmp(s, "true"))
+        *out = 1;
+    else if (s && !strcmp(s, "false"))
+        *out = 0;
+    else
+        return ks_yt_fail(&l->c, n, KS_EINVAL,
+                          "must be \"true\" or \"false\", got %s",
+                          QUOTED(s ? s : "", q));
+    return 0;
+}
+
 /* metadata.annotations of a pod or pod template: the ksim.io/ keys are
  * read (another key under ksim.io/ is an error, likely a typo); any other
  * annotation makes the usual "not modelled" warning. */
@@ -2237,6 +2561,11 @@ static int read_annotations(ld *l, const ks_yt_node *n, ks_manifest_pod *pod)
         } else if (!strcmp(key, KS_ANNOTATION_CPU_BASE)) {
             rc = annotation_cpu(l, v, &pod->cpu_base_milli);
             pod->has_cpu_base = !rc;
+        } else if (!strcmp(key, KS_ANNOTATION_UNHEALTHY_AFTER)) {
+            rc = annotation_duration(l, v, 1, &pod->unhealthy_after_ns);
+            pod->has_unhealthy_after = !rc;
+        } else if (!strcmp(key, KS_ANNOTATION_IGNORES_SIGTERM)) {
+            rc = annotation_bool(l, v, &pod->ignores_sigterm);
         } else {
             char q[96], hint[160] = "";
             const char *near = closest_field(&t_ksim_annotations, key);
@@ -2244,12 +2573,14 @@ static int read_annotations(ld *l, const ks_yt_node *n, ks_manifest_pod *pod)
                 snprintf(hint, sizeof hint, " (did you mean \"%s\"?)", near);
             rc = ks_yt_fail_key(&l->c, v, KS_EINVAL,
                                 "unknown ksim annotation %s%s; ksim reads "
-                                "%s, %s, %s, %s and %s",
+                                "%s, %s, %s, %s, %s, %s and %s",
                                 QUOTED(key, q), hint, KS_ANNOTATION_RUN_TIME,
                                 KS_ANNOTATION_IMAGE_SIZE,
                                 KS_ANNOTATION_CRASH_AFTER,
                                 KS_ANNOTATION_CPU_PER_REQUEST,
-                                KS_ANNOTATION_CPU_BASE);
+                                KS_ANNOTATION_CPU_BASE,
+                                KS_ANNOTATION_UNHEALTHY_AFTER,
+                                KS_ANNOTATION_IGNORES_SIGTERM);
         }
         if (rc)
             return rc;
@@ -2563,6 +2894,8 @@ static const char *const replica_set_reads[] = {
     "replicas", "template", "selector", "minReadySeconds", NULL};
 static const char *const selector_reads[] = {"replicas", "template",
                                              "selector", NULL};
+static const char *const daemon_set_reads[] = {
+    "template", "selector", "minReadySeconds", "updateStrategy", NULL};
 static const char *const job_reads[] = {
     "replicas", "template", "parallelism", "completions", "backoffLimit",
     "activeDeadlineSeconds", NULL};
@@ -2582,7 +2915,7 @@ static const workload_def workloads[] = {
     {"StatefulSet", stateful_set_spec_fields, SELECTOR_LABEL_SELECTOR,
      selector_reads},
     {"DaemonSet", daemon_set_spec_fields, SELECTOR_LABEL_SELECTOR,
-     selector_reads},
+     daemon_set_reads},
     {"Job", job_spec_fields, SELECTOR_NOT_READ, job_reads},
     {"ReplicationController", replication_controller_spec_fields,
      SELECTOR_MAP, selector_reads},
@@ -2851,6 +3184,72 @@ static int read_deployment_spec(ld *l, const ks_yt_node *spec,
     return read_deployment_strategy(l, val(spec, "strategy"), t);
 }
 
+/* A DaemonSet's minReadySeconds (>= 0) and updateStrategy:
+ * SetDefaults_DaemonSet, then ValidateDaemonSetUpdateStrategy and
+ * ValidateRollingUpdateDaemonSet. */
+static int read_daemonset_spec(ld *l, const ks_yt_node *spec,
+                               ks_manifest_template *t)
+{
+    static const char *const reads[] = {"type", "rollingUpdate", NULL};
+    static const char *const ru_reads[] = {"maxSurge", "maxUnavailable",
+                                           NULL};
+    /* RollingUpdate, OnDelete; "" defaults to RollingUpdate. */
+    static const char *const types[] = {"RollingUpdate", "OnDelete", "",
+                                        NULL};
+    const ks_yt_node *strategy = val(spec, "updateStrategy"), *ru = NULL;
+    const ks_yt_node *v, *surge_at = NULL, *unavail_at = NULL;
+    int type = 0, rc;
+    if ((v = val(spec, "minReadySeconds")) &&
+        (rc = get_int32(l, v, 0, &t->min_ready_seconds)))
+        return rc;
+    t->strategy = KS_MANIFEST_ROLLING_UPDATE;
+    if (strategy) {
+        if ((rc = check_fields(l, strategy, &t_daemon_set_update_strategy,
+                               reads)))
+            return rc;
+        if ((v = val(strategy, "type")) &&
+            (rc = get_enum(l, v, "updateStrategy type", types, &type)))
+            return rc;
+        if (type == 1)
+            t->strategy = KS_MANIFEST_ON_DELETE;
+        ru = val(strategy, "rollingUpdate");
+    }
+    if (ru) {
+        if ((rc = check_fields(l, ru, &t_rolling_update_daemon_set,
+                               ru_reads)))
+            return rc;
+        if ((surge_at = val(ru, "maxSurge")) &&
+            (rc = read_rolling_value(l, surge_at, &t->max_surge)))
+            return rc;
+        if ((unavail_at = val(ru, "maxUnavailable")) &&
+            (rc = read_rolling_value(l, unavail_at, &t->max_unavailable)))
+            return rc;
+    }
+    /* OnDelete: nothing defaulted, nothing more checked. */
+    if (t->strategy == KS_MANIFEST_ON_DELETE)
+        return 0;
+    if (!t->max_unavailable.set)
+        t->max_unavailable = (ks_manifest_int_or_percent){1, 0, 1};
+    if (!t->max_surge.set)
+        t->max_surge = (ks_manifest_int_or_percent){1, 0, 0};
+    /* IsNotMoreThan100Percent for both; a value > 100% is one given. */
+    if (t->max_unavailable.is_percent && t->max_unavailable.value > 100)
+        return ks_yt_fail(&l->c, unavail_at, KS_EINVAL,
+                          "must not be greater than 100%%");
+    if (t->max_surge.is_percent && t->max_surge.value > 100)
+        return ks_yt_fail(&l->c, surge_at, KS_EINVAL,
+                          "must not be greater than 100%%");
+    /* Exactly one non-zero: a non-zero maxSurge was given, and so was a
+     * zero maxUnavailable (the defaults are 0 and 1). */
+    if (t->max_surge.value != 0 && t->max_unavailable.value != 0)
+        return ks_yt_fail(&l->c, surge_at, KS_EINVAL,
+                          "may not be set when maxUnavailable is non-zero");
+    if (t->max_surge.value == 0 && t->max_unavailable.value == 0)
+        return ks_yt_fail(&l->c, unavail_at, KS_EINVAL,
+                          "cannot be 0 when maxSurge is 0");
+    return 0;
+}
+
 /* A Job's backoffLimit (default 6) and activeDeadlineSeconds, both >= 0
  * (validateJobSpec). */
 static int read_job_spec(ld *l, const ks_yt_node *spec,
@@ -2965,6 +3364,9 @@ static int load_workload(ld *l, const ks_yt_node *obj, const workload_def *w)
         return rc;
     if (!strcmp(w->kind, "ReplicaSet") && (v = val(spec, "minReadySeconds")) &&
         (rc = get_int32(l, v, 0, &t->min_ready_seconds)))
+        return rc;
+    if (!strcmp(w->kind, "DaemonSet") &&
+        (rc = read_daemonset_spec(l, spec, t)))
         return rc;
     if ((rc = check_fields(l, tmpl, &t_pod_template, tmpl_reads)) ||
         (rc = read_template(l, tmpl, md.namespace_name, 0, &t->pod,

@@ -13,7 +13,7 @@
  * Strictness: every field is checked against the real Kubernetes schema
  * (v1.36).  A field ksim reads is converted exactly (quantities with
  * sim/quantity.h); a real Kubernetes field ksim does not model is accepted
- * and listed once in the warnings ("Pod spec.containers[].livenessProbe (not
+ * and listed once in the warnings ("Pod spec.containers[].startupProbe (not
  * modelled)"); a key that is no Kubernetes field is an error at its
  * FILE:LINE:COL, as is a value of the wrong type or an apiVersion that does
  * not serve the kind.  docs/manifests.md lists what is read and ignored.
@@ -27,9 +27,11 @@
  * is stored as the ReplicaSet its controller creates would carry it: with a
  * pod-template-hash label (see ks_manifest_template).  The fields a
  * control-plane simulation needs (strategy, minReadySeconds,
- * progressDeadlineSeconds, backoffLimit, restartPolicy, ...) are read with
- * their apps/v1, batch/v1 and core/v1 defaults and validated as the API
- * server validates them.
+ * progressDeadlineSeconds, backoffLimit, restartPolicy,
+ * terminationGracePeriodSeconds, the first container's readiness and
+ * liveness probes, a DaemonSet's updateStrategy, ...) are read with their
+ * apps/v1, batch/v1 and core/v1 defaults and validated as the API server
+ * validates them.
  *
  * ksim's own inputs: annotations of a pod's (or a pod template's) metadata
  * under ksim.io/ say what Kubernetes cannot (KS_ANNOTATION_* below); a bad
@@ -97,6 +99,14 @@ typedef struct ks_manifest_node {
  * a workload with neither has no CPU metric. */
 #define KS_ANNOTATION_CPU_PER_REQUEST "ksim.io/cpu-per-request"
 #define KS_ANNOTATION_CPU_BASE "ksim.io/cpu-base"
+/* A Go duration (> 0): the application hangs this long after each start
+ * of its container, so its probes time out from then on (a liveness
+ * probe then gets the container killed and restarted).  Absent: it never
+ * hangs. */
+#define KS_ANNOTATION_UNHEALTHY_AFTER "ksim.io/unhealthy-after"
+/* "true" or "false" (default): the container ignores SIGTERM, so a kill
+ * stops it only with SIGKILL at the end of the grace period. */
+#define KS_ANNOTATION_IGNORES_SIGTERM "ksim.io/ignores-sigterm"
 
 /* spec.restartPolicy (core/v1 RestartPolicy). */
 typedef enum ks_manifest_restart_policy {
@@ -104,6 +114,28 @@ typedef enum ks_manifest_restart_policy {
     KS_MANIFEST_RESTART_ON_FAILURE,
     KS_MANIFEST_RESTART_NEVER
 } ks_manifest_restart_policy;
+
+/* The handler of a probe (exactly one per probe; read and checked, not
+ * modelled: ksim's application answers every kind alike). */
+typedef enum ks_manifest_probe_handler {
+    KS_MANIFEST_PROBE_EXEC = 0,
+    KS_MANIFEST_PROBE_HTTP_GET,
+    KS_MANIFEST_PROBE_TCP_SOCKET,
+    KS_MANIFEST_PROBE_GRPC
+} ks_manifest_probe_handler;
+
+/* A container's readinessProbe or livenessProbe after core/v1
+ * SetDefaults_Probe (a 0 or absent value takes the default) and
+ * validateProbe (every value >= 0; a liveness probe's successThreshold
+ * 1).  Whole seconds. */
+typedef struct ks_manifest_probe {
+    ks_manifest_probe_handler handler;
+    int32_t initial_delay_s;   /* initialDelaySeconds, default 0 */
+    int32_t period_s;          /* periodSeconds, default 10 */
+    int32_t timeout_s;         /* timeoutSeconds, default 1 */
+    int32_t success_threshold; /* successThreshold, default 1 */
+    int32_t failure_threshold; /* failureThreshold, default 3 */
+} ks_manifest_probe;
 
 /* A pod, or the pod a workload's template stamps out. */
 typedef struct ks_manifest_pod {
@@ -154,6 +186,18 @@ typedef struct ks_manifest_pod {
      * scenarios/cp_objects.h). */
     ks_manifest_restart_policy restart_policy;
     int has_restart_policy;
+    /* spec.terminationGracePeriodSeconds: 30 when absent (core/v1
+     * SetDefaults_PodSpec), else as given (>= 0).  has_termination_grace:
+     * it was given. */
+    int64_t termination_grace_s;
+    int has_termination_grace;
+    /* The first regular container's readinessProbe and livenessProbe
+     * (has_* 0: none).  The probes of other containers are checked the
+     * same way and listed as not modelled. */
+    int has_readiness_probe;
+    ks_manifest_probe readiness_probe;
+    int has_liveness_probe;
+    ks_manifest_probe liveness_probe;
     /* The ksim.io/ annotations (see KS_ANNOTATION_*); has_* 0 when
      * absent.  Durations in nanoseconds, the image size in bytes. */
     int has_run_time;
@@ -166,6 +210,9 @@ typedef struct ks_manifest_pod {
     int64_t cpu_per_request_ns; /* CPU nanoseconds per request */
     int has_cpu_base;
     int64_t cpu_base_milli;     /* millicores */
+    int has_unhealthy_after;
+    int64_t unhealthy_after_ns;
+    int ignores_sigterm;        /* ksim.io/ignores-sigterm: "true" */
     const char *file;
     int line, col;
 } ks_manifest_pod;
@@ -179,10 +226,12 @@ typedef struct ks_manifest_int_or_percent {
     int32_t value;
 } ks_manifest_int_or_percent;
 
-/* spec.strategy.type of a Deployment. */
+/* spec.strategy.type of a Deployment (RollingUpdate or Recreate),
+ * spec.updateStrategy.type of a DaemonSet (RollingUpdate or OnDelete). */
 typedef enum ks_manifest_strategy {
     KS_MANIFEST_ROLLING_UPDATE = 0,
-    KS_MANIFEST_RECREATE
+    KS_MANIFEST_RECREATE,
+    KS_MANIFEST_ON_DELETE
 } ks_manifest_strategy;
 
 typedef struct ks_manifest_template {
@@ -216,18 +265,24 @@ typedef struct ks_manifest_template {
      * alphabet (rand.SafeEncodeString of the decimal number).  NULL for
      * other kinds. */
     char *pod_template_hash;
-    /* Deployment and ReplicaSet: spec.minReadySeconds (>= 0, default 0);
-     * 0 for other kinds. */
+    /* Deployment, ReplicaSet and DaemonSet: spec.minReadySeconds (>= 0,
+     * default 0); 0 for other kinds. */
     int32_t min_ready_seconds;
-    /* Deployment only, as apps/v1 SetDefaults_Deployment leaves them and
-     * apps validation (ValidateDeploymentSpec) accepts them; 0 for other
-     * kinds.  spec.paused (default false); spec.progressDeadlineSeconds
-     * (default 600; greater than minReadySeconds);
-     * spec.revisionHistoryLimit (default 10); spec.strategy.type (default
-     * RollingUpdate) and, for RollingUpdate, rollingUpdate.maxSurge and
-     * maxUnavailable (each defaults to 25%; not both 0; maxUnavailable at
-     * most 100%).  With Recreate both are unset (rollingUpdate must not be
-     * given). */
+    /* Deployment, as apps/v1 SetDefaults_Deployment leaves them and apps
+     * validation (ValidateDeploymentSpec) accepts them (0 for other kinds
+     * but the DaemonSet's strategy below).  spec.paused (default false);
+     * spec.progressDeadlineSeconds (default 600; greater than
+     * minReadySeconds); spec.revisionHistoryLimit (default 10);
+     * spec.strategy.type (default RollingUpdate) and, for RollingUpdate,
+     * rollingUpdate.maxSurge and maxUnavailable (each defaults to 25%; not
+     * both 0; maxUnavailable at most 100%).  With Recreate both are unset
+     * (rollingUpdate must not be given).
+     * DaemonSet: spec.updateStrategy as apps/v1 SetDefaults_DaemonSet
+     * leaves it and ValidateDaemonSetUpdateStrategy accepts it: type
+     * (default RollingUpdate) and, for RollingUpdate, maxUnavailable
+     * (default 1) and maxSurge (default 0), each at most 100%, exactly one
+     * of them non-zero.  With OnDelete they are unset unless
+     * rollingUpdate is given (then as given, not defaulted). */
     int paused;
     int32_t progress_deadline_seconds;
     int32_t revision_history_limit;

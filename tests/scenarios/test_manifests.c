@@ -8,7 +8,11 @@
  * document (a scenario generator's); the control-plane fields (Deployment
  * strategy and timings, Job backoffLimit and deadline, restartPolicy, the
  * first image) with their defaults and apps / batch validation errors, and
- * the ksim.io/ annotations.
+ * the ksim.io/ annotations; the pod lifecycle fields (termination grace
+ * period, the first container's readiness and liveness probes with
+ * SetDefaults_Probe and validateProbe, ksim.io/unhealthy-after and
+ * ksim.io/ignores-sigterm) and a DaemonSet's updateStrategy and
+ * minReadySeconds, each with its defaults and validation errors.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -332,8 +336,22 @@ static void test_kubevious(void)
     CU_ASSERT(has_warning(&m, "kind HorizontalPodAutoscaler autoscaling/v1: "
                               "not modelled (ksim reads autoscaling/v2), "
                               "skipped") == 1);
+    /* A second container's probe is not modelled. */
     CU_ASSERT(has_warning(&m, "Deployment spec.template.spec.containers[]."
                               "livenessProbe (not modelled)") == 1);
+    /* The first container's probes are, as dumped (defaults written). */
+    p = find_pod(&m, "gitlab-gitaly-0");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+    CU_ASSERT(p->has_liveness_probe && p->has_readiness_probe);
+    CU_ASSERT_EQUAL(p->liveness_probe.handler, KS_MANIFEST_PROBE_EXEC);
+    CU_ASSERT_EQUAL(p->liveness_probe.initial_delay_s, 30);
+    CU_ASSERT_EQUAL(p->liveness_probe.period_s, 10);
+    CU_ASSERT_EQUAL(p->liveness_probe.timeout_s, 3);
+    CU_ASSERT_EQUAL(p->liveness_probe.success_threshold, 1);
+    CU_ASSERT_EQUAL(p->liveness_probe.failure_threshold, 3);
+    CU_ASSERT_EQUAL(p->readiness_probe.initial_delay_s, 10);
+    CU_ASSERT_EQUAL(p->termination_grace_s, 30);
+    CU_ASSERT_EQUAL(p->has_termination_grace, 1);
     ks_manifests_free(&m);
 }
 
@@ -1795,7 +1813,21 @@ static void test_error_ksim_annotations(void)
                  "unknown ksim annotation \"ksim.io/runtime\" (did you mean "
                  "\"ksim.io/run-time\"?); ksim reads ksim.io/run-time, "
                  "ksim.io/image-size, ksim.io/crash-after, "
-                 "ksim.io/cpu-per-request and ksim.io/cpu-base");
+                 "ksim.io/cpu-per-request, ksim.io/cpu-base, "
+                 "ksim.io/unhealthy-after and ksim.io/ignores-sigterm");
+    EXPECT_ERROR(ANNOTATED_POD("ksim.io/unhealthy-after", "0s"), KS_ERANGE, 6,
+                 30, "must be greater than 0, got \"0s\"");
+    EXPECT_ERROR(ANNOTATED_POD("ksim.io/unhealthy-after", "soon"), KS_EPARSE,
+                 6, 30, "invalid duration \"soon\"");
+    EXPECT_ERROR(ANNOTATED_POD("ksim.io/ignores-sigterm", "maybe"), KS_EINVAL,
+                 6, 30,
+                 "metadata.annotations[\"ksim.io/ignores-sigterm\"]: must "
+                 "be \"true\" or \"false\", got \"maybe\"");
+    EXPECT_ERROR(ANNOTATED_POD("ksim.io/ignores-sigterm", "\"\""), KS_EINVAL,
+                 6, 30, "must be \"true\" or \"false\", got \"\"");
+    EXPECT_ERROR(ANNOTATED_POD("ksim.io/ignores-sigtrem", "\"true\""),
+                 KS_EINVAL, 6, 5,
+                 "(did you mean \"ksim.io/ignores-sigterm\"?)");
     /* In a workload's template, at its place in the file. */
     EXPECT_ERROR(DEPLOY_HEAD "  template:\n    metadata:\n"
                              "      annotations: {ksim.io/crash-after: "
@@ -1808,6 +1840,383 @@ static void test_error_ksim_annotations(void)
                              "      annotations: [a]\n"
                              "    spec: {containers: [{name: c}]}\n",
                  KS_EPARSE, 7, 20, "expected a mapping");
+}
+
+/* ---- pod lifecycle fields ------------------------------------------------ */
+
+/* terminationGracePeriodSeconds, the first container's probes (defaults
+ * of SetDefaults_Probe, every handler kind), the two annotations, and
+ * what still warns. */
+static void test_pod_lifecycle_fields(void)
+{
+    ks_manifests m = {0};
+    CU_ASSERT_EQUAL_FATAL(
+        load(&m,
+             POD_HEAD
+             "  containers:\n"
+             "  - name: c\n"
+             "    readinessProbe:\n"
+             "      httpGet: {path: /healthz, port: 8080, scheme: HTTPS,\n"
+             "                httpHeaders: [{name: X-Probe, value: k}]}\n"
+             "      initialDelaySeconds: 3\n"
+             "      periodSeconds: 5\n"
+             "      timeoutSeconds: 2\n"
+             "      successThreshold: 2\n"
+             "      failureThreshold: 4\n"
+             "    livenessProbe:\n"
+             "      tcpSocket: {port: http}\n"
+             "      periodSeconds: 0\n"
+             "      terminationGracePeriodSeconds: 7\n"
+             "  - name: side\n"
+             "    readinessProbe: {exec: {command: [true]}}\n"
+             "  initContainers:\n"
+             "  - name: sidecar\n"
+             "    restartPolicy: Always\n"
+             "    livenessProbe: {grpc: {port: 9000}}\n"
+             "---\n"
+             "apiVersion: v1\nkind: Pod\n"
+             "metadata:\n  name: q\n  annotations:\n"
+             "    ksim.io/unhealthy-after: 30s\n"
+             "    ksim.io/ignores-sigterm: \"true\"\n"
+             "spec:\n  terminationGracePeriodSeconds: 5\n"
+             "  containers: [{name: c, livenessProbe: {grpc: {port: 1, "
+             "service: s}}}]\n"
+             "---\n"
+             "apiVersion: v1\nkind: Pod\n"
+             "metadata:\n  name: r\n  annotations:\n"
+             "    ksim.io/ignores-sigterm: false\n"
+             "spec:\n  terminationGracePeriodSeconds: 0\n"
+             "  containers: [{name: c}]\n"),
+        0);
+    const ks_manifest_pod *p = find_pod(&m, "p");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+    /* SetDefaults_PodSpec: 30 s when not given. */
+    CU_ASSERT_EQUAL(p->termination_grace_s, 30);
+    CU_ASSERT_EQUAL(p->has_termination_grace, 0);
+    CU_ASSERT_EQUAL_FATAL(p->has_readiness_probe, 1);
+    CU_ASSERT_EQUAL(p->readiness_probe.handler, KS_MANIFEST_PROBE_HTTP_GET);
+    CU_ASSERT_EQUAL(p->readiness_probe.initial_delay_s, 3);
+    CU_ASSERT_EQUAL(p->readiness_probe.period_s, 5);
+    CU_ASSERT_EQUAL(p->readiness_probe.timeout_s, 2);
+    CU_ASSERT_EQUAL(p->readiness_probe.success_threshold, 2);
+    CU_ASSERT_EQUAL(p->readiness_probe.failure_threshold, 4);
+    /* SetDefaults_Probe: absent and 0 take the defaults. */
+    CU_ASSERT_EQUAL_FATAL(p->has_liveness_probe, 1);
+    CU_ASSERT_EQUAL(p->liveness_probe.handler, KS_MANIFEST_PROBE_TCP_SOCKET);
+    CU_ASSERT_EQUAL(p->liveness_probe.initial_delay_s, 0);
+    CU_ASSERT_EQUAL(p->liveness_probe.period_s, 10);
+    CU_ASSERT_EQUAL(p->liveness_probe.timeout_s, 1);
+    CU_ASSERT_EQUAL(p->liveness_probe.success_threshold, 1);
+    CU_ASSERT_EQUAL(p->liveness_probe.failure_threshold, 3);
+    CU_ASSERT(!p->has_unhealthy_after && !p->ignores_sigterm);
+    p = find_pod(&m, "q");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+    CU_ASSERT_EQUAL(p->termination_grace_s, 5);
+    CU_ASSERT_EQUAL(p->has_termination_grace, 1);
+    CU_ASSERT_EQUAL(p->has_readiness_probe, 0);
+    CU_ASSERT_EQUAL(p->has_liveness_probe, 1);
+    CU_ASSERT_EQUAL(p->liveness_probe.handler, KS_MANIFEST_PROBE_GRPC);
+    CU_ASSERT(p->has_unhealthy_after &&
+              p->unhealthy_after_ns == 30 * 1000000000LL);
+    CU_ASSERT_EQUAL(p->ignores_sigterm, 1);
+    p = find_pod(&m, "r");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+    CU_ASSERT_EQUAL(p->termination_grace_s, 0);
+    CU_ASSERT_EQUAL(p->has_termination_grace, 1);
+    CU_ASSERT(!p->has_readiness_probe && !p->has_liveness_probe);
+    CU_ASSERT_EQUAL(p->ignores_sigterm, 0); /* unquoted false */
+    /* Read: no warning.  The handler, a probe's own grace period and the
+     * probes of other containers (a sidecar's too) are not modelled. */
+    CU_ASSERT(has_warning(&m, "Pod spec.terminationGracePeriodSeconds (not "
+                              "modelled)") == 0);
+    CU_ASSERT(has_warning(&m, "Pod metadata.annotations (not modelled)") ==
+              0);
+    CU_ASSERT(has_warning(&m, "Pod spec.containers[].readinessProbe.httpGet "
+                              "(not modelled)") == 1);
+    CU_ASSERT(has_warning(&m, "Pod spec.containers[].livenessProbe.tcpSocket "
+                              "(not modelled)") == 1);
+    CU_ASSERT(has_warning(&m, "Pod spec.containers[].livenessProbe."
+                              "terminationGracePeriodSeconds (not "
+                              "modelled)") == 1);
+    CU_ASSERT(has_warning(&m, "Pod spec.containers[].readinessProbe (not "
+                              "modelled)") == 1);
+    CU_ASSERT(has_warning(&m, "Pod spec.initContainers[].livenessProbe (not "
+                              "modelled)") == 1);
+    CU_ASSERT(has_warning(&m, "Pod spec.containers[].livenessProbe (not "
+                              "modelled)") == 0);
+    ks_manifests_free(&m);
+
+    /* A workload's template; ksim.io/unhealthy-after without a liveness
+     * probe warns. */
+    ks_manifests w = {0};
+    CU_ASSERT_EQUAL_FATAL(
+        load(&w, "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\n"
+                 "spec:\n  template:\n    metadata:\n      annotations:\n"
+                 "        ksim.io/unhealthy-after: 1m\n"
+                 "        ksim.io/ignores-sigterm: \"true\"\n"
+                 "    spec:\n      terminationGracePeriodSeconds: 120\n"
+                 "      containers:\n"
+                 "      - name: c\n"
+                 "        livenessProbe: {httpGet: {port: 80}, "
+                 "failureThreshold: 1}\n"
+                 "---\n"
+                 "apiVersion: apps/v1\nkind: ReplicaSet\nmetadata: {name: r}\n"
+                 "spec:\n  template:\n    metadata:\n      annotations:\n"
+                 "        ksim.io/unhealthy-after: 1m\n"
+                 "    spec: {containers: [{name: c, readinessProbe: {exec: "
+                 "{command: [x]}}}]}\n"),
+        0);
+    const ks_manifest_template *t = find_template(&w, "Deployment", "d");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+    CU_ASSERT_EQUAL(t->pod.termination_grace_s, 120);
+    CU_ASSERT(t->pod.has_liveness_probe &&
+              t->pod.liveness_probe.failure_threshold == 1 &&
+              t->pod.liveness_probe.period_s == 10);
+    CU_ASSERT(t->pod.has_unhealthy_after &&
+              t->pod.unhealthy_after_ns == 60 * 1000000000LL);
+    CU_ASSERT_EQUAL(t->pod.ignores_sigterm, 1);
+    t = find_template(&w, "ReplicaSet", "r");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+    CU_ASSERT(t->pod.has_readiness_probe && !t->pod.has_liveness_probe);
+    CU_ASSERT(has_warning(&w, "ReplicaSet ksim.io/unhealthy-after without a "
+                              "livenessProbe on the first container: no "
+                              "effect (a hang is modelled only with a "
+                              "liveness probe)") == 1);
+    CU_ASSERT(has_warning(&w, "Deployment ksim.io/unhealthy-after without a "
+                              "livenessProbe on the first container: no "
+                              "effect (a hang is modelled only with a "
+                              "liveness probe)") == 0);
+    ks_manifests_free(&w);
+}
+
+#define PROBE_POD(probe)                                                       \
+    POD_HEAD "  containers:\n  - name: c\n" probe
+
+static void test_error_probes(void)
+{
+    /* validateProbe: every timing >= 0. */
+    EXPECT_ERROR(PROBE_POD("    livenessProbe:\n"
+                           "      exec: {command: [x]}\n"
+                           "      periodSeconds: -1\n"),
+                 KS_ERANGE, 9, 22,
+                 "spec.containers[0].livenessProbe.periodSeconds: must be "
+                 "between 0 and 2147483647, got \"-1\"");
+    EXPECT_ERROR(PROBE_POD("    readinessProbe: {exec: {command: [x]}, "
+                           "initialDelaySeconds: -3}\n"),
+                 KS_ERANGE, 7, 65, "must be between 0 and 2147483647");
+    EXPECT_ERROR(PROBE_POD("    readinessProbe: {exec: {command: [x]}, "
+                           "timeoutSeconds: 1.5}\n"),
+                 KS_EPARSE, 7, 60, "(a fraction)");
+    /* validateLivenessProbe: successThreshold 1. */
+    EXPECT_ERROR(PROBE_POD("    livenessProbe:\n"
+                           "      exec: {command: [x]}\n"
+                           "      successThreshold: 2\n"),
+                 KS_EINVAL, 9, 25,
+                 "spec.containers[0].livenessProbe.successThreshold: must "
+                 "be 1");
+    /* validateReadinessProbe; validateProbe's own grace period. */
+    EXPECT_ERROR(PROBE_POD("    readinessProbe:\n"
+                           "      tcpSocket: {port: 80}\n"
+                           "      terminationGracePeriodSeconds: 5\n"),
+                 KS_EINVAL, 9, 38,
+                 "readinessProbe.terminationGracePeriodSeconds: must not be "
+                 "set for readinessProbes");
+    EXPECT_ERROR(PROBE_POD("    livenessProbe:\n"
+                           "      tcpSocket: {port: 80}\n"
+                           "      terminationGracePeriodSeconds: 0\n"),
+                 KS_EINVAL, 9, 38, "must be greater than 0");
+    /* validateHandler: exactly one handler. */
+    EXPECT_ERROR(PROBE_POD("    livenessProbe: {periodSeconds: 5}\n"),
+                 KS_EINVAL, 7, 20,
+                 "spec.containers[0].livenessProbe: must specify a handler "
+                 "type (exec, httpGet, tcpSocket or grpc)");
+    EXPECT_ERROR(PROBE_POD("    livenessProbe: {}\n"), KS_EINVAL, 7, 20,
+                 "must specify a handler type");
+    /* In validateHandler's order (exec, httpGet, tcpSocket, grpc): the
+     * second one found is the error. */
+    EXPECT_ERROR(PROBE_POD("    livenessProbe:\n"
+                           "      tcpSocket: {port: 80}\n"
+                           "      httpGet: {port: 80}\n"),
+                 KS_EINVAL, 8, 18,
+                 "livenessProbe.tcpSocket: may not specify more than 1 "
+                 "handler type");
+    /* The handlers' own checks. */
+    EXPECT_ERROR(PROBE_POD("    livenessProbe: {httpGet: {path: /}}\n"),
+                 KS_EPARSE, 7, 30, "missing required key \"port\"");
+    EXPECT_ERROR(PROBE_POD("    livenessProbe: {httpGet: {port: 0}}\n"),
+                 KS_ERANGE, 7, 37, "must be between 1 and 65535, got \"0\"");
+    EXPECT_ERROR(PROBE_POD("    livenessProbe: {tcpSocket: {port: "
+                           "\"8080\"}}\n"),
+                 KS_EINVAL, 7, 39,
+                 "invalid port name \"8080\": must contain at least one "
+                 "letter (a-z)");
+    EXPECT_ERROR(PROBE_POD("    livenessProbe: {tcpSocket: {port: "
+                           "Metrics}}\n"),
+                 KS_EINVAL, 7, 39,
+                 "must contain only alpha-numeric characters");
+    EXPECT_ERROR(PROBE_POD("    livenessProbe: {tcpSocket: {port: "
+                           "a-very-long-port-name}}\n"),
+                 KS_EINVAL, 7, 39, "must be no more than 15 characters");
+    EXPECT_ERROR(PROBE_POD("    livenessProbe: {httpGet: {port: 80, scheme: "
+                           "FTP}}\n"),
+                 KS_EINVAL, 7, 49,
+                 "unknown scheme \"FTP\" (expected one of: HTTP, HTTPS)");
+    EXPECT_ERROR(PROBE_POD("    livenessProbe: {exec: {command: []}}\n"),
+                 KS_EINVAL, 7, 37, "livenessProbe.exec.command: must not be "
+                                   "empty");
+    EXPECT_ERROR(PROBE_POD("    livenessProbe: {grpc: {port: http}}\n"),
+                 KS_EPARSE, 7, 34, "expected an integer");
+    EXPECT_ERROR(PROBE_POD("    livenessProbe: {httpGet: {prot: 80}}\n"),
+                 KS_EPARSE, 7, 31,
+                 "HTTPGetAction has no field \"prot\" (did you mean "
+                 "\"port\"?)");
+    EXPECT_ERROR(PROBE_POD("    livenessProbe: {exec: {command: [x]}, "
+                           "periodSecond: 5}\n"),
+                 KS_EPARSE, 7, 43,
+                 "Probe has no field \"periodSecond\" (did you mean "
+                 "\"periodSeconds\"?)");
+    /* Another container's probe is checked too; an init container may
+     * have one only as a sidecar. */
+    EXPECT_ERROR(POD_HEAD "  containers:\n  - name: c\n  - name: d\n"
+                          "    readinessProbe: {exec: {command: [x]}, "
+                          "failureThreshold: -1}\n",
+                 KS_ERANGE, 8, 62,
+                 "spec.containers[1].readinessProbe.failureThreshold");
+    EXPECT_ERROR(POD_HEAD "  containers: [{name: c}]\n"
+                          "  initContainers:\n  - name: i\n"
+                          "    livenessProbe: {exec: {command: [x]}}\n",
+                 KS_EINVAL, 8, 20,
+                 "spec.initContainers[0].livenessProbe: may not be set for "
+                 "init containers without restartPolicy=Always");
+    /* terminationGracePeriodSeconds: >= 0, seconds that fit ks_time. */
+    EXPECT_ERROR(POD_HEAD "  terminationGracePeriodSeconds: -1\n"
+                          "  containers: [{name: c}]\n",
+                 KS_ERANGE, 5, 34,
+                 "spec.terminationGracePeriodSeconds: must be between 0 and "
+                 "9223372036, got \"-1\"");
+    EXPECT_ERROR(DEPLOY_HEAD "  template:\n    spec:\n"
+                             "      terminationGracePeriodSeconds: 30s\n"
+                             "      containers: [{name: c}]\n",
+                 KS_EPARSE, 7, 38,
+                 "spec.template.spec.terminationGracePeriodSeconds: "
+                 "expected an integer, got \"30s\"");
+}
+
+/* ---- DaemonSet updateStrategy and minReadySeconds ------------------------ */
+
+#define DS_HEAD                                                                \
+    "apiVersion: apps/v1\nkind: DaemonSet\nmetadata: {name: ds}\nspec:\n"
+#define DS_TEMPLATE                                                            \
+    "  selector: {matchLabels: {a: b}}\n"                                      \
+    "  template:\n    metadata: {labels: {a: b}}\n"                            \
+    "    spec: {containers: [{name: c}]}\n"
+
+static void test_daemonset_fields(void)
+{
+    ks_manifests m = {0};
+    CU_ASSERT_EQUAL_FATAL(
+        load(&m, DS_HEAD DS_TEMPLATE
+             "---\n"
+             "apiVersion: apps/v1\nkind: DaemonSet\nmetadata: {name: surge}\n"
+             "spec:\n  minReadySeconds: 10\n"
+             "  updateStrategy:\n    type: RollingUpdate\n"
+             "    rollingUpdate: {maxSurge: 25%, maxUnavailable: 0}\n"
+             DS_TEMPLATE
+             "---\n"
+             "apiVersion: apps/v1\nkind: DaemonSet\nmetadata: {name: pct}\n"
+             "spec:\n  updateStrategy: {rollingUpdate: {maxUnavailable: "
+             "\"100%\"}}\n" DS_TEMPLATE
+             "---\n"
+             "apiVersion: apps/v1\nkind: DaemonSet\nmetadata: {name: od}\n"
+             "spec:\n  updateStrategy: {type: OnDelete}\n" DS_TEMPLATE
+             "---\n"
+             "apiVersion: apps/v1\nkind: DaemonSet\nmetadata: {name: odr}\n"
+             "spec:\n  updateStrategy: {type: OnDelete, rollingUpdate: "
+             "{maxSurge: 2}}\n" DS_TEMPLATE),
+        0);
+    /* SetDefaults_DaemonSet: RollingUpdate, maxUnavailable 1, maxSurge 0. */
+    const ks_manifest_template *t = find_template(&m, "DaemonSet", "ds");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+    CU_ASSERT_EQUAL(t->strategy, KS_MANIFEST_ROLLING_UPDATE);
+    CU_ASSERT(t->max_unavailable.set && !t->max_unavailable.is_percent &&
+              t->max_unavailable.value == 1);
+    CU_ASSERT(t->max_surge.set && !t->max_surge.is_percent &&
+              t->max_surge.value == 0);
+    CU_ASSERT_EQUAL(t->min_ready_seconds, 0);
+    CU_ASSERT_EQUAL(t->replicas, -1);
+    t = find_template(&m, "DaemonSet", "surge");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+    CU_ASSERT_EQUAL(t->min_ready_seconds, 10);
+    CU_ASSERT(t->max_surge.is_percent && t->max_surge.value == 25);
+    CU_ASSERT(!t->max_unavailable.is_percent &&
+              t->max_unavailable.value == 0);
+    t = find_template(&m, "DaemonSet", "pct");
+    CU_ASSERT(t->max_unavailable.is_percent &&
+              t->max_unavailable.value == 100);
+    CU_ASSERT(t->max_surge.set && t->max_surge.value == 0);
+    t = find_template(&m, "DaemonSet", "od");
+    CU_ASSERT_EQUAL(t->strategy, KS_MANIFEST_ON_DELETE);
+    CU_ASSERT(!t->max_unavailable.set && !t->max_surge.set);
+    /* OnDelete keeps a given rollingUpdate as it is. */
+    t = find_template(&m, "DaemonSet", "odr");
+    CU_ASSERT_EQUAL(t->strategy, KS_MANIFEST_ON_DELETE);
+    CU_ASSERT(t->max_surge.set && t->max_surge.value == 2);
+    CU_ASSERT(!t->max_unavailable.set);
+    CU_ASSERT(has_warning(&m, "DaemonSet spec.updateStrategy (not "
+                              "modelled)") == 0);
+    CU_ASSERT(has_warning(&m, "DaemonSet spec.minReadySeconds (not "
+                              "modelled)") == 0);
+    CU_ASSERT_EQUAL(m.nwarnings, 0);
+    ks_manifests_free(&m);
+}
+
+static void test_error_daemonset(void)
+{
+    /* ValidateDaemonSetUpdateStrategy */
+    EXPECT_ERROR(DS_HEAD "  updateStrategy: {type: Recreate}\n" DS_TEMPLATE,
+                 KS_EINVAL, 5, 26,
+                 "spec.updateStrategy.type: unknown updateStrategy type "
+                 "\"Recreate\" (expected one of: RollingUpdate, OnDelete)");
+    EXPECT_ERROR(DS_HEAD "  updateStrategy: {rollingUpdat: {}}\n" DS_TEMPLATE,
+                 KS_EPARSE, 5, 20,
+                 "DaemonSetUpdateStrategy has no field \"rollingUpdat\" "
+                 "(did you mean \"rollingUpdate\"?)");
+    /* ValidateRollingUpdateDaemonSet: exactly one of them non-zero (the
+     * defaults are maxUnavailable 1, maxSurge 0). */
+    EXPECT_ERROR(DS_HEAD "  updateStrategy:\n"
+                         "    rollingUpdate: {maxSurge: 1}\n" DS_TEMPLATE,
+                 KS_EINVAL, 6, 31,
+                 "spec.updateStrategy.rollingUpdate.maxSurge: may not be set "
+                 "when maxUnavailable is non-zero");
+    EXPECT_ERROR(DS_HEAD "  updateStrategy:\n"
+                         "    rollingUpdate:\n"
+                         "      maxUnavailable: \"0%\"\n" DS_TEMPLATE,
+                 KS_EINVAL, 7, 23,
+                 "spec.updateStrategy.rollingUpdate.maxUnavailable: cannot "
+                 "be 0 when maxSurge is 0");
+    EXPECT_ERROR(DS_HEAD "  updateStrategy:\n"
+                         "    rollingUpdate:\n"
+                         "      maxUnavailable: 101%\n" DS_TEMPLATE,
+                 KS_EINVAL, 7, 23, "must not be greater than 100%");
+    EXPECT_ERROR(DS_HEAD "  updateStrategy:\n"
+                         "    rollingUpdate:\n"
+                         "      maxUnavailable: 0\n"
+                         "      maxSurge: 150%\n" DS_TEMPLATE,
+                 KS_EINVAL, 8, 17,
+                 "rollingUpdate.maxSurge: must not be greater than 100%");
+    EXPECT_ERROR(DS_HEAD "  updateStrategy:\n"
+                         "    rollingUpdate: {maxUnavailable: -1}\n"
+                         DS_TEMPLATE,
+                 KS_ERANGE, 6, 37, "must be between 0 and 2147483647");
+    EXPECT_ERROR(DS_HEAD "  updateStrategy:\n"
+                         "    rollingUpdate: {maxUnavailable: one}\n"
+                         DS_TEMPLATE,
+                 KS_EINVAL, 6, 37,
+                 "must be an integer or a percent string");
+    /* ValidateDaemonSetSpec: minReadySeconds >= 0. */
+    EXPECT_ERROR(DS_HEAD "  minReadySeconds: -1\n" DS_TEMPLATE, KS_ERANGE, 5,
+                 20, "spec.minReadySeconds: must be between 0 and "
+                     "2147483647");
 }
 
 /* ---- warnings
@@ -1824,17 +2233,17 @@ static void test_warnings_once(void)
                  "---\n" POD_HEAD
                  "  securityContext: {}\n  dnsPolicy: ClusterFirst\n"
                  "  containers:\n"
-                 "  - {name: a, livenessProbe: {exec: {command: [x]}}, env: "
+                 "  - {name: a, startupProbe: {exec: {command: [x]}}, env: "
                  "[{name: X}]}\n"
-                 "  - {name: b, livenessProbe: {exec: {command: [y]}}}\n"
+                 "  - {name: b, startupProbe: {exec: {command: [y]}}}\n"
                  "---\napiVersion: v1\nkind: Pod\nmetadata: {name: q}\n"
-                 "spec: {containers: [{name: c, livenessProbe: {tcpSocket: "
+                 "spec: {containers: [{name: c, startupProbe: {tcpSocket: "
                  "{port: 1}}}]}\n"),
         0);
     CU_ASSERT_EQUAL(m.nwarnings, 2);
     CU_ASSERT(has_warning(&m, "kind ConfigMap: not modelled yet, skipped") ==
               1);
-    CU_ASSERT(has_warning(&m, "Pod spec.containers[].livenessProbe (not "
+    CU_ASSERT(has_warning(&m, "Pod spec.containers[].startupProbe (not "
                               "modelled)") == 1);
     /* A second load repeats nothing. */
     CU_ASSERT_EQUAL_FATAL(load(&m,
@@ -2596,6 +3005,12 @@ void ks_suite_manifests(void)
         {"ksim.io annotations", test_ksim_annotations},
         {"error: control-plane fields", test_error_control_plane},
         {"error: ksim.io annotations", test_error_ksim_annotations},
+        {"pod lifecycle fields: grace period, probes, annotations",
+         test_pod_lifecycle_fields},
+        {"error: probes and grace period", test_error_probes},
+        {"DaemonSet updateStrategy and minReadySeconds",
+         test_daemonset_fields},
+        {"error: DaemonSet updateStrategy", test_error_daemonset},
         {"HPA: every field", test_hpa_fields},
         {"HPA: defaults", test_hpa_defaults},
         {"HPA: warnings, versions, duplicates", test_hpa_warnings_and_versions},
