@@ -5,8 +5,11 @@
  *   - pkg/apis/apps/v1/defaults.go SetDefaults_Deployment and
  *     pkg/apis/batch/v1/defaults.go SetDefaults_Job: the defaults the
  *     loader applied, carried into the bodies; SetDefaults_DaemonSet
- *     (RollingUpdate, maxUnavailable 1, maxSurge 0) for the DaemonSet
- *     fields the loader does not read yet;
+ *     (RollingUpdate, maxUnavailable 1, maxSurge 0) for a DaemonSet whose
+ *     strategy the loader did not fill in (a ks_manifests built by hand);
+ *   - pkg/apis/core/v1/defaults.go SetDefaults_PodSpec
+ *     (terminationGracePeriodSeconds 30) and SetDefaults_Probe, applied by
+ *     the loader, carried into ks_pod_template;
  *   - pkg/apis/batch/validation/validation.go validateJobSpec: a Job's
  *     template needs restartPolicy OnFailure or Never;
  *   - pkg/registry/batch/job/strategy.go generateSelector: the labels and
@@ -55,6 +58,13 @@ static ks_restart_policy restart_policy_of(ks_manifest_restart_policy p)
     return KS_RESTART_ALWAYS;
 }
 
+/* A loaded probe's timings (sim/probe.h's settings). */
+static ks_probe probe_of(const ks_manifest_probe *p)
+{
+    return (ks_probe){p->initial_delay_s, p->period_s, p->timeout_s,
+                      p->success_threshold, p->failure_threshold};
+}
+
 /* The labels of src without key drop (NULL: all of them), into dst. */
 static void labels_without(ks_labels *dst, const ks_labels *src,
                            const char *drop)
@@ -97,13 +107,28 @@ static int pod_template(const ks_manifest_pod *mp, const char *drop_label,
     view.run_time = mp->has_run_time ? (ks_time)mp->run_time_ns
                                      : KS_TIME_NEVER;
     view.priority = mp->priority;
-    view.termination_grace_s = DEFAULT_TERMINATION_GRACE_S;
+    view.termination_grace_s = mp->has_termination_grace
+                                   ? mp->termination_grace_s
+                                   : DEFAULT_TERMINATION_GRACE_S;
     view.tolerations = mp->spec->tolerations;
     view.ntolerations = mp->spec->ntolerations;
     view.restart_policy = restart_policy_of(mp->restart_policy);
     view.crashes = mp->has_crash_after;
     view.crash_after = mp->has_crash_after ? (ks_time)mp->crash_after_ns
                                            : KS_TIME_NEVER;
+    /* A livenessProbe gives the container its liveness model; the
+     * application hangs ksim.io/unhealthy-after after each start. */
+    view.liveness = mp->has_liveness_probe;
+    view.unhealthy_after = mp->has_unhealthy_after
+                               ? (ks_time)mp->unhealthy_after_ns
+                               : KS_TIME_NEVER;
+    view.ignores_sigterm = mp->ignores_sigterm;
+    view.has_readiness = mp->has_readiness_probe;
+    if (view.has_readiness)
+        view.readiness = probe_of(&mp->readiness_probe);
+    view.has_liveness = mp->has_liveness_probe;
+    if (view.has_liveness)
+        view.liveness_probe = probe_of(&mp->liveness_probe);
     labels_without(&view.labels, &mp->spec->labels, drop_label);
     ks_pod_template_copy(out, &view);
     ks_labels_free(&view.labels);
@@ -260,11 +285,12 @@ static void *job_body(const ks_manifest_template *t,
     return b;
 }
 
-/* The DaemonSet: apps/v1 defaults (RollingUpdate, maxUnavailable 1,
- * maxSurge 0: the loader does not read updateStrategy or minReadySeconds
- * of a DaemonSet yet), the selector, the template, and the template.spec
- * fields the controller's node predicates read (nodeSelector, the required
- * node affinity, hostNetwork).  tmpl is consumed. */
+/* The DaemonSet: updateStrategy and minReadySeconds as loaded (a value the
+ * loader left unset takes the apps/v1 default: RollingUpdate,
+ * maxUnavailable 1, maxSurge 0), the selector, the template, and the
+ * template.spec fields the controller's node predicates read
+ * (nodeSelector, the required node affinity, hostNetwork).  tmpl is
+ * consumed. */
 static void *daemonset_body(const ks_manifest_template *t,
                             ks_pod_template *tmpl)
 {
@@ -273,6 +299,15 @@ static void *daemonset_body(const ks_manifest_template *t,
     ks_daemonset_body view = {0};
     ks_daemonset_body_defaults(&view);
     view.min_ready_s = t->min_ready_seconds;
+    view.strategy = t->strategy == KS_MANIFEST_ON_DELETE
+                        ? KS_DS_ON_DELETE
+                        : KS_DS_ROLLING_UPDATE;
+    if (t->max_unavailable.set)
+        view.max_unavailable = (ks_int_or_percent){
+            t->max_unavailable.is_percent, t->max_unavailable.value};
+    if (t->max_surge.set)
+        view.max_surge = (ks_int_or_percent){t->max_surge.is_percent,
+                                             t->max_surge.value};
     view.selector = t->selector;
     view.template = *tmpl;
     view.node_selector = t->pod.spec->node_selector;

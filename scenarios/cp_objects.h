@@ -30,10 +30,10 @@
  *                template.spec fields ks_pod_template does not carry that
  *                the DaemonSet controller's node predicates read
  *                (nodeSelector, the required node affinity, hostNetwork);
- *                updateStrategy RollingUpdate with maxUnavailable 1 and
- *                maxSurge 0 and minReadySeconds 0, the apps/v1 defaults
- *                (the loader does not read a DaemonSet's updateStrategy or
- *                minReadySeconds yet).  The controller
+ *                updateStrategy (RollingUpdate with maxUnavailable and
+ *                maxSurge, or OnDelete) and minReadySeconds as the loader
+ *                defaulted them (apps/v1: RollingUpdate, 1, 0; a value
+ *                left unset takes that default).  The controller
  *                (sim/controllers/daemonset_controller.h) makes the pods.
  *   Service      ks_service_body: spec.selector (absent, null or {} select
  *                nothing here: the body cannot say "every pod of the
@@ -58,8 +58,13 @@
  * priority (resolved: call ks_manifests_resolve_priorities first), labels,
  * tolerations, the first container's image, ksim.io/image-size (0 when
  * absent), ksim.io/run-time (KS_TIME_NEVER when absent), restartPolicy and
- * ksim.io/crash-after (crashes and crash_after; no crash when absent), and
- * terminationGracePeriodSeconds at its default of 30 (not read yet).
+ * ksim.io/crash-after (crashes and crash_after; no crash when absent),
+ * terminationGracePeriodSeconds (30 when the pod does not say), the first
+ * container's readinessProbe and livenessProbe timings (has_readiness,
+ * has_liveness; without one the kubelet's settings apply), liveness set
+ * when it has a livenessProbe, ksim.io/unhealthy-after (unhealthy_after;
+ * KS_TIME_NEVER when absent: the application never hangs) and
+ * ksim.io/ignores-sigterm.
  *
  * Validation the loader leaves to this step: a Job whose template gives no
  * restartPolicy has the API default Always, which batch validation refuses

@@ -2,8 +2,10 @@
  * Deployment and a Service give the bodies the API server would store
  * (every field checked), a Recreate Deployment, a ReplicaSet, Jobs with the
  * generated selector, a DaemonSet, bare pods, the namespaces, what is
- * skipped, HorizontalPodAutoscalers, and the errors (an unsupported kind,
- * a Job that would restart Always, unresolved priorities, a name already
+ * skipped, the pod lifecycle fields (grace period, probes, liveness,
+ * ksim.io/unhealthy-after and ignores-sigterm) and DaemonSet strategies,
+ * HorizontalPodAutoscalers, and the errors (an unsupported kind, a Job
+ * that would restart Always, unresolved priorities, a name already
  * taken, a bad range, an HPA the loader would refuse) with their
  * FILE:LINE:COL; then the controllers on the store run the
  * Deployment made so (tests/sim/test_daemonset_controller.c runs a
@@ -501,6 +503,207 @@ static void test_bare_pods(void)
     teardown(&f);
 }
 
+/* ---- pod lifecycle fields and DaemonSet strategies ----------------------- */
+
+static const char lifecycle_yaml[] =
+    "apiVersion: apps/v1\n"
+    "kind: Deployment\n"
+    "metadata: {name: sick}\n"
+    "spec:\n"
+    "  selector: {matchLabels: {app: sick}}\n"
+    "  template:\n"
+    "    metadata:\n"
+    "      labels: {app: sick}\n"
+    "      annotations:\n"
+    "        ksim.io/unhealthy-after: 30s\n"
+    "        ksim.io/ignores-sigterm: \"true\"\n"
+    "    spec:\n"
+    "      terminationGracePeriodSeconds: 5\n"
+    "      containers:\n"
+    "      - name: app\n"
+    "        readinessProbe:\n"
+    "          httpGet: {path: /ready, port: 8080}\n"
+    "          initialDelaySeconds: 2\n"
+    "          periodSeconds: 5\n"
+    "          failureThreshold: 1\n"
+    "        livenessProbe:\n"
+    "          tcpSocket: {port: 8080}\n"
+    "          periodSeconds: 5\n"
+    "          failureThreshold: 2\n"
+    "---\n"
+    "apiVersion: apps/v1\n"
+    "kind: Deployment\n"
+    "metadata: {name: plain}\n"
+    "spec:\n"
+    "  selector: {matchLabels: {app: plain}}\n"
+    "  template:\n"
+    "    metadata: {labels: {app: plain}}\n"
+    "    spec: {containers: [{name: app}]}\n"
+    "---\n"
+    "apiVersion: v1\n"
+    "kind: Pod\n"
+    "metadata:\n"
+    "  name: solo\n"
+    "  annotations: {ksim.io/ignores-sigterm: \"false\"}\n"
+    "spec:\n"
+    "  terminationGracePeriodSeconds: 0\n"
+    "  containers:\n"
+    "  - name: c\n"
+    "    livenessProbe: {exec: {command: [x]}, initialDelaySeconds: 7}\n"
+    "---\n"
+    "apiVersion: apps/v1\n"
+    "kind: DaemonSet\n"
+    "metadata: {name: surge}\n"
+    "spec:\n"
+    "  minReadySeconds: 15\n"
+    "  updateStrategy:\n"
+    "    rollingUpdate: {maxSurge: \"20%\", maxUnavailable: 0}\n"
+    "  selector: {matchLabels: {app: s}}\n"
+    "  template:\n"
+    "    metadata: {labels: {app: s}}\n"
+    "    spec: {containers: [{name: c}]}\n"
+    "---\n"
+    "apiVersion: apps/v1\n"
+    "kind: DaemonSet\n"
+    "metadata: {name: manual}\n"
+    "spec:\n"
+    "  updateStrategy: {type: OnDelete}\n"
+    "  selector: {matchLabels: {app: m}}\n"
+    "  template:\n"
+    "    metadata: {labels: {app: m}}\n"
+    "    spec: {containers: [{name: c}]}\n";
+
+/* terminationGracePeriodSeconds, the probes, the liveness model, the
+ * annotations and a DaemonSet's updateStrategy and minReadySeconds reach
+ * the bodies; a template without them keeps the kubelet's probes and the
+ * defaults. */
+static void test_lifecycle_fields(void)
+{
+    fixture f;
+    ks_error err;
+    CU_ASSERT_EQUAL_FATAL(setup(&f, lifecycle_yaml), 0);
+    CU_ASSERT_EQUAL_FATAL(create_all(&f, &err), 0);
+    const ks_object *o =
+        ks_store_find(f.s, KS_KIND_DEPLOYMENT, "default", "sick");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(o);
+    const ks_pod_template *t =
+        &((const ks_deployment_body *)o->body)->template;
+    CU_ASSERT_EQUAL(t->termination_grace_s, 5);
+    CU_ASSERT_EQUAL(t->ignores_sigterm, 1);
+    CU_ASSERT_EQUAL(t->liveness, 1);
+    CU_ASSERT_EQUAL(t->unhealthy_after, 30 * KS_SECOND);
+    CU_ASSERT_EQUAL(t->has_readiness, 1);
+    CU_ASSERT_EQUAL(t->readiness.initial_delay_s, 2);
+    CU_ASSERT_EQUAL(t->readiness.period_s, 5);
+    CU_ASSERT_EQUAL(t->readiness.timeout_s, 1);
+    CU_ASSERT_EQUAL(t->readiness.success_threshold, 1);
+    CU_ASSERT_EQUAL(t->readiness.failure_threshold, 1);
+    CU_ASSERT_EQUAL(t->has_liveness, 1);
+    CU_ASSERT_EQUAL(t->liveness_probe.initial_delay_s, 0);
+    CU_ASSERT_EQUAL(t->liveness_probe.period_s, 5);
+    CU_ASSERT_EQUAL(t->liveness_probe.timeout_s, 1);
+    CU_ASSERT_EQUAL(t->liveness_probe.success_threshold, 1);
+    CU_ASSERT_EQUAL(t->liveness_probe.failure_threshold, 2);
+
+    /* Nothing said: the defaults, the kubelet's probes, no liveness. */
+    o = ks_store_find(f.s, KS_KIND_DEPLOYMENT, "default", "plain");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(o);
+    const ks_pod_template *plain =
+        &((const ks_deployment_body *)o->body)->template;
+    CU_ASSERT_EQUAL(plain->termination_grace_s, 30);
+    CU_ASSERT_EQUAL(plain->ignores_sigterm, 0);
+    CU_ASSERT_EQUAL(plain->liveness, 0);
+    CU_ASSERT_EQUAL(plain->unhealthy_after, KS_TIME_NEVER);
+    CU_ASSERT_EQUAL(plain->has_readiness, 0);
+    CU_ASSERT_EQUAL(plain->has_liveness, 0);
+
+    /* A bare pod: grace 0 kept; a liveness probe without the annotation
+     * (the application never hangs). */
+    o = ks_store_find(f.s, KS_KIND_POD, "default", "solo");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(o);
+    const ks_pod_template *solo = &((const ks_pod_body *)o->body)->spec;
+    CU_ASSERT_EQUAL(solo->termination_grace_s, 0);
+    CU_ASSERT_EQUAL(solo->ignores_sigterm, 0);
+    CU_ASSERT_EQUAL(solo->liveness, 1);
+    CU_ASSERT_EQUAL(solo->unhealthy_after, KS_TIME_NEVER);
+    CU_ASSERT_EQUAL(solo->has_liveness, 1);
+    CU_ASSERT_EQUAL(solo->liveness_probe.initial_delay_s, 7);
+    CU_ASSERT_EQUAL(solo->liveness_probe.period_s, 10);
+    CU_ASSERT_EQUAL(solo->liveness_probe.failure_threshold, 3);
+    CU_ASSERT_EQUAL(solo->has_readiness, 0);
+
+    /* The probe settings are part of the template's identity (a probe
+     * change is a new template, hence a rollout). */
+    ks_pod_template a, b;
+    CU_ASSERT_EQUAL_FATAL(ks_cp_pod_template(&f.m.templates[0].pod, &a, &err),
+                          0);
+    ks_pod_template_copy(&b, &a);
+    CU_ASSERT(ks_pod_template_equal(&a, &b, NULL));
+    CU_ASSERT_EQUAL(ks_pod_template_hash(&a, NULL),
+                    ks_pod_template_hash(&b, NULL));
+    b.liveness_probe.failure_threshold = 3;
+    CU_ASSERT_FALSE(ks_pod_template_equal(&a, &b, NULL));
+    CU_ASSERT_NOT_EQUAL(ks_pod_template_hash(&a, NULL),
+                        ks_pod_template_hash(&b, NULL));
+    b.liveness_probe = a.liveness_probe;
+    b.has_readiness = 0;
+    CU_ASSERT_FALSE(ks_pod_template_equal(&a, &b, NULL));
+    CU_ASSERT_NOT_EQUAL(ks_pod_template_hash(&a, NULL),
+                        ks_pod_template_hash(&b, NULL));
+    ks_pod_template_free(&a);
+    ks_pod_template_free(&b);
+
+    /* DaemonSets: RollingUpdate with a surge, minReadySeconds; OnDelete. */
+    o = ks_store_find(f.s, KS_KIND_DAEMONSET, "default", "surge");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(o);
+    const ks_daemonset_body *ds = o->body;
+    CU_ASSERT_EQUAL(ds->strategy, KS_DS_ROLLING_UPDATE);
+    CU_ASSERT_EQUAL(ds->min_ready_s, 15);
+    CU_ASSERT(ds->max_surge.is_percent && ds->max_surge.value == 20);
+    CU_ASSERT(!ds->max_unavailable.is_percent &&
+              ds->max_unavailable.value == 0);
+    o = ks_store_find(f.s, KS_KIND_DAEMONSET, "default", "manual");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(o);
+    ds = o->body;
+    CU_ASSERT_EQUAL(ds->strategy, KS_DS_ON_DELETE);
+    CU_ASSERT_EQUAL(ds->min_ready_s, 0);
+    teardown(&f);
+}
+
+/* A manifest pod built by hand (zeroed fields, as a caller may make one)
+ * gets the API defaults: 30 s grace, no probes, no hang. */
+static void test_hand_built_pod_template(void)
+{
+    ks_pod_spec spec = {0};
+    ks_manifest_pod mp = {0};
+    ks_pod_template t;
+    ks_error err;
+    mp.spec = &spec;
+    mp.has_priority = 1;
+    CU_ASSERT_EQUAL_FATAL(ks_cp_pod_template(&mp, &t, &err), 0);
+    CU_ASSERT_EQUAL(t.termination_grace_s, 30);
+    CU_ASSERT_EQUAL(t.liveness, 0);
+    CU_ASSERT_EQUAL(t.unhealthy_after, KS_TIME_NEVER);
+    CU_ASSERT(!t.has_readiness && !t.has_liveness && !t.ignores_sigterm);
+    ks_pod_template_free(&t);
+    mp.has_termination_grace = 1; /* given as 0 */
+    mp.has_liveness_probe = 1;
+    mp.liveness_probe = (ks_manifest_probe){KS_MANIFEST_PROBE_GRPC, 1, 2, 3,
+                                            1, 5};
+    mp.has_unhealthy_after = 1;
+    mp.unhealthy_after_ns = 2000000000LL;
+    CU_ASSERT_EQUAL_FATAL(ks_cp_pod_template(&mp, &t, &err), 0);
+    CU_ASSERT_EQUAL(t.termination_grace_s, 0);
+    CU_ASSERT(t.liveness && t.has_liveness);
+    CU_ASSERT_EQUAL(t.unhealthy_after, 2 * KS_SECOND);
+    CU_ASSERT(t.liveness_probe.initial_delay_s == 1 &&
+              t.liveness_probe.period_s == 2 &&
+              t.liveness_probe.timeout_s == 3 &&
+              t.liveness_probe.success_threshold == 1 &&
+              t.liveness_probe.failure_threshold == 5);
+    ks_pod_template_free(&t);
+}
+
 /* ---- errors ---------------------------------------------------------------------- */
 
 /* An unsupported kind fails before anything is written: the Deployment
@@ -808,6 +1011,9 @@ void ks_suite_cp_objects(void)
         {"Jobs and the generated selector", test_jobs},
         {"DaemonSet body", test_daemonset},
         {"bare pods", test_bare_pods},
+        {"pod lifecycle fields and DaemonSet strategies",
+         test_lifecycle_fields},
+        {"a hand-built manifest pod's defaults", test_hand_built_pod_template},
         {"error: kind not simulated on the store",
          test_error_unsupported_kind},
         {"error: Job restartPolicy", test_error_job_restart_policy},

@@ -11,7 +11,8 @@
  * 500 ms, start 180 ms; pulls at 100 MB/s) a pod pulls for exactly 500 ms.
  * rbac.yaml lets alice patch Deployments and their scale in "default",
  * bob only read, and carol patch nodes (not evict pods).  Metrics are
- * sampled every second.
+ * sampled every second.  A last case runs manifests with probes,
+ * ksim.io/unhealthy-after, ksim.io/ignores-sigterm and a grace period.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -1713,6 +1714,174 @@ static void test_autoscale_example(void)
     finish(&r);
 }
 
+/* ---- probes, liveness kills and graceful termination from manifests ----- */
+
+/* "sick": one pod whose container has a readinessProbe (initialDelay 2 s,
+ * period 5 s, failureThreshold 1) and a livenessProbe (period 5 s,
+ * failureThreshold 2, timeout 1 s by default), and whose application
+ * hangs 30 s after each start.  "stubborn": two pods that ignore SIGTERM,
+ * with a 5 s grace period, scaled to one at 60 s. */
+#define PROBES_YAML                                                            \
+    "apiVersion: apps/v1\n"                                                    \
+    "kind: Deployment\n"                                                       \
+    "metadata: {name: sick}\n"                                                 \
+    "spec:\n"                                                                  \
+    "  replicas: 1\n"                                                          \
+    "  selector: {matchLabels: {app: sick}}\n"                                 \
+    "  template:\n"                                                            \
+    "    metadata:\n"                                                          \
+    "      labels: {app: sick}\n"                                              \
+    "      annotations: {ksim.io/unhealthy-after: 30s}\n"                      \
+    "    spec:\n"                                                              \
+    "      containers:\n"                                                      \
+    "        - name: app\n"                                                    \
+    "          image: \"app:1\"\n"                                             \
+    "          resources: {requests: {cpu: 100m}}\n"                           \
+    "          readinessProbe:\n"                                              \
+    "            httpGet: {path: /ready, port: 8080}\n"                        \
+    "            initialDelaySeconds: 2\n"                                     \
+    "            periodSeconds: 5\n"                                           \
+    "            failureThreshold: 1\n"                                        \
+    "          livenessProbe:\n"                                               \
+    "            httpGet: {path: /live, port: 8080}\n"                         \
+    "            periodSeconds: 5\n"                                           \
+    "            failureThreshold: 2\n"                                        \
+    "---\n"                                                                    \
+    "apiVersion: apps/v1\n"                                                    \
+    "kind: Deployment\n"                                                       \
+    "metadata: {name: stubborn}\n"                                             \
+    "spec:\n"                                                                  \
+    "  replicas: 2\n"                                                          \
+    "  selector: {matchLabels: {app: stubborn}}\n"                             \
+    "  template:\n"                                                            \
+    "    metadata:\n"                                                          \
+    "      labels: {app: stubborn}\n"                                          \
+    "      annotations: {ksim.io/ignores-sigterm: \"true\"}\n"                 \
+    "    spec:\n"                                                              \
+    "      terminationGracePeriodSeconds: 5\n"                                 \
+    "      containers:\n"                                                      \
+    "        - name: app\n"                                                    \
+    "          image: \"app:1\"\n"                                             \
+    "          resources: {requests: {cpu: 100m}}\n"
+
+/* The times of the rows of kind for pods whose name starts with prefix,
+ * with reason (NULL: any), in order; *n of them (at most max). */
+static size_t row_times(const cp_result *r, const char *prefix,
+                        ks_pod_event_kind kind, const char *reason,
+                        ks_time *out, size_t max)
+{
+    const ks_pod_event *e = ks_podevents_rows(r->log);
+    size_t n = 0;
+    for (size_t i = 0; i < ks_podevents_count(r->log); i++) {
+        if (e[i].kind != kind ||
+            strncmp(ks_podevents_pod_name(r->log, e[i].pod), prefix,
+                    strlen(prefix)) != 0 ||
+            (reason &&
+             strcmp(ks_podevents_reason(r->log, e[i].reason), reason) != 0))
+            continue;
+        if (n < max)
+            out[n] = e[i].time;
+        n++;
+    }
+    return n;
+}
+
+/* Manifests drive the kubelet: the probe settings of the container, the
+ * application's hang (ksim.io/unhealthy-after), SIGTERM handling and the
+ * grace period.
+ *
+ * sick, started at S: the readiness probe first probes at S + 5 s (the
+ * first tick at or after the 2 s initial delay): Ready.  Both probes run
+ * every 5 s from S; the application hangs at S + 30 s, so the probes sent
+ * at S + 30 and S + 35 s time out 1 s later.  Readiness fails at once
+ * (failureThreshold 1): NotReady at S + 31 s.  Liveness fails the second
+ * time (failureThreshold 2) at S + 36 s: Killing, reason Unhealthy; the
+ * container exits on SIGTERM and, being its first restart, is restarted
+ * at once (start latency 180 ms).  The second instance is killed 36 s
+ * after its start too, then waits the 10 s CrashLoopBackOff (BackOff
+ * row) before the third start.
+ *
+ * stubborn, scaled from 2 to 1 at 60 s: the ReplicaSet controller deletes
+ * a pod gracefully with its 5 s grace period; its kubelet kills it
+ * (Killing, no reason), the container ignores SIGTERM and dies of SIGKILL
+ * 5 s later, and the pod leaves the store then (Deleted).  (The terminal
+ * status the kubelet writes just before deleting the pod has no row: the
+ * log reads the object when the watch event arrives, and it is gone.) */
+static void test_manifest_probes_and_grace(void)
+{
+    cp_result r;
+    write_fixtures();
+    CU_ASSERT_EQUAL_FATAL(
+        ks_test_write_file(scratch("probes.yaml"), PROBES_YAML), 0);
+    CU_ASSERT_EQUAL_FATAL(
+        run_scenario(&r, "probes-run.yaml",
+                     "apiVersion: ksim.dev/v1\nkind: Scenario\n"
+                     "metadata: {name: probes}\n"
+                     "spec:\n  seed: 5\n  duration: 100s\n"
+                     "  cluster:\n    nodePools:\n"
+                     "      - {name: n, count: 2, allocatable: {cpu: \"4\", "
+                     "memory: 8Gi}}\n"
+                     "  workloads:\n    - manifests: [probes.yaml]\n"
+                     "  controlPlane: {}\n"
+                     "  actions:\n"
+                     "    - {at: 60s, scale: {deployment: stubborn, "
+                     "replicas: 1}}\n",
+                     0, 0),
+        0);
+    const ks_time ms = KS_MILLISECOND, s = KS_SECOND;
+    ks_time started[4], ready[4], unready[4], killed[4], backoff[4];
+    CU_ASSERT_EQUAL_FATAL(row_times(&r, "default/sick-", KS_PE_STARTED, NULL,
+                                    started, 4),
+                          3);
+    ks_time s1 = started[0], s2 = started[1], s3 = started[2];
+    CU_ASSERT(s1 > 0 && s1 < 2 * s);
+    CU_ASSERT_EQUAL(row_times(&r, "default/sick-", KS_PE_KILLING, "Unhealthy",
+                              killed, 4),
+                    2);
+    CU_ASSERT_EQUAL(row_times(&r, "default/sick-", KS_PE_KILLING, NULL,
+                              killed, 4),
+                    2);
+    CU_ASSERT_EQUAL(killed[0], s1 + 36 * s);
+    CU_ASSERT_EQUAL(s2, killed[0] + 180 * ms);
+    CU_ASSERT_EQUAL(killed[1], s2 + 36 * s);
+    CU_ASSERT_EQUAL(row_times(&r, "default/sick-", KS_PE_BACK_OFF,
+                              "CrashLoopBackOff", backoff, 4),
+                    1);
+    CU_ASSERT_EQUAL(backoff[0], killed[1]);
+    CU_ASSERT_EQUAL(s3, killed[1] + 10 * s + 180 * ms);
+    /* Ready 5 s after each start, not Ready 31 s after it. */
+    CU_ASSERT_EQUAL_FATAL(row_times(&r, "default/sick-", KS_PE_READY, NULL,
+                                    ready, 4),
+                          3);
+    CU_ASSERT_EQUAL(ready[0], s1 + 5 * s);
+    CU_ASSERT_EQUAL(ready[1], s2 + 5 * s);
+    CU_ASSERT_EQUAL(ready[2], s3 + 5 * s);
+    CU_ASSERT_EQUAL_FATAL(row_times(&r, "default/sick-", KS_PE_NOT_READY,
+                                    NULL, unready, 4),
+                          2);
+    CU_ASSERT_EQUAL(unready[0], s1 + 31 * s);
+    CU_ASSERT_EQUAL(unready[1], s2 + 31 * s);
+    /* The same pod throughout: restarts, not replacements. */
+    CU_ASSERT_EQUAL(row_times(&r, "default/sick-", KS_PE_CREATED, NULL,
+                              killed + 2, 1),
+                    1);
+
+    /* stubborn: one pod deleted, 5 s after its kill. */
+    ks_time kill[4], deleted[4];
+    CU_ASSERT_EQUAL(row_times(&r, "default/stubborn-", KS_PE_CREATED, NULL,
+                              kill, 4),
+                    2);
+    CU_ASSERT_EQUAL_FATAL(row_times(&r, "default/stubborn-", KS_PE_KILLING,
+                                    "", kill, 4),
+                          1);
+    CU_ASSERT(kill[0] >= 60 * s && kill[0] < 61 * s);
+    CU_ASSERT_EQUAL_FATAL(row_times(&r, "default/stubborn-", KS_PE_DELETED,
+                                    NULL, deleted, 4),
+                          1);
+    CU_ASSERT_EQUAL(deleted[0], kill[0] + 5 * s);
+    finish(&r);
+}
+
 void ks_suite_cp_run(void)
 {
     static const ks_test_case cases[] = {
@@ -1744,6 +1913,8 @@ void ks_suite_cp_run(void)
         {"denied rollback changes nothing", test_rollback_denied},
         {"rollbacks that change nothing", test_rollback_not_applied},
         {"autoscale example", test_autoscale_example},
+        {"manifest probes, liveness kills and grace period",
+         test_manifest_probes_and_grace},
         {NULL, NULL},
     };
     ks_test_add_suite("cp_run", cases);
