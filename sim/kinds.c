@@ -110,6 +110,13 @@ uint64_t ks_pod_template_hash(const ks_pod_template *t, const char *skip_label)
     h = fnv_probe(h, &t->readiness);
     h = fnv_bytes(h, &t->has_liveness, sizeof t->has_liveness);
     h = fnv_probe(h, &t->liveness_probe);
+    /* the memory model only when set: a template without one keeps the
+     * hash (and its pods the names) it had before the fields existed */
+    if (t->memory_limit || t->memory_usage || t->memory_leak) {
+        h = fnv_bytes(h, &t->memory_limit, sizeof t->memory_limit);
+        h = fnv_bytes(h, &t->memory_usage, sizeof t->memory_usage);
+        h = fnv_bytes(h, &t->memory_leak, sizeof t->memory_leak);
+    }
     return h;
 }
 
@@ -176,7 +183,10 @@ int ks_pod_template_equal(const ks_pod_template *a, const ks_pod_template *b,
            a->has_readiness == b->has_readiness &&
            same_probe(&a->readiness, &b->readiness) &&
            a->has_liveness == b->has_liveness &&
-           same_probe(&a->liveness_probe, &b->liveness_probe);
+           same_probe(&a->liveness_probe, &b->liveness_probe) &&
+           a->memory_limit == b->memory_limit &&
+           a->memory_usage == b->memory_usage &&
+           a->memory_leak == b->memory_leak;
 }
 
 void ks_pod_template_copy(ks_pod_template *dst, const ks_pod_template *src)
@@ -259,6 +269,7 @@ static void *node_copy(const void *p)
     memcpy(b->allocatable, src->allocatable, sizeof b->allocatable);
     b->ready = src->ready;
     b->zone = dup_or_null(src->zone);
+    b->memory_pressure = src->memory_pressure;
     for (size_t i = 0; i < src->ntaints; i++)
         ks_node_body_add_taint(b, src->taints[i].key, src->taints[i].effect,
                                src->taint_added[i]);
@@ -281,6 +292,7 @@ void ks_pod_body_free(void *p)
     if (!b)
         return;
     ks_pod_template_free(&b->spec);
+    free(b->reason);
     free(b);
 }
 
@@ -290,6 +302,7 @@ static void *pod_copy(const void *p)
     ks_pod_body *b = ks_xmalloc(sizeof *b);
     *b = *src;
     ks_pod_template_copy(&b->spec, &src->spec);
+    b->reason = dup_or_null(src->reason);
     return b;
 }
 

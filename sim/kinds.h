@@ -76,6 +76,16 @@ typedef struct ks_pod_template {
      * at the end of the grace period, exit 137 (else it exits 0 on
      * SIGTERM at once). */
     int ignores_sigterm;
+    /* Memory (sim/kubelet.h): the container's limit (resources.limits.
+     * memory, bytes; 0: none) and its usage model: memory_usage bytes at
+     * each start, growing by memory_leak bytes per second (0: steady).
+     * The kubelet OOM-kills the container (exit 137, OOMKilled) when its
+     * growing usage reaches the limit (at once when it starts above it;
+     * steady at the limit it lives), and its node-pressure eviction
+     * ranks pods by this usage.  A zeroed template uses no memory. */
+    int64_t memory_limit;
+    int64_t memory_usage;
+    int64_t memory_leak;
 } ks_pod_template;
 
 typedef struct ks_pod_body {
@@ -87,6 +97,8 @@ typedef struct ks_pod_body {
     ks_time ready_since;     /* lastTransitionTime of Ready=True, -1 */
     ks_time started;         /* containers started, -1 */
     int32_t restarts;
+    char *reason;            /* status.reason (owned; NULL: none): the
+                                kubelet's "OutOfcpu", "Evicted", ... */
 } ks_pod_body;
 
 /* ---- ReplicaSet ------------------------------------------------------------ */
@@ -262,6 +274,8 @@ typedef struct ks_node_body {
     ks_time *taint_added;
     size_t ntaints;
     char *zone;            /* topology.kubernetes.io/zone, NULL: none */
+    int memory_pressure;   /* the MemoryPressure condition is True (the
+                              kubelet's eviction manager) */
 } ks_node_body;
 
 /* Adds (or keeps) a taint key:effect added at `at`; removes one.  Return

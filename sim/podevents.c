@@ -173,8 +173,8 @@ static void follow_status(ks_podevents *log, pod_state *p, const ks_object *o)
         p->phase = b->phase;
         if (b->phase == KS_PHASE_SUCCEEDED)
             push_row(log, p, KS_PE_SUCCEEDED, 0);
-        else if (b->phase == KS_PHASE_FAILED)
-            push_row(log, p, KS_PE_FAILED, 0);
+        else if (b->phase == KS_PHASE_FAILED) /* with status.reason */
+            push_row(log, p, KS_PE_FAILED, intern_reason(log, b->reason));
     }
 }
 

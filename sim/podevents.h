@@ -8,7 +8,8 @@
  * Ready, NotReady, Succeeded, Failed and Deleted rows, and components
  * holding the log record the others with ks_podevents_record (as they
  * would call client-go's EventRecorder).  Rows are in time order (the
- * engine's), each naming the pod, its node and a reason.
+ * engine's), each naming the pod, its node and a reason (a Failed row's
+ * is the pod's status.reason: the kubelet's OutOfcpu, Evicted, ...).
  *
  * Ownership: the log owns its rows and interned names; engine and store
  * are borrowed and must outlive it.
