@@ -1,6 +1,7 @@
-/* kubelet.c - a node's kubelet: pod start pipeline, container exits and
- * restarts under CrashLoopBackOff, liveness kills, graceful termination,
- * status writes, event recording, Lease.
+/* kubelet.c - a node's kubelet: admission, pod start pipeline, container
+ * exits and restarts under CrashLoopBackOff, liveness and OOM kills,
+ * graceful termination, node-pressure eviction, status writes, event
+ * recording, Lease.
  *
  * A pod's life on the node is a chain of engine events at the times things
  * happen, each carrying the pod's uid, the container attempt it belongs to
@@ -53,9 +54,29 @@
  *    Never (shouldRestartOnFailure), through doBackOff as any restart.
  *    A step carries the instance it was planned for, so a kill decided
  *    for an instance that crashed meanwhile does nothing.
+ *  - Admission (predicate.go read at master 00991fb9, newer than v1.34;
+ *    the rest at 008b3652, v1.34): kubelet.go
+ *    HandlePodAdditions and canAdmitPod over the admit handlers in the
+ *    order NewMainKubelet adds them (the eviction manager's Admit, then
+ *    lifecycle/predicate.go's), filterOutInactivePods for the pods that
+ *    count, scheduler.AdmissionCheck with noderesources.Fits, and
+ *    rejectPod (Failed with the reason).
+ *  - Memory and eviction (pkg/kubelet/eviction: eviction_manager.go read
+ *    at master 0239cd73, newer than v1.34, helpers.go at 008b3652,
+ *    v1.34): eviction_manager.go Start (the loop,
+ *    waitForPodsCleanup), synchronize (one pod per pass), evictPod
+ *    (the Evicted event, TerminatePodAbnormallyAndWait with the status
+ *    Failed/Evicted), immediateEvictionGracePeriodSeconds
+ *    (kubernetes#124063, v1.31), helpers.go thresholdsMet,
+ *    nodeConditionsObservedSince and rankMemoryPressure; the defaults
+ *    memory.available<100Mi and evictionPressureTransitionPeriod 5m
+ *    (pkg/kubelet/apis/config/v1beta1 defaults).  An OOM kill is the
+ *    kernel's: the container's last state is terminated, reason
+ *    OOMKilled, exit code 137.
  */
 #include "sim/kubelet.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -63,6 +84,18 @@
 #include "sim/xalloc.h"
 
 #define STATUS_SYNC_PERIOD (10 * KS_SECOND) /* status_manager.go syncPeriod */
+
+/* eviction_manager.go: the grace period of a hard eviction
+ * (immediateEvictionGracePeriodSeconds), the poll of waitForPodsCleanup
+ * (podCleanupPollFreq) and its timeout (podCleanupTimeout). */
+#define IMMEDIATE_EVICTION_GRACE_S 1
+#define CLEANUP_POLL (1 * KS_SECOND)
+#define CLEANUP_TIMEOUT (30 * KS_SECOND)
+
+/* scheduling.SystemCriticalPriority: kubelettypes.IsCriticalPod. */
+#define SYSTEM_CRITICAL_PRIORITY 2000000000
+
+#define MEMORY_PRESSURE_TAINT "node.kubernetes.io/memory-pressure"
 
 /* Event arguments: uid << 24 | attempt (20 bits) << 4 | step.  Store uids
  * are handed out from 1 in creation order, far below 2^40. */
@@ -91,13 +124,15 @@ typedef enum container_state {
     C_DONE          /* exited for good: the pod is terminal */
 } container_state;
 
-/* What the kubelet reports: the status fields of ks_pod_body. */
+/* What the kubelet reports: the status fields of ks_pod_body (reason
+ * points to the record's own copy). */
 typedef struct pod_status {
     ks_phase phase;
     int ready;
     ks_time ready_since;
     ks_time started;
     int32_t restarts;
+    const char *reason;
 } pod_status;
 
 /* A status to write once `due` (the change's time + status_delay). */
@@ -119,11 +154,17 @@ typedef struct pod_rec {
     int64_t grace_s;         /* terminationGracePeriodSeconds */
     ks_probe readiness;      /* the template's probes, else the config's */
     ks_probe liveness_probe;
+    int64_t requests[KS_RES_COUNT]; /* 0: none */
+    int32_t priority;
+    int64_t memory_limit;    /* 0: none */
+    int64_t memory_usage;    /* at each start */
+    int64_t memory_leak;     /* bytes per second */
     int image_pulled;        /* the first start pulled its image */
     /* the container */
     uint32_t attempt;        /* instance; the restart count once started */
     container_state state;
     int exit_code;           /* of the running instance's planned exit */
+    int exit_oom;            /* that exit is an OOM kill */
     ks_time finished;        /* FinishedAt of the last exited instance */
     ks_crashloop backoff;
     /* killing: the stopping instance exits at stop_at; unhealthy: it was
@@ -136,6 +177,10 @@ typedef struct pod_rec {
     int terminating;
     int64_t kill_grace_s;
     int final;
+    /* evicted (or rejected): the pod is Failed with status reason
+     * `reason` (owned), whatever its container's exit */
+    int evicted;
+    char *reason;
     /* its status: current, and queued for writing in due order */
     pod_status st;
     report *reports;
@@ -154,6 +199,17 @@ struct ks_kubelet {
     int stopped;
     pod_rec *pods;
     size_t npods, pods_cap;
+    /* the eviction manager: its next pass (KS_TIME_NEVER: none planned)
+     * and when the loop would run next while idle; the pod whose cleanup
+     * it waits for (0: none) until cleanup_deadline; when the memory
+     * threshold was last met (-1: never) and the MemoryPressure
+     * condition it derives */
+    ks_time hk_at;
+    ks_time hk_next;
+    uint64_t cleanup_uid;
+    ks_time cleanup_deadline;
+    ks_time pressure_seen;
+    int memory_pressure;
 };
 
 ks_kubelet_config ks_kubelet_default_config(void)
@@ -166,6 +222,9 @@ ks_kubelet_config ks_kubelet_default_config(void)
     c.liveness = ks_probe_default();
     c.crashloop = ks_crashloop_config_default();
     c.events = NULL;
+    c.eviction_hard_memory = 100LL << 20;
+    c.housekeeping = 10 * KS_SECOND;
+    c.pressure_transition = 5 * KS_MINUTE;
     return c;
 }
 
@@ -182,6 +241,7 @@ static void forget_pod(ks_kubelet *k, uint64_t uid)
     for (size_t i = 0; i < k->npods; i++)
         if (k->pods[i].uid == uid) {
             free(k->pods[i].reports);
+            free(k->pods[i].reason);
             k->pods[i] = k->pods[--k->npods];
             return;
         }
@@ -211,6 +271,11 @@ static void record(ks_kubelet *k, const ks_object *o, ks_pod_event_kind kind,
 }
 
 /* ---- status writes ---------------------------------------------------------- */
+
+static int same_reason(const char *a, const char *b)
+{
+    return (!a && !b) || (a && b && strcmp(a, b) == 0);
+}
 
 /* Writes the newest status due by now; without quorum, retries at the next
  * status sync.  A terminated pod being deleted is deleted (grace 0) once
@@ -242,6 +307,10 @@ static void flush_reports(ks_kubelet *k, pod_rec *r)
         b->ready_since = st->ready_since;
         b->started = st->started;
         b->restarts = st->restarts;
+        if (!same_reason(b->reason, st->reason)) {
+            free(b->reason);
+            b->reason = st->reason ? ks_xstrdup(st->reason) : NULL;
+        }
         ks_store_touch(k->store, r->uid);
         memmove(r->reports, r->reports + n,
                 (r->nreports - n) * sizeof *r->reports);
@@ -297,10 +366,80 @@ static ks_time failed_at(const ks_probe *p, ks_time started, ks_time hang,
     return t < before ? t : KS_TIME_NEVER;
 }
 
+/* ---- memory ------------------------------------------------------------- */
+
+/* floor(rate * dt / 1 s): what rate bytes per second add up to in dt
+ * nanoseconds (rate, dt >= 0), saturating at INT64_MAX.  Exact: whole
+ * seconds and the remainder are multiplied apart. */
+static int64_t grown(int64_t rate, ks_time dt)
+{
+    if (rate <= 0 || dt <= 0)
+        return 0;
+    int64_t secs = dt / KS_SECOND, ns = dt % KS_SECOND;
+    if (secs > 0 && rate > INT64_MAX / secs)
+        return INT64_MAX;
+    int64_t whole = rate * secs;
+    /* rate * ns / 1 s = (rate / 1 s) * ns + (rate % 1 s) * ns / 1 s */
+    int64_t hi = rate / KS_SECOND, lo = rate % KS_SECOND;
+    if (hi > 0 && ns > INT64_MAX / hi)
+        return INT64_MAX;
+    int64_t part = hi * ns + lo * ns / KS_SECOND;
+    return whole > INT64_MAX - part ? INT64_MAX : whole + part;
+}
+
+/* The first dt >= 0 with grown(rate, dt) >= d (d >= 0, rate > 0):
+ * ceil(d * 1 s / rate), KS_TIME_NEVER beyond the clock. */
+static ks_time time_to_grow(int64_t d, int64_t rate)
+{
+    int64_t q = d / rate, rem = d % rate;
+    if (q > KS_TIME_NEVER / KS_SECOND - 1)
+        return KS_TIME_NEVER;
+    ks_time t = q * KS_SECOND;
+    if (rem > 0) {
+        /* ceil(rem * 1 s / rate) with rem < rate, at most 1 s; exact in
+         * integers unless rate exceeds ~9.2 GB/s */
+        if (rem <= INT64_MAX / KS_SECOND)
+            t += (rem * KS_SECOND + rate - 1) / rate;
+        else
+            t += (ks_time)((long double)rem * KS_SECOND / rate + 0.999999L);
+    }
+    return t;
+}
+
+/* The container's memory usage now: memory_usage at its start plus the
+ * leak since, up to its limit (it is OOM-killed there); 0 when no
+ * container runs. */
+static int64_t memory_used(const pod_rec *r, ks_time now)
+{
+    if (r->state != C_RUNNING && r->state != C_STOPPING)
+        return 0;
+    int64_t g = grown(r->memory_leak, now - r->st.started);
+    int64_t u = r->memory_usage > INT64_MAX - g ? INT64_MAX
+                                                : r->memory_usage + g;
+    return r->memory_limit > 0 && u > r->memory_limit ? r->memory_limit : u;
+}
+
+/* When the instance started at `now` reaches its memory limit and its
+ * growth needs more (the cgroup's OOM killer): at once when it starts
+ * above it, KS_TIME_NEVER without a limit, or without growth at or under
+ * it (a Guaranteed pod using exactly its limit lives). */
+static ks_time oom_at(const pod_rec *r, ks_time now)
+{
+    if (r->memory_limit <= 0)
+        return KS_TIME_NEVER;
+    if (r->memory_usage > r->memory_limit)
+        return now;
+    if (r->memory_leak <= 0)
+        return KS_TIME_NEVER;
+    return add_time(now, time_to_grow(r->memory_limit - r->memory_usage,
+                                      r->memory_leak));
+}
+
 /* The instance r->attempt runs from now: Running with its restart count,
  * not Ready until its readiness probe succeeds; its exit is planned from
- * the failure model (a crash first when both are due at once), and, when
- * the application hangs before, its readiness failure and liveness kill. */
+ * the failure model (a crash first when both are due at once), or the
+ * OOM kill when its memory reaches the limit before, and, when the
+ * application hangs before, its readiness failure and liveness kill. */
 static void container_started(ks_kubelet *k, pod_rec *r, ks_time now)
 {
     r->state = C_RUNNING;
@@ -320,6 +459,13 @@ static void container_started(ks_kubelet *k, pod_rec *r, ks_time now)
             exit_at = crash_at;
             r->exit_code = 1;
         }
+    }
+    r->exit_oom = 0;
+    ks_time oom = oom_at(r, now);
+    if (oom < exit_at) {
+        exit_at = oom;
+        r->exit_code = 137; /* SIGKILL from the kernel */
+        r->exit_oom = 1;
     }
     ks_time hang = r->liveness && r->unhealthy_after >= 0
                        ? add_time(now, r->unhealthy_after)
@@ -380,20 +526,21 @@ static void try_restart(ks_kubelet *k, pod_rec *r, ks_time now)
 
 /* The running (or stopping) instance exited with r->exit_code: not Ready;
  * restarted, or the pod ends (kubelet_pods.go getPhase): for good when
- * it is being deleted (then deleted once that status is written), after
- * a liveness kill unless the policy is Never, else as the policy says. */
+ * it is being deleted (then deleted once that status is written) or
+ * evicted (Failed), after a liveness kill unless the policy is Never,
+ * else as the policy says (an OOM kill is a failure, exit 137). */
 static void container_exited(ks_kubelet *k, pod_rec *r, ks_time now)
 {
     r->finished = now;
     r->st.ready = 0;
-    int restart = r->terminating  ? 0
+    int restart = r->terminating || r->evicted ? 0
                   : r->unhealthy ? r->policy != KS_RESTART_NEVER
                                  : should_restart(r->policy, r->exit_code);
     r->unhealthy = 0;
     if (!restart) {
         r->state = C_DONE;
-        r->st.phase = r->exit_code == 0 ? KS_PHASE_SUCCEEDED
-                                        : KS_PHASE_FAILED;
+        r->st.phase = r->exit_code == 0 && !r->evicted ? KS_PHASE_SUCCEEDED
+                                                       : KS_PHASE_FAILED;
         r->final = r->terminating;
         report_status(k, r);
         return;
@@ -407,6 +554,7 @@ static void container_exited(ks_kubelet *k, pod_rec *r, ks_time now)
 static void container_stopped(ks_kubelet *k, pod_rec *r, ks_time now)
 {
     r->exit_code = r->ignores_sigterm ? 137 : 0;
+    r->exit_oom = 0;
     container_exited(k, r, now);
 }
 
@@ -488,11 +636,11 @@ static void on_step(ks_engine *e, void *ctx, uint64_t arg)
     ks_time now = ks_engine_now(e);
     switch (st) {
     case STEP_PULLING:
-        if (!r->terminating)
+        if (!r->terminating && !r->evicted)
             record(k, o, KS_PE_PULLING, NULL);
         break;
     case STEP_PULLED:
-        if (!r->terminating)
+        if (!r->terminating && !r->evicted)
             record(k, o, KS_PE_PULLED,
                    r->image_pulled ? NULL : "already present on machine");
         break;
@@ -528,8 +676,11 @@ static void on_step(ks_engine *e, void *ctx, uint64_t arg)
         break;
     case STEP_EXIT:
         /* its own exit, also while it stops (before SIGKILL) */
-        if (r->state == C_RUNNING || r->state == C_STOPPING)
+        if (r->state == C_RUNNING || r->state == C_STOPPING) {
+            if (r->exit_oom)
+                record(k, o, KS_PE_OOM_KILLED, "OOMKilled");
             container_exited(k, r, now);
+        }
         break;
     case STEP_BACKOFF:
         if (r->state == C_BACKOFF)
@@ -564,11 +715,29 @@ static pod_rec *new_rec(ks_kubelet *k, const ks_object *o)
                                          : k->cfg.readiness;
     r->liveness_probe = b->spec.has_liveness ? b->spec.liveness_probe
                                              : k->cfg.liveness;
+    for (int i = 0; i < KS_RES_COUNT; i++)
+        r->requests[i] = b->spec.requests[i] > 0 ? b->spec.requests[i] : 0;
+    r->priority = b->spec.priority;
+    r->memory_limit = b->spec.memory_limit > 0 ? b->spec.memory_limit : 0;
+    r->memory_usage = b->spec.memory_usage > 0 ? b->spec.memory_usage : 0;
+    r->memory_leak = b->spec.memory_leak > 0 ? b->spec.memory_leak : 0;
     r->state = C_CREATING;
     r->finished = -1;
     ks_crashloop_init(&r->backoff);
-    r->st = (pod_status){KS_PHASE_PENDING, 0, -1, -1, 0};
+    r->st = (pod_status){KS_PHASE_PENDING, 0, -1, -1, 0, NULL};
     return r;
+}
+
+/* The pod ends Failed with status reason `reason` and no container
+ * running. */
+static void fail_pod(ks_kubelet *k, pod_rec *r, const char *reason)
+{
+    r->evicted = 1;
+    if (!r->reason) /* queued reports point to it: set once */
+        r->reason = ks_xstrdup(reason);
+    r->st.reason = r->reason;
+    r->st.phase = KS_PHASE_FAILED;
+    r->st.ready = 0;
 }
 
 /* Plans a newly bound pod's first start: sandbox, image, container.
@@ -598,9 +767,318 @@ static pod_rec *admit(ks_kubelet *k, const ks_object *o)
     return r;
 }
 
-/* A pod of this node: started when first seen, terminated once it has a
- * deletionTimestamp (one that has it when first seen never starts:
- * HandlePodAdditions sends it straight to termination). */
+/* ---- admission ---------------------------------------------------------- */
+
+static const ks_node_body *node_body(const ks_kubelet *k)
+{
+    const ks_object *n = ks_store_find(k->store, KS_KIND_NODE, NULL, k->node);
+    return n ? n->body : NULL;
+}
+
+/* A pod the kubelet runs: admitted and not terminated (kubelet.go
+ * filterOutInactivePods: a pod being killed still counts). */
+static int active(const pod_rec *r)
+{
+    return r->state != C_DONE;
+}
+
+static int has_memory_model(const pod_rec *r)
+{
+    return r->memory_usage > 0 || r->memory_leak > 0;
+}
+
+/* Why pod o may not run here (HandlePodAdditions, canAdmitPod over the
+ * admit handlers in their order), or NULL: the eviction manager's Admit
+ * first (under MemoryPressure a BestEffort pod is refused unless it
+ * tolerates the memory-pressure taint or is critical: reason "Evicted"),
+ * then the predicate handler (lifecycle/predicate.go Admit and
+ * generalFilter): noderesources.Fits
+ * against the node's allocatable minus the requests of the active pods,
+ * its first failure becoming OutOfpods, OutOfcpu, OutOfmemory,
+ * OutOfephemeral-storage or OutOf<name> (extended resources the node
+ * does not have at all are dropped first: removeMissingExtendedResources),
+ * then an untolerated NoExecute taint ("TaintToleration").  Without a
+ * Node object, or with one that reports no allocatable at all (a node
+ * whose status was never written, as test fixtures have; upstream it
+ * would admit nothing), the resources are not checked.  buf holds a
+ * built reason. */
+static const char *rejection(const ks_kubelet *k, const ks_object *o,
+                             char *buf, size_t nbuf)
+{
+    const ks_pod_body *b = o->body;
+    const ks_pod_template *t = &b->spec;
+    /* v1qos.GetPodQOS: no cpu or memory requests or limits */
+    int best_effort = t->requests[KS_RES_CPU] <= 0 &&
+                      t->requests[KS_RES_MEMORY] <= 0 && t->memory_limit <= 0;
+    ks_taint mp = {(char *)MEMORY_PRESSURE_TAINT, NULL, KS_EFFECT_NO_SCHEDULE};
+    if (k->memory_pressure && best_effort &&
+        t->priority < SYSTEM_CRITICAL_PRIORITY &&
+        !ks_tolerations_tolerate(t->tolerations, t->ntolerations, &mp))
+        return "Evicted";
+    const ks_node_body *nb = node_body(k);
+    if (!nb)
+        return NULL;
+    int reported = 0;
+    for (int res = 0; res < KS_RES_COUNT; res++)
+        reported |= nb->allocatable[res] != 0;
+    if (!reported)
+        return NULL;
+    int64_t used[KS_RES_COUNT] = {0};
+    int64_t npods = 0;
+    for (size_t i = 0; i < k->npods; i++) {
+        const pod_rec *r = &k->pods[i];
+        if (r->uid == o->uid || !active(r))
+            continue;
+        npods++;
+        for (int res = 0; res < KS_RES_COUNT; res++)
+            used[res] += r->requests[res];
+    }
+    /* fit.go fitsRequest: pods first, then cpu, memory, ephemeral
+     * storage and the scalar resources (in resource id order here, map
+     * order upstream); a request fits when it is at most what is left */
+    if (npods + 1 > nb->allocatable[KS_RES_PODS])
+        return "OutOfpods";
+    int nres = ks_resource_count();
+    for (int res = 0; res < nres; res++) {
+        int64_t want = t->requests[res];
+        if (res == KS_RES_PODS || want <= 0)
+            continue;
+        if (ks_resource_is_extended(res) && nb->allocatable[res] <= 0)
+            continue; /* removeMissingExtendedResources */
+        if (want <= nb->allocatable[res] - used[res])
+            continue;
+        switch (res) {
+        case KS_RES_CPU:
+            return "OutOfcpu";
+        case KS_RES_MEMORY:
+            return "OutOfmemory";
+        case KS_RES_EPHEMERAL_STORAGE:
+            return "OutOfephemeral-storage";
+        default:
+            snprintf(buf, nbuf, "OutOf%s", ks_resource_name(res));
+            return buf;
+        }
+    }
+    for (size_t i = 0; i < nb->ntaints; i++)
+        if (nb->taints[i].effect == KS_EFFECT_NO_EXECUTE &&
+            !ks_tolerations_tolerate(t->tolerations, t->ntolerations,
+                                     &nb->taints[i]))
+            return "TaintToleration";
+    return NULL;
+}
+
+/* rejectPod: the pod is Failed with the reason at once, its container
+ * never started. */
+static void reject(ks_kubelet *k, const ks_object *o, const char *reason)
+{
+    pod_rec *r = new_rec(k, o);
+    r->state = C_DONE;
+    fail_pod(k, r, reason);
+    report_status(k, r);
+}
+
+/* ---- node-pressure eviction --------------------------------------------- */
+
+static void on_housekeeping(ks_engine *e, void *ctx, uint64_t arg);
+
+static void plan_housekeeping(ks_kubelet *k, ks_time at)
+{
+    k->hk_at = at;
+    ks_engine_at(k->engine, at, on_housekeeping, k, (uint64_t)at);
+}
+
+/* Whether the eviction manager has anything to watch: a pod using
+ * memory, or a pressure condition to clear.  While it has not, its
+ * passes are skipped (they could find nothing), keeping their grid. */
+static int needs_housekeeping(const ks_kubelet *k)
+{
+    if (k->memory_pressure || k->cleanup_uid)
+        return 1;
+    for (size_t i = 0; i < k->npods; i++)
+        if (active(&k->pods[i]) && has_memory_model(&k->pods[i]))
+            return 1;
+    return 0;
+}
+
+/* Plans the next pass on the loop's grid if none is planned and one is
+ * needed. */
+static void wake_housekeeping(ks_kubelet *k)
+{
+    if (k->hk_at != KS_TIME_NEVER || k->cfg.eviction_hard_memory < 0 ||
+        !needs_housekeeping(k))
+        return;
+    ks_time now = ks_engine_now(k->engine);
+    ks_time at = k->hk_next;
+    if (at < now) {
+        ks_time period = k->cfg.housekeeping;
+        at += (now - at + period - 1) / period * period;
+    }
+    plan_housekeeping(k, at);
+}
+
+/* The MemoryPressure condition and, in place of the node lifecycle
+ * controller's TaintNodesByCondition, the memory-pressure NoSchedule
+ * taint, written to the Node object when they differ from it (a status
+ * write; without quorum the next pass retries). */
+static void sync_node(ks_kubelet *k)
+{
+    const ks_object *n = ks_store_find(k->store, KS_KIND_NODE, NULL, k->node);
+    if (!n || !ks_store_has_quorum(k->store))
+        return;
+    ks_node_body *nb = ks_store_body(k->store, n->uid);
+    ks_time now = ks_engine_now(k->engine);
+    int changed = nb->memory_pressure != k->memory_pressure;
+    nb->memory_pressure = k->memory_pressure;
+    if (k->memory_pressure)
+        changed |= ks_node_body_add_taint(nb, MEMORY_PRESSURE_TAINT,
+                                          KS_EFFECT_NO_SCHEDULE, now);
+    else
+        changed |= ks_node_body_remove_taint(nb, MEMORY_PRESSURE_TAINT,
+                                             KS_EFFECT_NO_SCHEDULE);
+    if (changed)
+        ks_store_touch(k->store, n->uid);
+}
+
+/* A candidate for eviction with its memory usage and request. */
+typedef struct candidate {
+    pod_rec *r;
+    int64_t usage;
+    int64_t request;
+} candidate;
+
+/* helpers.go rankMemoryPressure: orderedBy(exceedMemoryRequests,
+ * priority, memory): pods whose usage exceeds their memory request
+ * first, then lower priority first, then the larger usage above the
+ * request first; ties in creation order (uid), where upstream's
+ * sort.Sort leaves them unspecified. */
+static int rank_cmp(const void *pa, const void *pb)
+{
+    const candidate *a = pa, *b = pb;
+    int ea = a->usage > a->request, eb = b->usage > b->request;
+    if (ea != eb)
+        return ea ? -1 : 1;
+    if (a->r->priority != b->r->priority)
+        return a->r->priority < b->r->priority ? -1 : 1;
+    int64_t oa = a->usage - a->request, ob = b->usage - b->request;
+    if (oa != ob)
+        return oa > ob ? -1 : 1;
+    return a->r->uid < b->r->uid ? -1 : a->r->uid > b->r->uid;
+}
+
+/* evictPod: the Evicted event, then the pod worker's termination with
+ * the status function applied first (syncTerminatingPod): the pod is
+ * Failed, reason "Evicted", at once, and its container is killed with
+ * the hard eviction's grace period; it is not restarted. */
+static void evict(ks_kubelet *k, pod_rec *r, const ks_object *o)
+{
+    record(k, o, KS_PE_EVICTED, "Evicted");
+    fail_pod(k, r, "Evicted");
+    if (r->state == C_RUNNING || r->state == C_STOPPING) {
+        report_status(k, r);
+        kill_container(k, r, o, IMMEDIATE_EVICTION_GRACE_S, NULL);
+        return;
+    }
+    r->state = C_DONE; /* no container running */
+    r->final = r->terminating;
+    report_status(k, r);
+}
+
+/* eviction_manager.go synchronize for the memory.available hard
+ * threshold.  The node's memory signal:
+ * ksim's Node has only allocatable, which upstream is capacity minus the
+ * reservations minus the hard threshold; with no reservations and no
+ * system daemons using memory, capacity = allocatable + threshold and
+ * the working set is the pods' usage, so available = allocatable +
+ * threshold - usage, below the threshold exactly when the pods use more
+ * than allocatable (allocatableMemory.available gives the same).  The
+ * condition holds while the threshold was met within the pressure
+ * transition period.  When met, the active pods are ranked
+ * (rank_cmp) and the first that is not critical is evicted: one per
+ * pass.  Returns the evicted pod's uid, or 0. */
+static uint64_t synchronize(ks_kubelet *k, ks_time now)
+{
+    const ks_node_body *nb = node_body(k);
+    int64_t allocatable = nb ? nb->allocatable[KS_RES_MEMORY] : 0;
+    if (allocatable <= 0)
+        return 0; /* no node, no signal */
+    int64_t threshold = k->cfg.eviction_hard_memory;
+    int64_t working = 0;
+    for (size_t i = 0; i < k->npods; i++) {
+        int64_t u = memory_used(&k->pods[i], now);
+        working = working > INT64_MAX - u ? INT64_MAX : working + u;
+    }
+    int64_t capacity = allocatable > INT64_MAX - threshold
+                           ? INT64_MAX
+                           : allocatable + threshold;
+    int met = capacity - working < threshold;
+    if (met)
+        k->pressure_seen = now;
+    k->memory_pressure = k->pressure_seen >= 0 &&
+                         now - k->pressure_seen < k->cfg.pressure_transition;
+    sync_node(k);
+    if (!met)
+        return 0;
+    candidate *c = ks_xmalloc((k->npods ? k->npods : 1) * sizeof *c);
+    size_t n = 0;
+    for (size_t i = 0; i < k->npods; i++) {
+        pod_rec *r = &k->pods[i];
+        if (!active(r) || r->evicted)
+            continue;
+        c[n++] = (candidate){r, memory_used(r, now),
+                             r->requests[KS_RES_MEMORY]};
+    }
+    qsort(c, n, sizeof *c, rank_cmp);
+    uint64_t victim = 0;
+    for (size_t i = 0; i < n && !victim; i++) {
+        if (c[i].r->priority >= SYSTEM_CRITICAL_PRIORITY)
+            continue; /* evictPod refuses critical pods */
+        const ks_object *o = ks_store_get(k->store, c[i].r->uid);
+        if (!o)
+            continue;
+        victim = c[i].r->uid;
+        evict(k, c[i].r, o);
+    }
+    free(c);
+    return victim;
+}
+
+/* The eviction manager's loop (Start): a pass every housekeeping
+ * interval; after an eviction, waitForPodsCleanup polls every second
+ * until the evicted pod's container is gone (at most 30 s) and the next
+ * pass follows at once. */
+static void on_housekeeping(ks_engine *e, void *ctx, uint64_t arg)
+{
+    ks_kubelet *k = ctx;
+    ks_time now = ks_engine_now(e);
+    if (k->stopped || (ks_time)arg != k->hk_at)
+        return;
+    k->hk_at = KS_TIME_NEVER;
+    if (k->cleanup_uid) {
+        const pod_rec *r = find_pod(k, k->cleanup_uid);
+        if (r && (r->state == C_RUNNING || r->state == C_STOPPING) &&
+            now < k->cleanup_deadline) {
+            plan_housekeeping(k, now + CLEANUP_POLL);
+            return;
+        }
+        k->cleanup_uid = 0;
+    }
+    uint64_t victim = synchronize(k, now);
+    if (victim) {
+        k->cleanup_uid = victim;
+        k->cleanup_deadline = now + CLEANUP_TIMEOUT;
+        plan_housekeeping(k, now + CLEANUP_POLL);
+        return;
+    }
+    k->hk_next = now + k->cfg.housekeeping;
+    wake_housekeeping(k);
+}
+
+/* ---- pods --------------------------------------------------------------- */
+
+/* A pod of this node: admitted or rejected when first seen, then
+ * started; terminated once it has a deletionTimestamp (one that has it
+ * when first seen never starts: HandlePodAdditions sends it straight to
+ * termination). */
 static void on_pod_event(void *ctx, const ks_watch_event *ev)
 {
     ks_kubelet *k = ctx;
@@ -614,8 +1092,19 @@ static void on_pod_event(void *ctx, const ks_watch_event *ev)
     if (!o || !o->body || !o->node_name || strcmp(o->node_name, k->node))
         return;
     pod_rec *r = find_pod(k, ev->uid);
-    if (!r)
-        r = o->deletion_time >= 0 ? new_rec(k, o) : admit(k, o);
+    if (!r && o->deletion_time >= 0) {
+        r = new_rec(k, o);
+    } else if (!r) {
+        char buf[64];
+        const char *why = rejection(k, o, buf, sizeof buf);
+        if (why) {
+            reject(k, o, why);
+            return;
+        }
+        r = admit(k, o);
+        if (r && has_memory_model(r))
+            wake_housekeeping(k);
+    }
     if (r && o->deletion_time >= 0)
         terminate(k, r, o);
 }
@@ -661,6 +1150,13 @@ ks_kubelet *ks_kubelet_create(ks_engine *e, ks_store *s, const char *node_name,
     if (k->cfg.crashloop.initial <= 0 || k->cfg.crashloop.max <= 0 ||
         k->cfg.crashloop.reset_after <= 0)
         k->cfg.crashloop = ks_crashloop_config_default();
+    if (k->cfg.housekeeping <= 0)
+        k->cfg.housekeeping = 10 * KS_SECOND;
+    if (k->cfg.pressure_transition < 0)
+        k->cfg.pressure_transition = 0;
+    k->hk_at = KS_TIME_NEVER;
+    k->hk_next = ks_engine_now(e); /* the loop starts with the kubelet */
+    k->pressure_seen = -1;
     k->images = ks_image_cache_create(&k->cfg.pull);
     k->watch = ks_store_watch(s, KS_KIND_POD, NULL, node_name,
                               k->cfg.watch_delay, on_pod_event, k);
@@ -680,8 +1176,10 @@ void ks_kubelet_destroy(ks_kubelet *k)
         return;
     ks_store_unwatch(k->store, k->watch);
     ks_image_cache_destroy(k->images);
-    for (size_t i = 0; i < k->npods; i++)
+    for (size_t i = 0; i < k->npods; i++) {
         free(k->pods[i].reports);
+        free(k->pods[i].reason);
+    }
     free(k->pods);
     free(k->node);
     free(k);

@@ -43,19 +43,67 @@
  * started.  A stopped kubelet confirms nothing: its deleted pods stay
  * Terminating.
  *
+ * Admission (kubelet.go HandlePodAdditions, canAdmitPod): a pod first
+ * seen is admitted or rejected.  Under MemoryPressure a BestEffort pod is
+ * refused (reason "Evicted") unless critical or tolerating the
+ * memory-pressure taint; then the node's allocatable (its Node object)
+ * minus the requests of the pods the kubelet runs must hold the pod's
+ * requests and one more pod (noderesources.Fits, the scheduler's check):
+ * the first failure is the reason, OutOfpods, OutOfcpu, OutOfmemory,
+ * OutOfephemeral-storage or OutOf<resource>; an untolerated NoExecute
+ * taint gives "TaintToleration".  A rejected pod is Failed at once with
+ * that status reason and never starts; terminated pods free their room.
+ * Without a Node object, or with one reporting no allocatable at all, the
+ * resources are not checked.
+ *
+ * Memory (ks_pod_template memory_limit, memory_usage, memory_leak): a
+ * container uses memory_usage bytes from each start, growing by
+ * memory_leak bytes per second; when that growth reaches its limit (or
+ * at once when it starts above it) the kernel's cgroup OOM killer ends it
+ * (exit 137, OOMKilled) and the restartPolicy and CrashLoopBackOff apply
+ * as after a crash: 100Mi growing 10Mi/s under a 200Mi limit is killed
+ * 10 s after each start.
+ *
+ * Node-pressure eviction (pkg/kubelet/eviction): every housekeeping
+ * interval (10 s) the eviction manager compares memory.available with
+ * the hard threshold (100Mi).  ksim's Node has only allocatable
+ * (upstream: capacity - reservations - the hard threshold), so capacity
+ * is taken as allocatable + threshold and the working set as the pods'
+ * usage: the threshold is met when the pods use more than the node's
+ * allocatable memory.  The node then has MemoryPressure (kept for the
+ * pressure transition period, 5 min, after the last time it was met) and
+ * the node.kubernetes.io/memory-pressure:NoSchedule taint, which the
+ * kubelet writes itself (upstream the node lifecycle controller taints
+ * by condition); and one pod per pass is evicted, ranked as
+ * rankMemoryPressure does: usage above its memory request first, then
+ * lower priority, then more usage above the request; critical pods
+ * (priority >= 2000000000) never.  The evicted pod is Failed with reason
+ * "Evicted" at once and its container killed with the hard eviction's
+ * grace period of 1 s (immediateEvictionGracePeriodSeconds since v1.31:
+ * an override of 0 fell back to the pod's own period); it stays in the
+ * API, Failed, so its ReplicaSet replaces it.  After an eviction the
+ * next pass comes at the first 1 s poll that finds the pod's container
+ * gone (at most 30 s), as waitForPodsCleanup.
+ *
  * Events: with a pod event log (sim/podevents.h) in the config, the
  * kubelet records what it would tell the API's Events: Pulling (a
  * registry pull is needed) and Pulled (the image is ready; reason
  * "already present on machine" when the node had it), BackOff (reason
- * "CrashLoopBackOff") each time a restart waits for its back-off, and
+ * "CrashLoopBackOff") each time a restart waits for its back-off,
  * Killing each time it kills a container (reason "Unhealthy" for a
- * liveness failure, "" for a deletion).
- * Started, Ready, Succeeded and Failed rows the log derives from the
- * status the kubelet writes.
+ * liveness failure, "" for a deletion or an eviction), OOMKilled (reason
+ * "OOMKilled") at each OOM kill and Evicted (reason "Evicted", the
+ * eviction manager's event) at each eviction.  Started, Ready, Succeeded
+ * and Failed rows the log derives from the status the kubelet writes (a
+ * Failed row carries the status reason: "OutOfcpu", "Evicted", ...).
  *
  * Simplifications of this version, documented in docs/control-loop.md:
- * one container per pod, no init containers, no admission (resources,
- * max pods), no startup probes, no preStop hooks, probes answered by
+ * one container per pod, no init containers, admission without node
+ * affinity, host ports or the critical-pod preemption handler, memory
+ * alone as an eviction signal (no disk or PID pressure, no soft
+ * thresholds, no minimum reclaim, no node-level OOM killer), the node
+ * condition written by the eviction pass itself (not at the next node
+ * status update), no startup probes, no preStop hooks, probes answered by
  * the application alone (a hang is the only failure), PLEG and status
  * batching reduced to one status delay (the final delete follows the
  * terminal status write at once), a restart reuses the image the first
@@ -91,6 +139,13 @@ typedef struct ks_kubelet_config {
     ks_probe liveness;           /* default: ks_probe_default() */
     ks_crashloop_config crashloop; /* default: 10 s, 300 s, reset 600 s */
     ks_podevents *events;        /* pod event log, borrowed; NULL: none */
+    /* node-pressure eviction: the hard threshold memory.available
+     * (--eviction-hard; default 100Mi; < 0: no eviction), the eviction
+     * manager's interval (10 s) and --eviction-pressure-transition-period
+     * (5 min) */
+    int64_t eviction_hard_memory;
+    ks_time housekeeping;
+    ks_time pressure_transition;
 } ks_kubelet_config;
 
 /* Upstream defaults; latencies 0; no event log. */

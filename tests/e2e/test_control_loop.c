@@ -4,7 +4,9 @@
  * kubelet stops is tainted by the node lifecycle controller, its pods are
  * evicted and the ReplicaSet's replacements run on the other nodes;
  * graceful pod deletion across the components (ReplicaSet, EndpointSlice,
- * scheduler, kubelet). */
+ * scheduler, kubelet); node-pressure eviction: the kubelet evicts a
+ * leaking pod, taints its node, and the ReplicaSet's replacement runs on
+ * another node. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -496,6 +498,125 @@ static void test_stopped_kubelet_pods_stay_terminating(void)
     teardown(&c);
 }
 
+/* ---- node-pressure eviction ---------------------------------------------- */
+
+#define GI (1LL << 30)
+#define MI (1LL << 20)
+
+static const ks_pod_body *pod_body_of(cluster *c, uint64_t uid)
+{
+    const ks_object *o = ks_store_get(c->s, uid);
+    return o ? o->body : NULL;
+}
+
+/* Three web pods (1Gi request, 1Gi at start growing 50Mi/s, no limit)
+ * spread one per node; at 10 s a Guaranteed db pod (12Gi request, limit
+ * and usage) is bound to node-0.  node-0's pods use 13Gi + 50Mi/s after
+ * web's start: more than its 16Gi allocatable 61.44 s after it.  The
+ * kubelet's pass that sees it (70 s) evicts the web pod (it exceeds its
+ * request, db does not though it uses far more): Failed, reason Evicted,
+ * kept in the API; node-0 gets MemoryPressure and the memory-pressure
+ * NoSchedule taint in the same pass, so the ReplicaSet's replacement
+ * (the Failed pod is not active) is scheduled on node-1 or node-2 and
+ * runs; the Deployment has 3 ready pods again. */
+static void test_node_pressure_eviction(void)
+{
+    cluster c;
+    setup(&c);
+    ks_deployment_body *d = ks_xcalloc(1, sizeof *d);
+    ks_deployment_body_defaults(d);
+    d->replicas = 3;
+    ks_labels_set(&d->selector.match_labels, "app", "web");
+    for (int r = 0; r < KS_RES_COUNT; r++)
+        d->template.requests[r] = -1;
+    d->template.requests[KS_RES_CPU] = 500;
+    d->template.requests[KS_RES_MEMORY] = GI;
+    d->template.memory_usage = GI;
+    d->template.memory_leak = 50 * MI;
+    d->template.image = ks_xstrdup("web:1");
+    d->template.run_time = KS_TIME_NEVER;
+    ks_labels_set(&d->template.labels, "app", "web");
+    ks_object_spec dspec = {KS_KIND_DEPLOYMENT, "default", "web", NULL, NULL,
+                            0, NULL, d};
+    CU_ASSERT_EQUAL_FATAL(ks_store_create_object(c.s, &dspec, NULL), 0);
+    ks_engine_run(c.e, 10 * KS_SECOND);
+    census k = count(&c);
+    CU_ASSERT_EQUAL(k.ready, 3);
+    for (int i = 0; i < NNODES; i++)
+        CU_ASSERT_EQUAL(k.on[i], 1);
+    const ks_object **v;
+    size_t n;
+    ks_store_list(c.s, KS_KIND_POD, NULL, NULL, &v, &n);
+    CU_ASSERT_EQUAL_FATAL(n, 3);
+    uint64_t victim = 0;
+    ks_time started = -1;
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(v[i]->node_name, "node-0")) {
+            victim = v[i]->uid;
+            started = ((const ks_pod_body *)v[i]->body)->started;
+        }
+    free(v);
+    CU_ASSERT_FATAL(victim != 0 && started >= 0);
+
+    ks_pod_template t = {0};
+    for (int r = 0; r < KS_RES_COUNT; r++)
+        t.requests[r] = -1;
+    t.requests[KS_RES_CPU] = 100;
+    t.requests[KS_RES_MEMORY] = 12 * GI;
+    t.memory_limit = 12 * GI;
+    t.memory_usage = 12 * GI;
+    t.run_time = KS_TIME_NEVER;
+    t.crash_after = KS_TIME_NEVER;
+    t.unhealthy_after = KS_TIME_NEVER;
+    ks_object_spec pspec = {KS_KIND_POD, "default", "db", NULL, NULL, 0,
+                            "node-0", ks_pod_body_new(&t)};
+    uint64_t db = 0;
+    CU_ASSERT_EQUAL_FATAL(ks_store_create_object(c.s, &pspec, &db), 0);
+
+    /* web started at 1.1 s (bind 100 ms, start 1 s): the threshold is
+     * met from 62.54 s; node-0's kubelet passes every 10 s from 0, and
+     * the pass at 70 s evicts. */
+    CU_ASSERT_EQUAL(started, 1100 * KS_MILLISECOND);
+    const ks_time pass = 70 * KS_SECOND;
+    ks_engine_run(c.e, pass - 1);
+    CU_ASSERT_EQUAL(pod_body_of(&c, victim)->phase, KS_PHASE_RUNNING);
+    const ks_object *n0 = ks_store_find(c.s, KS_KIND_NODE, NULL, "node-0");
+    CU_ASSERT_FALSE(((const ks_node_body *)n0->body)->memory_pressure);
+    ks_engine_run(c.e, pass);
+    CU_ASSERT_EQUAL(pod_body_of(&c, victim)->phase, KS_PHASE_FAILED);
+    CU_ASSERT_STRING_EQUAL(pod_body_of(&c, victim)->reason, "Evicted");
+    n0 = ks_store_find(c.s, KS_KIND_NODE, NULL, "node-0");
+    const ks_node_body *nb = n0->body;
+    CU_ASSERT_TRUE(nb->memory_pressure);
+    CU_ASSERT_EQUAL_FATAL(nb->ntaints, 1);
+    CU_ASSERT_STRING_EQUAL(nb->taints[0].key,
+                           "node.kubernetes.io/memory-pressure");
+    CU_ASSERT_EQUAL(nb->taints[0].effect, KS_EFFECT_NO_SCHEDULE);
+
+    ks_engine_run(c.e, pass + 20 * KS_SECOND);
+    CU_ASSERT_EQUAL(pod_body_of(&c, db)->phase, KS_PHASE_RUNNING);
+    CU_ASSERT_EQUAL(pod_body_of(&c, db)->restarts, 0);
+    CU_ASSERT_EQUAL(pod_body_of(&c, victim)->phase, KS_PHASE_FAILED);
+    k = count(&c);
+    CU_ASSERT_EQUAL(k.pods, 5);   /* 3 web, the evicted one, db */
+    CU_ASSERT_EQUAL(k.running, 4);
+    CU_ASSERT_EQUAL(k.ready, 4);
+    CU_ASSERT_EQUAL(k.on[0], 2);  /* db and the evicted pod */
+    CU_ASSERT_EQUAL(k.on[1] + k.on[2], 3);
+    ks_store_list(c.s, KS_KIND_POD, NULL, NULL, &v, &n);
+    CU_ASSERT_EQUAL_FATAL(n, 5);
+    CU_ASSERT_EQUAL(v[4]->created, pass); /* the replacement, at once */
+    CU_ASSERT_PTR_NOT_NULL(v[4]->node_name);
+    if (v[4]->node_name)
+        CU_ASSERT_STRING_NOT_EQUAL(v[4]->node_name, "node-0");
+    free(v);
+    const ks_object *dep = ks_store_find(c.s, KS_KIND_DEPLOYMENT, "default",
+                                         "web");
+    CU_ASSERT_EQUAL(((const ks_deployment_body *)dep->body)->ready_replicas,
+                    3);
+    teardown(&c);
+}
+
 void ks_suite_control_loop(void)
 {
     static const ks_test_case cases[] = {
@@ -512,6 +633,9 @@ void ks_suite_control_loop(void)
          test_unscheduled_pod_deleted_at_once},
         {"a stopped kubelet's evicted pods stay Terminating",
          test_stopped_kubelet_pods_stay_terminating},
+        {"node-pressure eviction: the leaking pod evicted, the node "
+         "tainted, the replacement elsewhere",
+         test_node_pressure_eviction},
         {NULL, NULL}};
     ks_test_add_suite("e2e/control_loop", cases);
 }

@@ -4,7 +4,10 @@
  * restartPolicy, CrashLoopBackOff timing and reset, readiness across
  * restarts, the Pulling/Pulled/BackOff rows of a pod event log; graceful
  * termination (Killing, SIGTERM or SIGKILL after the grace period, the
- * final delete) and liveness kills. */
+ * final delete) and liveness kills; admission against the node's
+ * allocatable (OutOfcpu, OutOfmemory, OutOfpods, extended resources,
+ * NoExecute taints), OOM kills under CrashLoopBackOff, node-pressure
+ * eviction (ranking, one pod per pass, MemoryPressure and its taint). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,6 +15,7 @@
 #include "sim/kubelet.h"
 #include "sim/podevents.h"
 #include "sim/store.h"
+#include "sim/xalloc.h"
 #include "tests/test_util.h"
 
 #define S KS_SECOND
@@ -808,6 +812,419 @@ static void test_liveness_grace_and_policies(void)
     teardown_logged(&w, log);
 }
 
+/* ---- admission ---------------------------------------------------------- */
+
+/* Node name with allocatable cpu (millicores), memory and pods; further
+ * resources through *extra (may be NULL). */
+static uint64_t node_ex(world *w, const char *name, int64_t cpu, int64_t mem,
+                        int64_t pods, void (*extra)(ks_node_body *))
+{
+    ks_node_body *b = ks_xcalloc(1, sizeof *b);
+    b->allocatable[KS_RES_CPU] = cpu;
+    b->allocatable[KS_RES_MEMORY] = mem;
+    b->allocatable[KS_RES_PODS] = pods;
+    b->ready = KS_READY_TRUE;
+    if (extra)
+        extra(b);
+    ks_object_spec spec = {KS_KIND_NODE, NULL, name, NULL, NULL, 0, NULL, b};
+    uint64_t uid = 0;
+    CU_ASSERT_EQUAL_FATAL(ks_store_create_object(w->s, &spec, &uid), 0);
+    return uid;
+}
+
+/* The pod spec the admission and memory tests vary: a server (Always, no
+ * image) with no requests. */
+static ks_pod_template plain_template(void)
+{
+    ks_pod_template t = {0};
+    for (int r = 0; r < KS_RES_COUNT; r++)
+        t.requests[r] = -1;
+    t.run_time = KS_TIME_NEVER;
+    t.crash_after = KS_TIME_NEVER;
+    t.unhealthy_after = KS_TIME_NEVER;
+    return t;
+}
+
+static uint64_t create_pod(world *w, const char *name, const char *node,
+                           const ks_pod_template *t)
+{
+    ks_object_spec spec = {KS_KIND_POD, NULL, name, NULL, NULL, 0, node,
+                           ks_pod_body_new(t)};
+    uint64_t uid = 0;
+    CU_ASSERT_EQUAL(ks_store_create_object(w->s, &spec, &uid), 0);
+    return uid;
+}
+
+/* A pod requesting cpu millicores and mem bytes (-1: none) that runs
+ * for run (exit 0, OnFailure) or for ever. */
+static uint64_t pod_req(world *w, const char *name, int64_t cpu, int64_t mem,
+                        ks_time run)
+{
+    ks_pod_template t = plain_template();
+    t.requests[KS_RES_CPU] = cpu;
+    t.requests[KS_RES_MEMORY] = mem;
+    t.run_time = run;
+    t.restart_policy = KS_RESTART_ON_FAILURE;
+    return create_pod(w, name, "n1", &t);
+}
+
+static const char *reason_of(world *w, uint64_t uid)
+{
+    const ks_pod_body *b = body(w, uid);
+    return b && b->reason ? b->reason : "";
+}
+
+/* Node n1: 1000m, 1Gi, 3 pods.  a (600m) runs and ends at 30 s; b (600m)
+ * is rejected OutOfcpu, c (400m: what is left exactly) runs, d (2Gi)
+ * OutOfmemory, e (nothing) runs as the third pod, f OutOfpods.  At 40 s
+ * a's room is free: g (600m) runs; h (5 CPUs) is OutOfpods, the pods
+ * check coming first.  A rejected pod is Failed at once with the reason,
+ * never started: Created, Scheduled, Failed rows. */
+static void test_admission(void)
+{
+    ks_podevents *log;
+    world w = setup_logged(&log, 0);
+    node_ex(&w, "n1", 1000, 1LL << 30, 3, NULL);
+    uint64_t a = pod_req(&w, "a", 600, -1, 30 * S);
+    uint64_t b = pod_req(&w, "b", 600, -1, KS_TIME_NEVER);
+    uint64_t c = pod_req(&w, "c", 400, -1, KS_TIME_NEVER);
+    uint64_t d = pod_req(&w, "d", -1, 2LL << 30, KS_TIME_NEVER);
+    uint64_t e = pod_req(&w, "e", -1, -1, KS_TIME_NEVER);
+    uint64_t f = pod_req(&w, "f", -1, -1, KS_TIME_NEVER);
+    ks_engine_run(w.e, 10 * S);
+    CU_ASSERT_EQUAL(body(&w, a)->phase, KS_PHASE_RUNNING);
+    CU_ASSERT_EQUAL(body(&w, c)->phase, KS_PHASE_RUNNING);
+    CU_ASSERT_EQUAL(body(&w, e)->phase, KS_PHASE_RUNNING);
+    CU_ASSERT_EQUAL(body(&w, b)->phase, KS_PHASE_FAILED);
+    CU_ASSERT_STRING_EQUAL(reason_of(&w, b), "OutOfcpu");
+    CU_ASSERT_EQUAL(body(&w, b)->started, -1);
+    CU_ASSERT_EQUAL(body(&w, d)->phase, KS_PHASE_FAILED);
+    CU_ASSERT_STRING_EQUAL(reason_of(&w, d), "OutOfmemory");
+    CU_ASSERT_EQUAL(body(&w, f)->phase, KS_PHASE_FAILED);
+    CU_ASSERT_STRING_EQUAL(reason_of(&w, f), "OutOfpods");
+    CU_ASSERT_STRING_EQUAL(reason_of(&w, a), "");
+    ks_engine_run(w.e, 40 * S);
+    CU_ASSERT_EQUAL(body(&w, a)->phase, KS_PHASE_SUCCEEDED);
+    uint64_t g = pod_req(&w, "g", 600, -1, KS_TIME_NEVER);
+    uint64_t h = pod_req(&w, "h", 5000, -1, KS_TIME_NEVER);
+    ks_engine_run(w.e, 50 * S);
+    CU_ASSERT_EQUAL(body(&w, g)->phase, KS_PHASE_RUNNING);
+    CU_ASSERT_EQUAL(body(&w, g)->started, 40 * S);
+    CU_ASSERT_EQUAL(body(&w, h)->phase, KS_PHASE_FAILED);
+    CU_ASSERT_STRING_EQUAL(reason_of(&w, h), "OutOfpods");
+    const row want_b[] = {{KS_PE_CREATED, 0, ""},
+                          {KS_PE_SCHEDULED, 0, ""},
+                          {KS_PE_FAILED, 0, "OutOfcpu"}};
+    check_rows(log, "default/b", want_b, 3);
+    const row want_h[] = {{KS_PE_CREATED, 40 * S, ""},
+                          {KS_PE_SCHEDULED, 40 * S, ""},
+                          {KS_PE_FAILED, 40 * S, "OutOfpods"}};
+    check_rows(log, "default/h", want_h, 3);
+    /* a rejected pod deleted later goes at once */
+    CU_ASSERT_EQUAL(ks_store_delete_graceful(w.s, b, KS_PROPAGATE_BACKGROUND,
+                                             KS_GRACE_DEFAULT),
+                    0);
+    ks_engine_run(w.e, 51 * S);
+    CU_ASSERT_PTR_NULL(ks_store_get(w.s, b));
+    teardown_logged(&w, log);
+}
+
+static void dongle_node(ks_node_body *b)
+{
+    b->allocatable[ks_resource_intern("example.com/dongle")] = 1;
+    ks_node_body_add_taint(b, "dedicated", KS_EFFECT_NO_EXECUTE, 0);
+}
+
+/* Extended resources and taints: on n1, which has one example.com/dongle
+ * and a dedicated:NoExecute taint, a pod asking for two dongles is
+ * OutOfexample.com/dongle (resources are checked before taints); one
+ * asking for a resource the node does not have at all is admitted (it is
+ * dropped: removeMissingExtendedResources) when it tolerates the taint;
+ * one that does not is refused "TaintToleration".  A Node object with no
+ * allocatable at all is not checked. */
+static void test_admission_extended_and_taints(void)
+{
+    ks_podevents *log;
+    world w = setup_logged(&log, 0);
+    node_ex(&w, "n1", 1000, 1LL << 30, 10, dongle_node);
+    int dongle = ks_resource_intern("example.com/dongle");
+    int absent = ks_resource_intern("example.com/absent");
+    CU_ASSERT_FATAL(dongle >= KS_RES_BUILTIN && absent >= KS_RES_BUILTIN);
+    ks_toleration tol = {(char *)"dedicated", KS_TOLERATION_EXISTS, NULL,
+                         KS_EFFECT_NO_EXECUTE, 0, 0};
+    ks_pod_template t = plain_template();
+    t.requests[dongle] = 2;
+    t.tolerations = &tol;
+    t.ntolerations = 1;
+    uint64_t two = create_pod(&w, "two", "n1", &t);
+    t.requests[dongle] = -1;
+    t.requests[absent] = 5;
+    uint64_t abs = create_pod(&w, "absent", "n1", &t);
+    t.tolerations = NULL;
+    t.ntolerations = 0;
+    uint64_t intol = create_pod(&w, "intolerant", "n1", &t);
+    ks_engine_run(w.e, S);
+    CU_ASSERT_EQUAL(body(&w, two)->phase, KS_PHASE_FAILED);
+    CU_ASSERT_STRING_EQUAL(reason_of(&w, two), "OutOfexample.com/dongle");
+    CU_ASSERT_EQUAL(body(&w, abs)->phase, KS_PHASE_RUNNING);
+    CU_ASSERT_EQUAL(body(&w, intol)->phase, KS_PHASE_FAILED);
+    CU_ASSERT_STRING_EQUAL(reason_of(&w, intol), "TaintToleration");
+    teardown_logged(&w, log);
+
+    /* a node that reports nothing: every pod runs */
+    w = setup_instant(1);
+    ks_object_spec ns = {KS_KIND_NODE, NULL, "n1", NULL, NULL, 0, NULL,
+                         ks_xcalloc(1, sizeof(ks_node_body))};
+    CU_ASSERT_EQUAL_FATAL(ks_store_create_object(w.s, &ns, NULL), 0);
+    uint64_t p = pod_req(&w, "p", 600, 1LL << 30, KS_TIME_NEVER);
+    ks_engine_run(w.e, S);
+    CU_ASSERT_EQUAL(body(&w, p)->phase, KS_PHASE_RUNNING);
+    teardown(&w);
+}
+
+/* ---- memory: OOM kills -------------------------------------------------- */
+
+#define MI (1LL << 20)
+
+/* A server with a memory limit and usage model. */
+static uint64_t pod_mem(world *w, const char *name, ks_restart_policy policy,
+                        int64_t limit, int64_t usage, int64_t leak)
+{
+    ks_pod_template t = plain_template();
+    t.restart_policy = policy;
+    t.memory_limit = limit;
+    t.memory_usage = usage;
+    t.memory_leak = leak;
+    return create_pod(w, name, "n1", &t);
+}
+
+/* Limit 200Mi, 100Mi at each start growing 10Mi/s: the cgroup's OOM
+ * killer ends the container 10 s after each start (exit 137).  Always:
+ * restarted at once (10 s), killed at 20, back-off 10 s (started 30),
+ * killed at 40, back-off 20 s (60), 70, back-off 40 s (110), 120.  Never:
+ * Failed at 10 s.  Without a limit the container only grows. */
+static void test_oom_kill(void)
+{
+    ks_podevents *log;
+    world w = setup_logged(&log, 0);
+    trace tr;
+    uint64_t p = pod_mem(&w, "leak", KS_RESTART_ALWAYS, 200 * MI, 100 * MI,
+                         10 * MI);
+    int wt = watch_pod(&w, &tr, p);
+    uint64_t nv = pod_mem(&w, "never", KS_RESTART_NEVER, 200 * MI, 100 * MI,
+                          10 * MI);
+    uint64_t nl = pod_mem(&w, "nolimit", KS_RESTART_ALWAYS, 0, 100 * MI,
+                          10 * MI);
+    ks_engine_run(w.e, 10 * S - 1);
+    CU_ASSERT_EQUAL(body(&w, p)->restarts, 0);
+    ks_engine_run(w.e, 125 * S);
+    static const ks_time want_starts[] = {0, 10, 30, 60, 110};
+    ks_time starts[16];
+    int n = starts_of(&tr, starts, 16);
+    CU_ASSERT_EQUAL_FATAL(n, 5);
+    for (int i = 0; i < n; i++)
+        CU_ASSERT_EQUAL(starts[i], want_starts[i] * S);
+    CU_ASSERT_EQUAL(body(&w, p)->phase, KS_PHASE_RUNNING);
+    CU_ASSERT_FALSE(body(&w, p)->ready); /* back-off until 200 s */
+    CU_ASSERT_EQUAL(body(&w, nv)->phase, KS_PHASE_FAILED);
+    CU_ASSERT_EQUAL(body(&w, nv)->restarts, 0);
+    CU_ASSERT_STRING_EQUAL(reason_of(&w, nv), "");
+    CU_ASSERT_EQUAL(body(&w, nl)->phase, KS_PHASE_RUNNING);
+    CU_ASSERT_EQUAL(body(&w, nl)->restarts, 0);
+    const char *oom = "OOMKilled", *clb = "CrashLoopBackOff";
+    const row want[] = {
+        {KS_PE_CREATED, 0, ""},         {KS_PE_SCHEDULED, 0, ""},
+        {KS_PE_STARTED, 0, ""},         {KS_PE_READY, 0, ""},
+        {KS_PE_OOM_KILLED, 10 * S, oom}, {KS_PE_NOT_READY, 10 * S, ""},
+        {KS_PE_STARTED, 10 * S, ""},    {KS_PE_READY, 10 * S, ""},
+        {KS_PE_OOM_KILLED, 20 * S, oom}, {KS_PE_NOT_READY, 20 * S, ""},
+        {KS_PE_BACK_OFF, 20 * S, clb},  {KS_PE_STARTED, 30 * S, ""},
+        {KS_PE_READY, 30 * S, ""},      {KS_PE_OOM_KILLED, 40 * S, oom},
+        {KS_PE_NOT_READY, 40 * S, ""},  {KS_PE_BACK_OFF, 40 * S, clb},
+        {KS_PE_STARTED, 60 * S, ""},    {KS_PE_READY, 60 * S, ""},
+        {KS_PE_OOM_KILLED, 70 * S, oom}, {KS_PE_NOT_READY, 70 * S, ""},
+        {KS_PE_BACK_OFF, 70 * S, clb},  {KS_PE_STARTED, 110 * S, ""},
+        {KS_PE_READY, 110 * S, ""},     {KS_PE_OOM_KILLED, 120 * S, oom},
+        {KS_PE_NOT_READY, 120 * S, ""}, {KS_PE_BACK_OFF, 120 * S, clb}};
+    check_rows(log, "default/leak", want, sizeof want / sizeof *want);
+    const row want_nv[] = {
+        {KS_PE_CREATED, 0, ""},         {KS_PE_SCHEDULED, 0, ""},
+        {KS_PE_STARTED, 0, ""},         {KS_PE_READY, 0, ""},
+        {KS_PE_OOM_KILLED, 10 * S, oom}, {KS_PE_NOT_READY, 10 * S, ""},
+        {KS_PE_FAILED, 10 * S, ""}};
+    check_rows(log, "default/never", want_nv, 7);
+    ks_store_unwatch(w.s, wt);
+    teardown_logged(&w, log);
+}
+
+/* The memory fields are part of a template's identity (a change is a
+ * rollout). */
+static void test_memory_template_identity(void)
+{
+    ks_pod_template a = plain_template(), b;
+    for (int field = 0; field < 3; field++) {
+        b = a;
+        switch (field) {
+        case 0: b.memory_limit = MI; break;
+        case 1: b.memory_usage = MI; break;
+        case 2: b.memory_leak = MI; break;
+        }
+        CU_ASSERT_FALSE(ks_pod_template_equal(&a, &b, NULL));
+        CU_ASSERT_NOT_EQUAL(ks_pod_template_hash(&a, NULL),
+                            ks_pod_template_hash(&b, NULL));
+        ks_pod_template c;
+        ks_pod_template_copy(&c, &b);
+        CU_ASSERT_TRUE(ks_pod_template_equal(&b, &c, NULL));
+        ks_pod_template_free(&c);
+    }
+}
+
+/* ---- node-pressure eviction --------------------------------------------- */
+
+/* A pod with a memory request (-1: none), usage model and priority. */
+static uint64_t pod_usage(world *w, const char *name, int64_t request,
+                          int64_t limit, int64_t usage, int64_t leak,
+                          int32_t priority)
+{
+    ks_pod_template t = plain_template();
+    t.requests[KS_RES_MEMORY] = request;
+    t.memory_limit = limit;
+    t.memory_usage = usage;
+    t.memory_leak = leak;
+    t.priority = priority;
+    t.termination_grace_s = 30;
+    return create_pod(w, name, "n1", &t);
+}
+
+static int has_taint(const ks_node_body *nb, const char *key,
+                     ks_taint_effect effect)
+{
+    for (size_t i = 0; i < nb->ntaints; i++)
+        if (!strcmp(nb->taints[i].key, key) && nb->taints[i].effect == effect)
+            return 1;
+    return 0;
+}
+
+/* Node n1 has 1Gi allocatable: capacity 1Gi + 100Mi, so memory.available
+ * < 100Mi once the pods use more than 1Gi.  A Guaranteed pod (512Mi
+ * request = limit = usage), a Burstable one under its 256Mi request
+ * (128Mi) and a BestEffort one from 100Mi growing 10Mi/s: 740Mi at 0,
+ * 1040Mi at 30 s, the pass that evicts the BestEffort pod (it exceeds its
+ * request; the others do not, though the Guaranteed one uses more):
+ * Evicted, Killing, Failed with reason Evicted, the object kept.  The
+ * node has MemoryPressure and the memory-pressure NoSchedule taint from
+ * 30 s until the first pass 5 min after the last pressure seen (331 s);
+ * meanwhile a BestEffort pod is refused (reason Evicted) and a
+ * Burstable one admitted; after it, a BestEffort pod runs. */
+static void test_eviction_memory_pressure(void)
+{
+    ks_podevents *log;
+    world w = setup_logged(&log, 0);
+    uint64_t n1 = node_ex(&w, "n1", 4000, 1LL << 30, 110, NULL);
+    uint64_t g = pod_usage(&w, "guaranteed", 512 * MI, 512 * MI, 512 * MI, 0,
+                           0);
+    uint64_t bu = pod_usage(&w, "burstable", 256 * MI, 0, 128 * MI, 0, 0);
+    uint64_t be = pod_usage(&w, "besteffort", -1, 0, 100 * MI, 10 * MI, 0);
+    ks_engine_run(w.e, 30 * S - 1);
+    CU_ASSERT_EQUAL(body(&w, be)->phase, KS_PHASE_RUNNING);
+    const ks_node_body *nb = ks_store_get(w.s, n1)->body;
+    CU_ASSERT_FALSE(nb->memory_pressure);
+    CU_ASSERT_EQUAL(nb->ntaints, 0);
+    ks_engine_run(w.e, 30 * S);
+    CU_ASSERT_EQUAL(body(&w, be)->phase, KS_PHASE_FAILED);
+    CU_ASSERT_STRING_EQUAL(reason_of(&w, be), "Evicted");
+    CU_ASSERT_EQUAL(body(&w, g)->phase, KS_PHASE_RUNNING);
+    CU_ASSERT_EQUAL(body(&w, bu)->phase, KS_PHASE_RUNNING);
+    nb = ks_store_get(w.s, n1)->body;
+    CU_ASSERT_TRUE(nb->memory_pressure);
+    CU_ASSERT_TRUE(has_taint(nb, "node.kubernetes.io/memory-pressure",
+                             KS_EFFECT_NO_SCHEDULE));
+    const row want_be[] = {{KS_PE_CREATED, 0, ""},
+                           {KS_PE_SCHEDULED, 0, ""},
+                           {KS_PE_STARTED, 0, ""},
+                           {KS_PE_READY, 0, ""},
+                           {KS_PE_EVICTED, 30 * S, "Evicted"},
+                           {KS_PE_KILLING, 30 * S, ""},
+                           {KS_PE_NOT_READY, 30 * S, ""},
+                           {KS_PE_FAILED, 30 * S, "Evicted"}};
+    check_rows(log, "default/besteffort", want_be, 8);
+
+    ks_engine_run(w.e, 100 * S);
+    uint64_t late_be = pod_usage(&w, "late-be", -1, 0, 0, 0, 0);
+    uint64_t late_bu = pod_usage(&w, "late-bu", MI, 0, 0, 0, 0);
+    ks_engine_run(w.e, 331 * S - 1);
+    CU_ASSERT_EQUAL(body(&w, late_be)->phase, KS_PHASE_FAILED);
+    CU_ASSERT_STRING_EQUAL(reason_of(&w, late_be), "Evicted");
+    CU_ASSERT_EQUAL(body(&w, late_bu)->phase, KS_PHASE_RUNNING);
+    nb = ks_store_get(w.s, n1)->body;
+    CU_ASSERT_TRUE(nb->memory_pressure);
+    ks_engine_run(w.e, 331 * S);
+    nb = ks_store_get(w.s, n1)->body;
+    CU_ASSERT_FALSE(nb->memory_pressure);
+    CU_ASSERT_EQUAL(nb->ntaints, 0);
+    uint64_t after = pod_usage(&w, "after", -1, 0, 0, 0, 0);
+    ks_engine_run(w.e, 340 * S);
+    CU_ASSERT_EQUAL(body(&w, after)->phase, KS_PHASE_RUNNING);
+    /* the evicted pod stays, Failed, never restarted */
+    CU_ASSERT_EQUAL(body(&w, be)->phase, KS_PHASE_FAILED);
+    CU_ASSERT_EQUAL(body(&w, be)->restarts, 0);
+    teardown_logged(&w, log);
+}
+
+/* Ranking (rankMemoryPressure) and one eviction per pass: from 5 s, hi
+ * (priority 1000, 700Mi), lo-small (300Mi), lo-big (400Mi, ignores
+ * SIGTERM) and a critical pod (50Mi), none with a request: 1450Mi on
+ * 1Gi.  The pass at 10 s evicts lo-big (lowest priority, most above its
+ * request), killed with the 1 s grace period (SIGKILL at 11 s although its
+ * own is 30 s); the cleanup poll at 11 s finds it gone and the pass
+ * evicts lo-small (1050Mi left); at 12 s 750Mi: no more.  hi, using most,
+ * and the critical pod stay. */
+static void test_eviction_ranking(void)
+{
+    ks_podevents *log;
+    world w = setup_logged(&log, 0);
+    node_ex(&w, "n1", 4000, 1LL << 30, 110, NULL);
+    ks_engine_run(w.e, 5 * S);
+    uint64_t hi = pod_usage(&w, "hi", -1, 0, 700 * MI, 0, 1000);
+    uint64_t small = pod_usage(&w, "lo-small", -1, 0, 300 * MI, 0, 0);
+    ks_pod_template t = plain_template();
+    t.memory_usage = 400 * MI;
+    t.termination_grace_s = 30;
+    t.ignores_sigterm = 1;
+    uint64_t big = create_pod(&w, "lo-big", "n1", &t);
+    uint64_t crit = pod_usage(&w, "crit", -1, 0, 50 * MI, 0, 2000000000);
+    ks_engine_run(w.e, 100 * S);
+    CU_ASSERT_EQUAL(body(&w, big)->phase, KS_PHASE_FAILED);
+    CU_ASSERT_EQUAL(body(&w, small)->phase, KS_PHASE_FAILED);
+    CU_ASSERT_STRING_EQUAL(reason_of(&w, small), "Evicted");
+    CU_ASSERT_EQUAL(body(&w, hi)->phase, KS_PHASE_RUNNING);
+    CU_ASSERT_EQUAL(body(&w, crit)->phase, KS_PHASE_RUNNING);
+    const row want_big[] = {{KS_PE_CREATED, 5 * S, ""},
+                            {KS_PE_SCHEDULED, 5 * S, ""},
+                            {KS_PE_STARTED, 5 * S, ""},
+                            {KS_PE_READY, 5 * S, ""},
+                            {KS_PE_EVICTED, 10 * S, "Evicted"},
+                            {KS_PE_KILLING, 10 * S, ""},
+                            {KS_PE_NOT_READY, 10 * S, ""},
+                            {KS_PE_FAILED, 10 * S, "Evicted"}};
+    check_rows(log, "default/lo-big", want_big, 8);
+    const row want_small[] = {{KS_PE_CREATED, 5 * S, ""},
+                              {KS_PE_SCHEDULED, 5 * S, ""},
+                              {KS_PE_STARTED, 5 * S, ""},
+                              {KS_PE_READY, 5 * S, ""},
+                              {KS_PE_EVICTED, 11 * S, "Evicted"},
+                              {KS_PE_KILLING, 11 * S, ""},
+                              {KS_PE_NOT_READY, 11 * S, ""},
+                              {KS_PE_FAILED, 11 * S, "Evicted"}};
+    check_rows(log, "default/lo-small", want_small, 8);
+    const ks_pod_event *rows = ks_podevents_rows(log);
+    int evictions = 0;
+    for (size_t i = 0; i < ks_podevents_count(log); i++)
+        evictions += rows[i].kind == KS_PE_EVICTED;
+    CU_ASSERT_EQUAL(evictions, 2);
+    teardown_logged(&w, log);
+}
+
 void ks_suite_kubelet(void)
 {
     static const ks_test_case cases[] = {
@@ -828,6 +1245,18 @@ void ks_suite_kubelet(void)
         {"liveness kill at 81 s and restart", test_liveness_kill},
         {"liveness kill: grace period, restart policies, deletion",
          test_liveness_grace_and_policies},
+        {"admission: OutOfcpu, OutOfmemory, OutOfpods, room freed",
+         test_admission},
+        {"admission: extended resources, NoExecute taints, no status",
+         test_admission_extended_and_taints},
+        {"OOM kills at the memory limit under CrashLoopBackOff",
+         test_oom_kill},
+        {"memory fields in the template identity",
+         test_memory_template_identity},
+        {"node-pressure eviction: MemoryPressure, taint, admission",
+         test_eviction_memory_pressure},
+        {"node-pressure eviction: ranking, one pod per pass",
+         test_eviction_ranking},
         {NULL, NULL}};
     ks_test_add_suite("sim/kubelet", cases);
 }
